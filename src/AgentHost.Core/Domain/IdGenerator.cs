@@ -1,0 +1,25 @@
+using System.Security.Cryptography;
+
+namespace AgentHost.Core.Domain;
+
+/// <summary>Ids in the original service's form: a prefix and 24 random alphanumerics, e.g. <c>run_oyfV44CrJXYJkvb2qsd80LvJ</c>.</summary>
+public static class IdGenerator
+{
+    private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+    public static string New(string prefix)
+    {
+        Span<char> chars = stackalloc char[prefix.Length + 1 + 24];
+        prefix.CopyTo(chars);
+        chars[prefix.Length] = '_';
+        RandomNumberGenerator.GetItems(Alphabet, chars[(prefix.Length + 1)..]);
+        return new string(chars);
+    }
+
+    public static string Assistant() => New("asst");
+    public static string Thread() => New("thread");
+    public static string Message() => New("msg");
+    public static string Run() => New("run");
+    public static string Step() => New("step");
+    public static string ToolCall() => New("call");
+}

@@ -1,0 +1,167 @@
+using System.Text.Json;
+using AgentHost.Core.Domain;
+using AgentHost.Core.Tokens;
+using AgentHost.Core.Tools;
+using Microsoft.Extensions.AI;
+
+namespace AgentHost.Core.Engine;
+
+/// <summary>
+/// Turns a thread and the run's steps so far into the messages of the next model call, cut to fit by the run's
+/// truncation strategy. The run's own steps are the durable record of its tool calls, so a resumed run sends
+/// exactly what it would have sent before the interruption.
+/// </summary>
+internal sealed class PromptBuilder(ITokenCounter tokens, IReadOnlyDictionary<string, IBuiltInTool> builtInTools)
+{
+    private const int PerMessageOverhead = 4;
+
+    public Prompt Build(ThreadRun run, IReadOnlyList<ThreadMessage> threadMessages, IReadOnlyList<RunStep> runSteps, int budget)
+    {
+        var history = new List<Group>();
+        foreach (var message in threadMessages)
+        {
+            if (message.RunId != run.Id)
+            {
+                history.Add(Measure(ToChatMessage(message)));
+            }
+        }
+
+        if (run.TruncationStrategy is { Type: "last_messages", LastMessages: int last } && history.Count > last)
+        {
+            history.RemoveRange(0, history.Count - last);
+        }
+
+        var current = new List<Group>();
+        var runMessages = threadMessages.Where(m => m.RunId == run.Id).ToDictionary(m => m.Id);
+        foreach (var step in runSteps)
+        {
+            if (step.StepDetails.MessageCreation is { } creation && runMessages.TryGetValue(creation.MessageId, out var written))
+            {
+                current.Add(Measure(ToChatMessage(written)));
+            }
+            else if (step.StepDetails.ToolCalls is { Count: > 0 } calls)
+            {
+                current.Add(Measure([.. ToolCallMessages(calls)]));
+            }
+        }
+
+        var system = string.IsNullOrEmpty(run.Instructions) ? null : Measure(new ChatMessage(ChatRole.System, run.Instructions));
+        var fixedTokens = (system?.Tokens ?? 0) + current.Sum(g => g.Tokens);
+        var historyTokens = history.Sum(g => g.Tokens);
+
+        // Oldest history goes first; the newest message of the thread always stays, or the call makes no sense.
+        var drop = 0;
+        while (fixedTokens + historyTokens > budget && drop < history.Count - 1)
+        {
+            historyTokens -= history[drop++].Tokens;
+        }
+
+        if (fixedTokens + historyTokens > budget)
+        {
+            throw new PromptTooLongException(fixedTokens + historyTokens, budget);
+        }
+
+        var messages = new List<ChatMessage>();
+        if (system is not null)
+        {
+            messages.AddRange(system.Messages);
+        }
+
+        foreach (var group in history.Skip(drop).Concat(current))
+        {
+            messages.AddRange(group.Messages);
+        }
+
+        return new Prompt(messages, fixedTokens + historyTokens);
+    }
+
+    private IEnumerable<ChatMessage> ToolCallMessages(IReadOnlyList<StepToolCall> calls)
+    {
+        var callContents = new List<AIContent>();
+        var results = new List<AIContent>();
+        foreach (var call in calls)
+        {
+            if (call.Function is { } function)
+            {
+                callContents.Add(new FunctionCallContent(call.Id, function.Name, ParseArguments(function.Arguments)));
+                results.Add(new FunctionResultContent(call.Id, function.Output ?? string.Empty));
+            }
+            else if (builtInTools.TryGetValue(call.Type, out var tool))
+            {
+                var record = tool.DescribeCall(call);
+                callContents.Add(new FunctionCallContent(call.Id, call.Type, ParseArguments(record.Arguments)));
+                results.Add(new FunctionResultContent(call.Id, record.Output));
+            }
+        }
+
+        yield return new ChatMessage(ChatRole.Assistant, callContents);
+        yield return new ChatMessage(ChatRole.Tool, results);
+    }
+
+    internal static Dictionary<string, object?> ParseArguments(string arguments)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(arguments) ? "{}" : arguments);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return doc.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone());
+            }
+        }
+        catch (JsonException)
+        {
+            // A model may emit malformed arguments; the call is still recorded, with none.
+        }
+
+        return [];
+    }
+
+    private static ChatMessage ToChatMessage(ThreadMessage message)
+    {
+        var role = message.Role == MessageRoles.Assistant ? ChatRole.Assistant : ChatRole.User;
+        var contents = new List<AIContent>(message.Content.Count);
+        foreach (var part in message.Content)
+        {
+            if (part.Text is { } text)
+            {
+                contents.Add(new TextContent(text.Value));
+            }
+            else if (part.ImageUrl is { } image && Uri.TryCreate(image.Url, UriKind.Absolute, out var uri))
+            {
+                contents.Add(uri.Scheme == "data" ? new DataContent(image.Url) : new UriContent(uri, "image/*"));
+            }
+            else if (part.ImageFile is { } file)
+            {
+                contents.Add(new TextContent($"[image file {file.FileId}]"));
+            }
+        }
+
+        return new ChatMessage(role, contents);
+    }
+
+    private Group Measure(ChatMessage message) => Measure([message]);
+
+    private Group Measure(IReadOnlyList<ChatMessage> messages)
+    {
+        var total = 0;
+        foreach (var message in messages)
+        {
+            total += PerMessageOverhead;
+            foreach (var content in message.Contents)
+            {
+                total += content switch
+                {
+                    TextContent text => tokens.CountTokens(text.Text),
+                    FunctionCallContent call => tokens.CountTokens(call.Name) + tokens.CountTokens(JsonSerializer.Serialize(call.Arguments, EngineJsonContext.Default.DictionaryStringObject)),
+                    FunctionResultContent result => tokens.CountTokens(result.Result?.ToString() ?? string.Empty),
+                    UriContent or DataContent => 765, // a high-detail image tile budget, as OpenAI bills 1024x1024
+                    _ => 0,
+                };
+            }
+        }
+
+        return new Group(messages, total);
+    }
+
+    private sealed record Group(IReadOnlyList<ChatMessage> Messages, int Tokens);
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using AgentHost.Core.Domain;
+using AgentHost.Core.Tools;
+using Microsoft.Extensions.AI;
+
+namespace AgentHost.Core.Engine;
+
+/// <summary>Maps a run's settings onto <see cref="ChatOptions"/> for any provider.</summary>
+internal static class RunOptionsMapper
+{
+    public static ChatOptions ToChatOptions(ThreadRun run, IReadOnlyDictionary<string, IBuiltInTool> builtIns, int? maxOutputTokens)
+    {
+        var tools = new List<AITool>();
+        foreach (var definition in run.Tools)
+        {
+            if (definition.Function is { } function)
+            {
+                tools.Add(AIFunctionFactory.CreateDeclaration(function.Name, function.Description, function.Parameters));
+            }
+            else if (builtIns.TryGetValue(definition.Type, out var tool))
+            {
+                tools.Add(tool.Describe(definition));
+            }
+        }
+
+        var options = new ChatOptions
+        {
+            ModelId = run.Model,
+            Temperature = (float?)run.Temperature,
+            TopP = (float?)run.TopP,
+            MaxOutputTokens = maxOutputTokens,
+            ResponseFormat = ToResponseFormat(run.ResponseFormat),
+        };
+
+        if (tools.Count > 0 && run.ToolChoice.Type != "none")
+        {
+            options.Tools = tools;
+            options.AllowMultipleToolCalls = run.ParallelToolCalls;
+            options.ToolMode = run.ToolChoice switch
+            {
+                { Type: "required" } => ChatToolMode.RequireAny,
+                { Type: ToolTypes.Function, FunctionName: { } name } => ChatToolMode.RequireSpecific(name),
+                { IsNamed: true } named => ChatToolMode.RequireSpecific(named.Type),
+                _ => ChatToolMode.Auto,
+            };
+        }
+
+        return options;
+    }
+
+    private static ChatResponseFormat? ToResponseFormat(ResponseFormat format) => format.Type switch
+    {
+        "json_object" => ChatResponseFormat.Json,
+        "text" => ChatResponseFormat.Text,
+        "json_schema" when format.JsonSchema is { } spec => ChatResponseFormat.ForJsonSchema(
+            spec.TryGetProperty("schema", out var schema) ? schema : JsonDocument.Parse("{}").RootElement,
+            spec.TryGetProperty("name", out var name) ? name.GetString() : null,
+            spec.TryGetProperty("description", out var description) ? description.GetString() : null),
+        _ => null,
+    };
+}

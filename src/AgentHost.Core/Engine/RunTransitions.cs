@@ -1,0 +1,108 @@
+using AgentHost.Core.Domain;
+using AgentHost.Core.Storage;
+
+namespace AgentHost.Core.Engine;
+
+/// <summary>
+/// Moves runs between statuses: saves with an expected-status check, tidies the run's unfinished steps and
+/// messages when it ends, and publishes the event. Every writer (executor, worker, API) goes through here.
+/// </summary>
+public sealed class RunTransitions(IAgentStore store, IRunEventSink events, TimeProvider time)
+{
+    /// <summary>Saves <paramref name="next"/> if the stored run is still <paramref name="current"/>'s status, then publishes.</summary>
+    public async Task<bool> TryMoveAsync(ThreadRun current, ThreadRun next, CancellationToken cancellationToken)
+    {
+        if (!await store.TryUpdateRunAsync(next, current.Status, cancellationToken))
+        {
+            return false;
+        }
+
+        events.Publish(next.Id, RunEvent.ForRun("thread.run." + next.Status, next));
+        return true;
+    }
+
+    /// <summary>Ends the run in <paramref name="status"/> (a terminal one), closing what it left open.</summary>
+    public async Task<ThreadRun?> TryEndAsync(ThreadRun current, string status, RunError? error, RunIncompleteDetails? incomplete, CancellationToken cancellationToken)
+    {
+        var now = time.UnixNow();
+        var steps = await AllStepsAsync(current, cancellationToken);
+        var next = current with
+        {
+            Status = status,
+            RequiredAction = null,
+            ExpiresAt = null,
+            CompletedAt = status is RunStatus.Completed or RunStatus.Incomplete ? now : current.CompletedAt,
+            FailedAt = status == RunStatus.Failed ? now : current.FailedAt,
+            CancelledAt = status == RunStatus.Cancelled ? now : current.CancelledAt,
+            LastError = error ?? current.LastError,
+            IncompleteDetails = incomplete ?? current.IncompleteDetails,
+            Usage = SumUsage(steps),
+        };
+
+        if (!await store.TryUpdateRunAsync(next, current.Status, cancellationToken))
+        {
+            return null;
+        }
+
+        await CloseOpenWorkAsync(next, steps, status, error, now, cancellationToken);
+        events.Publish(next.Id, status == RunStatus.Failed && error is not null
+            ? RunEvent.ForRun("thread.run.failed", next)
+            : RunEvent.ForRun("thread.run." + status, next));
+        return next;
+    }
+
+    public async Task<IReadOnlyList<RunStep>> AllStepsAsync(ThreadRun run, CancellationToken cancellationToken) =>
+        (await store.ListStepsAsync(run.ThreadId, run.Id, new ListQuery { Limit = int.MaxValue, Ascending = true }, cancellationToken)).Data;
+
+    public static Usage? SumUsage(IReadOnlyList<RunStep> steps)
+    {
+        Usage? total = null;
+        foreach (var step in steps)
+        {
+            if (step.Usage is { } usage)
+            {
+                total = total is null ? usage : total.Add(usage);
+            }
+        }
+
+        return total;
+    }
+
+    private async Task CloseOpenWorkAsync(ThreadRun run, IReadOnlyList<RunStep> steps, string status, RunError? error, long now, CancellationToken cancellationToken)
+    {
+        var stepStatus = status switch
+        {
+            RunStatus.Cancelled => StepStatus.Cancelled,
+            RunStatus.Expired => StepStatus.Expired,
+            _ => StepStatus.Failed,
+        };
+        var messageReason = status switch
+        {
+            RunStatus.Cancelled => "run_cancelled",
+            RunStatus.Expired => "run_expired",
+            _ => "run_failed",
+        };
+
+        foreach (var step in steps.Where(s => s.Status == StepStatus.InProgress))
+        {
+            var closed = step with
+            {
+                Status = stepStatus,
+                CancelledAt = stepStatus == StepStatus.Cancelled ? now : null,
+                ExpiredAt = stepStatus == StepStatus.Expired ? now : null,
+                FailedAt = stepStatus == StepStatus.Failed ? now : null,
+                LastError = stepStatus == StepStatus.Failed ? error : null,
+            };
+            await store.SaveStepAsync(closed, cancellationToken);
+            events.Publish(run.Id, RunEvent.ForStep("thread.run.step." + stepStatus, closed));
+
+            if (step.StepDetails.MessageCreation is { } creation &&
+                await store.GetMessageAsync(run.ThreadId, creation.MessageId, cancellationToken) is { Status: MessageStatus.InProgress } message)
+            {
+                var incomplete = message with { Status = MessageStatus.Incomplete, IncompleteAt = now, IncompleteDetails = new IncompleteDetails(messageReason) };
+                await store.SaveMessageAsync(incomplete, cancellationToken);
+                events.Publish(run.Id, RunEvent.ForMessage("thread.message.incomplete", incomplete));
+            }
+        }
+    }
+}

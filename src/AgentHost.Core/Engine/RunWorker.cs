@@ -1,0 +1,231 @@
+using System.Collections.Concurrent;
+using AgentHost.Core.Domain;
+using AgentHost.Core.Models;
+using AgentHost.Core.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AgentHost.Core.Engine;
+
+/// <summary>
+/// Takes runs that have work to do from the store, leases them, and executes them. A sweep renews leases,
+/// expires runs left in <c>requires_action</c>, and resumes runs whose worker died, so no run stays
+/// <c>in_progress</c> forever.
+/// </summary>
+public sealed partial class RunWorker(
+    IAgentStore store,
+    RunQueue queue,
+    RunExecutor executor,
+    RunTransitions transitions,
+    RunCancellations cancellations,
+    RunEngineOptions options,
+    TimeProvider time,
+    ILogger<RunWorker> logger) : BackgroundService
+{
+    private readonly string owner = IdGenerator.New("worker");
+    private readonly ConcurrentDictionary<string, bool> executing = new();
+    private SemaphoreSlim? slots;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        slots = new SemaphoreSlim(options.MaxConcurrentRuns);
+        var sweeping = SweepLoopAsync(stoppingToken);
+        try
+        {
+            await foreach (var runId in queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                if (!executing.TryAdd(runId, false))
+                {
+                    executing[runId] = true; // picked up again when the current pass ends
+                    continue;
+                }
+
+                await slots.WaitAsync(stoppingToken);
+                _ = Task.Run(() => ProcessAsync(runId, stoppingToken), CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: leased runs resume on the next start.
+        }
+
+        await sweeping;
+    }
+
+    private async Task ProcessAsync(string runId, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await ProcessLeasedAsync(runId, stoppingToken);
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogWorkerFault(logger, runId, exception);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down mid-run: the lease lapses and the run resumes after restart.
+        }
+        finally
+        {
+            slots!.Release();
+            if (executing.TryRemove(runId, out var again) && again)
+            {
+                queue.Enqueue(runId);
+            }
+        }
+    }
+
+    private async Task ProcessLeasedAsync(string runId, CancellationToken stoppingToken)
+    {
+        var now = time.GetUtcNow();
+        var run = await store.TryLeaseRunAsync(runId, owner, now, now + options.LeaseDuration, stoppingToken);
+        if (run is null)
+        {
+            return;
+        }
+
+        using var cancellation = cancellations.Register(run.Id, stoppingToken);
+        try
+        {
+            await DriveAsync(run, cancellation.Token);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or RunInterruptedException)
+        {
+            await SettleInterruptedAsync(run);
+        }
+        catch (Exception exception)
+        {
+            var error = exception switch
+            {
+                ModelCallException call => new RunError(call.Code, call.Message),
+                ModelUnavailableException unavailable => new RunError(RunErrorCodes.ServerError, unavailable.Message),
+                _ => new RunError(RunErrorCodes.ServerError, "AgentHost failed while executing the run: " + exception.Message),
+            };
+            if (exception is not (ModelCallException or ModelUnavailableException))
+            {
+                LogRunFault(logger, run.Id, exception);
+            }
+
+            await FailAsync(run, error);
+        }
+        finally
+        {
+            cancellations.Unregister(run.Id);
+            await store.ReleaseLeaseAsync(run.Id, CancellationToken.None);
+        }
+    }
+
+    private async Task DriveAsync(ThreadRun run, CancellationToken cancellationToken)
+    {
+        switch (run.Status)
+        {
+            case RunStatus.Cancelling:
+                await transitions.TryEndAsync(run, RunStatus.Cancelled, null, null, CancellationToken.None);
+                return;
+            case RunStatus.Queued:
+                var started = run with { Status = RunStatus.InProgress, StartedAt = time.UnixNow() };
+                if (!await transitions.TryMoveAsync(run, started, cancellationToken))
+                {
+                    return;
+                }
+
+                run = started;
+                break;
+            case RunStatus.InProgress:
+                LogResuming(logger, run.Id);
+                await store.DiscardUnfinishedWorkAsync(run.Id, cancellationToken);
+                break;
+            default:
+                return;
+        }
+
+        await executor.ExecuteAsync(run, cancellationToken);
+    }
+
+    private async Task SettleInterruptedAsync(ThreadRun leased)
+    {
+        var current = await store.GetRunAsync(leased.ThreadId, leased.Id, CancellationToken.None);
+        if (current is { Status: RunStatus.Cancelling })
+        {
+            await transitions.TryEndAsync(current, RunStatus.Cancelled, null, null, CancellationToken.None);
+        }
+    }
+
+    private async Task FailAsync(ThreadRun leased, RunError error)
+    {
+        var current = await store.GetRunAsync(leased.ThreadId, leased.Id, CancellationToken.None);
+        if (current is null || RunStatus.IsTerminal(current.Status))
+        {
+            return;
+        }
+
+        var status = current.Status == RunStatus.Cancelling ? RunStatus.Cancelled : RunStatus.Failed;
+        await transitions.TryEndAsync(current, status, status == RunStatus.Failed ? error : null, null, CancellationToken.None);
+    }
+
+    private async Task SweepLoopAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.SweepInterval, time);
+        do
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogSweepFault(logger, exception);
+            }
+        }
+        while (await WaitForTickAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitForTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>One pass: keep our leases, expire overdue runs, and pick up runs nobody is working on.</summary>
+    internal async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await store.RenewLeasesAsync(owner, now + options.LeaseDuration, cancellationToken);
+
+        foreach (var overdue in await store.FindExpiredRunsAsync(now.ToUnixTimeSeconds(), cancellationToken))
+        {
+            await transitions.TryEndAsync(overdue, RunStatus.Expired, null, null, cancellationToken);
+        }
+
+        foreach (var runId in await store.FindRunsToResumeAsync(now, 256, cancellationToken))
+        {
+            if (!executing.ContainsKey(runId))
+            {
+                queue.Enqueue(runId);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Resuming run {RunId} after an interruption")]
+    private static partial void LogResuming(ILogger logger, string runId);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Run {RunId} failed inside AgentHost")]
+    private static partial void LogRunFault(ILogger logger, string runId, Exception exception);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Worker fault while handling run {RunId}")]
+    private static partial void LogWorkerFault(ILogger logger, string runId, Exception exception);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Run sweep failed; retrying at the next tick")]
+    private static partial void LogSweepFault(ILogger logger, Exception exception);
+}

@@ -1,0 +1,69 @@
+using AgentHost.Core.Domain;
+
+namespace AgentHost.Core.Storage;
+
+/// <summary>
+/// Durable state of assistants, threads, messages, runs and steps, and the run queue.
+/// Methods named Try… enforce a rule atomically and return false when it would be broken.
+/// </summary>
+public interface IAgentStore
+{
+    Task CreateAssistantAsync(Assistant assistant, CancellationToken cancellationToken);
+    Task<Assistant?> GetAssistantAsync(string id, CancellationToken cancellationToken);
+    Task UpdateAssistantAsync(Assistant assistant, CancellationToken cancellationToken);
+    Task<bool> DeleteAssistantAsync(string id, CancellationToken cancellationToken);
+    Task<Page<Assistant>> ListAssistantsAsync(ListQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Creates a thread with its first messages in one transaction.</summary>
+    Task CreateThreadAsync(AssistantThread thread, IReadOnlyList<ThreadMessage> messages, CancellationToken cancellationToken);
+    Task<AssistantThread?> GetThreadAsync(string id, CancellationToken cancellationToken);
+    Task UpdateThreadAsync(AssistantThread thread, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a thread with its messages, runs and steps.</summary>
+    Task<bool> DeleteThreadAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Adds a message unless a run is active on the thread; then returns that run.</summary>
+    Task<ThreadRun?> TryAddMessageAsync(ThreadMessage message, CancellationToken cancellationToken);
+    Task<ThreadMessage?> GetMessageAsync(string threadId, string id, CancellationToken cancellationToken);
+    Task SaveMessageAsync(ThreadMessage message, CancellationToken cancellationToken);
+    Task<bool> DeleteMessageAsync(string threadId, string id, CancellationToken cancellationToken);
+    Task<Page<ThreadMessage>> ListMessagesAsync(string threadId, ListQuery query, string? runId, CancellationToken cancellationToken);
+
+    /// <summary>All messages of a thread, oldest first, as a run reads them.</summary>
+    Task<IReadOnlyList<ThreadMessage>> GetThreadMessagesAsync(string threadId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Creates a queued run (and a new thread and messages, when given) unless a run is active on the thread;
+    /// then returns that active run and writes nothing.
+    /// </summary>
+    Task<ThreadRun?> TryCreateRunAsync(ThreadRun run, AssistantThread? newThread, IReadOnlyList<ThreadMessage> messages, CancellationToken cancellationToken);
+    Task<ThreadRun?> GetRunAsync(string threadId, string id, CancellationToken cancellationToken);
+    Task<Page<ThreadRun>> ListRunsAsync(string threadId, ListQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Saves a run only if its stored status is still <paramref name="expectedStatus"/>; false when another writer got there first.</summary>
+    Task<bool> TryUpdateRunAsync(ThreadRun run, string expectedStatus, CancellationToken cancellationToken);
+
+    Task SaveStepAsync(RunStep step, CancellationToken cancellationToken);
+    Task<RunStep?> GetStepAsync(string threadId, string runId, string id, CancellationToken cancellationToken);
+    Task<Page<RunStep>> ListStepsAsync(string threadId, string runId, ListQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Deletes steps and messages a run was writing when it was interrupted, so it can start that step again.</summary>
+    Task DiscardUnfinishedWorkAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Leases the run for <paramref name="owner"/> until <paramref name="leaseUntil"/> if it is queued, in progress
+    /// or cancelling and nobody else holds a live lease. Returns the run, or null.
+    /// </summary>
+    Task<ThreadRun?> TryLeaseRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
+    /// <summary>Ids of runs a worker should pick up: queued, in progress or cancelling, with no live lease.</summary>
+    Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
+
+    /// <summary>Extends the leases <paramref name="owner"/> holds.</summary>
+    Task RenewLeasesAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
+    Task ReleaseLeaseAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Runs in <c>requires_action</c> whose <c>expires_at</c> has passed.</summary>
+    Task<IReadOnlyList<ThreadRun>> FindExpiredRunsAsync(long nowUnixSeconds, CancellationToken cancellationToken);
+}

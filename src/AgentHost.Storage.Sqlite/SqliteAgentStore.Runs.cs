@@ -1,0 +1,117 @@
+using System.Text.Json;
+using AgentHost.Core.Domain;
+using AgentHost.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace AgentHost.Storage.Sqlite;
+
+public sealed partial class SqliteAgentStore
+{
+    private const string ResumableStatuses = "('queued', 'in_progress', 'cancelling')";
+
+    public Task<ThreadRun?> TryCreateRunAsync(ThreadRun run, AssistantThread? newThread, IReadOnlyList<ThreadMessage> messages, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) =>
+        {
+            if (newThread is not null)
+            {
+                InsertThread(c, t, newThread);
+            }
+            else if (c.Command(ActiveRunSql, t, ("@thread", run.ThreadId)).ReadOne(Json.ThreadRun) is { } active)
+            {
+                return active;
+            }
+
+            foreach (var message in messages)
+            {
+                UpsertMessage(c, t, message);
+            }
+
+            c.Command("INSERT INTO runs (id, thread_id, status, expires_at, data) VALUES (@id, @thread, @status, @expires, @data)", t,
+                ("@id", run.Id), ("@thread", run.ThreadId), ("@status", run.Status), ("@expires", run.ExpiresAt),
+                ("@data", JsonSerializer.Serialize(run, Json.ThreadRun))).Run();
+            return null;
+        }, cancellationToken);
+
+    public async Task<ThreadRun?> GetRunAsync(string threadId, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        return connection.Command("SELECT data FROM runs WHERE id = @id AND thread_id = @thread", null, ("@id", id), ("@thread", threadId)).ReadOne(Json.ThreadRun);
+    }
+
+    public async Task<Page<ThreadRun>> ListRunsAsync(string threadId, ListQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        return connection.ListPage("runs", "thread_id = @thread", [("@thread", threadId)], query, Json.ThreadRun);
+    }
+
+    public Task<bool> TryUpdateRunAsync(ThreadRun run, string expectedStatus, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.Command(
+            "UPDATE runs SET status = @status, expires_at = @expires, data = @data WHERE id = @id AND status = @expected", t,
+            ("@id", run.Id), ("@status", run.Status), ("@expires", run.ExpiresAt), ("@expected", expectedStatus),
+            ("@data", JsonSerializer.Serialize(run, Json.ThreadRun))).Run() == 1, cancellationToken);
+
+    public Task SaveStepAsync(RunStep step, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.Command("""
+            INSERT INTO steps (id, run_id, thread_id, status, data) VALUES (@id, @run, @thread, @status, @data)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data
+            """, t, ("@id", step.Id), ("@run", step.RunId), ("@thread", step.ThreadId), ("@status", step.Status),
+            ("@data", JsonSerializer.Serialize(step, Json.RunStep))).Run(), cancellationToken);
+
+    public async Task<RunStep?> GetStepAsync(string threadId, string runId, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        return connection.Command("SELECT data FROM steps WHERE id = @id AND run_id = @run AND thread_id = @thread", null,
+            ("@id", id), ("@run", runId), ("@thread", threadId)).ReadOne(Json.RunStep);
+    }
+
+    public async Task<Page<RunStep>> ListStepsAsync(string threadId, string runId, ListQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        return connection.ListPage("steps", "run_id = @run AND thread_id = @thread", [("@run", runId), ("@thread", threadId)], query, Json.RunStep);
+    }
+
+    public Task DiscardUnfinishedWorkAsync(string runId, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) =>
+        {
+            c.Command("DELETE FROM messages WHERE run_id = @run AND status = 'in_progress'", t, ("@run", runId)).Run();
+            c.Command("DELETE FROM steps WHERE run_id = @run AND status = 'in_progress'", t, ("@run", runId)).Run();
+        }, cancellationToken);
+
+    public Task<ThreadRun?> TryLeaseRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.Command($"""
+            UPDATE runs SET lease_owner = @owner, lease_until = @until
+            WHERE id = @id AND status IN {ResumableStatuses} AND (lease_until IS NULL OR lease_until < @now OR lease_owner = @owner)
+            RETURNING data
+            """, t, ("@id", runId), ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds()), ("@now", now.ToUnixTimeMilliseconds()))
+            .ReadOne(Json.ThreadRun), cancellationToken);
+
+    public async Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        using var command = connection.Command($"""
+            SELECT id FROM runs WHERE status IN {ResumableStatuses} AND (lease_until IS NULL OR lease_until < @now) ORDER BY seq LIMIT @max
+            """, null, ("@now", now.ToUnixTimeMilliseconds()), ("@max", max));
+        using var reader = command.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    public Task RenewLeasesAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.Command("UPDATE runs SET lease_until = @until WHERE lease_owner = @owner AND lease_until IS NOT NULL", t,
+            ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds())).Run(), cancellationToken);
+
+    public Task ReleaseLeaseAsync(string runId, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.Command("UPDATE runs SET lease_owner = NULL, lease_until = NULL WHERE id = @id", t, ("@id", runId)).Run(), cancellationToken);
+
+    public async Task<IReadOnlyList<ThreadRun>> FindExpiredRunsAsync(long nowUnixSeconds, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        return connection.Command("SELECT data FROM runs WHERE status = 'requires_action' AND expires_at <= @now", null, ("@now", nowUnixSeconds))
+            .ReadAll(Json.ThreadRun);
+    }
+}

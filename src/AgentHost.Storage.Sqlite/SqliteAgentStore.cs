@@ -1,0 +1,73 @@
+using System.Text.Json;
+using AgentHost.Core.Domain;
+using AgentHost.Core.Json;
+using AgentHost.Core.Storage;
+
+namespace AgentHost.Storage.Sqlite;
+
+/// <summary>
+/// <see cref="IAgentStore"/> on SQLite. Objects are stored as their JSON; the columns beside it are the ones
+/// that are queried (thread, run, status, leases). Ordering follows insertion (<c>seq</c>), as ids are random.
+/// </summary>
+public sealed partial class SqliteAgentStore(SqliteDatabase database) : IAgentStore
+{
+    private static readonly CoreJsonContext Json = CoreJsonContext.Default;
+
+    public Task CreateAssistantAsync(Assistant assistant, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.Command("INSERT INTO assistants (id, data) VALUES (@id, @data)", t,
+            ("@id", assistant.Id), ("@data", JsonSerializer.Serialize(assistant, Json.Assistant))).Run(), cancellationToken);
+
+    public async Task<Assistant?> GetAssistantAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        return connection.Command("SELECT data FROM assistants WHERE id = @id", null, ("@id", id)).ReadOne(Json.Assistant);
+    }
+
+    public Task UpdateAssistantAsync(Assistant assistant, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.Command("UPDATE assistants SET data = @data WHERE id = @id", t,
+            ("@id", assistant.Id), ("@data", JsonSerializer.Serialize(assistant, Json.Assistant))).Run(), cancellationToken);
+
+    public Task<bool> DeleteAssistantAsync(string id, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.Command("DELETE FROM assistants WHERE id = @id", t, ("@id", id)).Run() > 0, cancellationToken);
+
+    public async Task<Page<Assistant>> ListAssistantsAsync(ListQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        return connection.ListPage("assistants", "1 = 1", [], query, Json.Assistant);
+    }
+
+    public Task CreateThreadAsync(AssistantThread thread, IReadOnlyList<ThreadMessage> messages, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) =>
+        {
+            InsertThread(c, t, thread);
+            foreach (var message in messages)
+            {
+                UpsertMessage(c, t, message);
+            }
+        }, cancellationToken);
+
+    public async Task<AssistantThread?> GetThreadAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        return connection.Command("SELECT data FROM threads WHERE id = @id", null, ("@id", id)).ReadOne(Json.AssistantThread);
+    }
+
+    public Task UpdateThreadAsync(AssistantThread thread, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.Command("UPDATE threads SET data = @data WHERE id = @id", t,
+            ("@id", thread.Id), ("@data", JsonSerializer.Serialize(thread, Json.AssistantThread))).Run(), cancellationToken);
+
+    public Task<bool> DeleteThreadAsync(string id, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) =>
+        {
+            foreach (var table in new[] { "steps", "runs", "messages" })
+            {
+                c.Command($"DELETE FROM {table} WHERE thread_id = @id", t, ("@id", id)).Run();
+            }
+
+            return c.Command("DELETE FROM threads WHERE id = @id", t, ("@id", id)).Run() > 0;
+        }, cancellationToken);
+
+    private static void InsertThread(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction t, AssistantThread thread) =>
+        c.Command("INSERT INTO threads (id, data) VALUES (@id, @data)", t,
+            ("@id", thread.Id), ("@data", JsonSerializer.Serialize(thread, Json.AssistantThread))).Run();
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using AgentHost.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace AgentHost.Storage.Sqlite;
+
+/// <summary>The few query shapes every table shares: by id, upsert, delete and cursor-paged lists.</summary>
+internal static class SqliteCommands
+{
+    public static SqliteCommand Command(this SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    public static T? ReadOne<T>(this SqliteCommand command, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        using (command)
+        {
+            return command.ExecuteScalar() is string json ? JsonSerializer.Deserialize(json, typeInfo) : null;
+        }
+    }
+
+    public static List<T> ReadAll<T>(this SqliteCommand command, JsonTypeInfo<T> typeInfo)
+    {
+        using (command)
+        using (var reader = command.ExecuteReader())
+        {
+            var items = new List<T>();
+            while (reader.Read())
+            {
+                items.Add(JsonSerializer.Deserialize(reader.GetString(0), typeInfo)!);
+            }
+
+            return items;
+        }
+    }
+
+    public static int Run(this SqliteCommand command)
+    {
+        using (command)
+        {
+            return command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>One page in the asked order; <c>before</c> pages are read backwards from the cursor, then turned round.</summary>
+    public static Page<T> ListPage<T>(this SqliteConnection connection, string table, string filter, (string, object?)[] filterParameters, ListQuery query, JsonTypeInfo<T> typeInfo)
+    {
+        var backwards = query.Before is not null && query.After is null;
+        var newestFirst = query.Ascending == backwards;
+        var conditions = new List<string> { filter };
+        if (query.After is not null)
+        {
+            conditions.Add($"seq {(query.Ascending ? ">" : "<")} COALESCE((SELECT seq FROM {table} WHERE id = @after), {(query.Ascending ? "9223372036854775807" : "-1")})");
+        }
+
+        if (query.Before is not null)
+        {
+            conditions.Add($"seq {(query.Ascending ? "<" : ">")} COALESCE((SELECT seq FROM {table} WHERE id = @before), {(query.Ascending ? "-1" : "9223372036854775807")})");
+        }
+
+        var limit = Math.Min(query.Limit, int.MaxValue - 1);
+        var sql = $"SELECT data FROM {table} WHERE {string.Join(" AND ", conditions)} ORDER BY seq {(newestFirst ? "DESC" : "ASC")} LIMIT @limit";
+        var parameters = filterParameters.Append(("@after", query.After)).Append(("@before", query.Before)).Append(("@limit", (object?)(limit + 1L))).ToArray();
+        var items = connection.Command(sql, null, parameters).ReadAll(typeInfo);
+        var hasMore = items.Count > limit;
+        if (hasMore)
+        {
+            items.RemoveAt(items.Count - 1);
+        }
+
+        if (backwards)
+        {
+            items.Reverse();
+        }
+
+        return new Page<T>(items, hasMore);
+    }
+}

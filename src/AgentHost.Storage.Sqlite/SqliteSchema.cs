@@ -1,0 +1,43 @@
+using Microsoft.Data.Sqlite;
+
+namespace AgentHost.Storage.Sqlite;
+
+/// <summary>The schema, as an ordered list of migrations applied once each on start.</summary>
+internal static class SqliteSchema
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE assistants (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
+        CREATE TABLE threads (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
+        CREATE TABLE messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, thread_id TEXT NOT NULL,
+            run_id TEXT, status TEXT NOT NULL, data TEXT NOT NULL);
+        CREATE INDEX messages_by_thread ON messages (thread_id, seq);
+        CREATE TABLE runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, thread_id TEXT NOT NULL,
+            status TEXT NOT NULL, expires_at INTEGER, lease_owner TEXT, lease_until INTEGER, data TEXT NOT NULL);
+        CREATE INDEX runs_by_thread ON runs (thread_id, seq);
+        CREATE INDEX runs_by_status ON runs (status);
+        CREATE TABLE steps (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, run_id TEXT NOT NULL,
+            thread_id TEXT NOT NULL, status TEXT NOT NULL, data TEXT NOT NULL);
+        CREATE INDEX steps_by_run ON steps (run_id, seq);
+        """,
+    ];
+
+    public static void Migrate(SqliteConnection connection)
+    {
+        SqliteDatabase.Execute(connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+        var current = Convert.ToInt32(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+
+        for (var version = current + 1; version <= Migrations.Length; version++)
+        {
+            using var transaction = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Migrations[version - 1] + $";\nINSERT INTO schema_version (version) VALUES ({version});";
+            command.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+}
