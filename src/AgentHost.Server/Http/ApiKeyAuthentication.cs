@@ -1,0 +1,39 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace AgentHost.Server.Http;
+
+/// <summary>When an API key is configured, every /v1 request must carry it as a bearer token.</summary>
+internal static class ApiKeyAuthentication
+{
+    public static IApplicationBuilder UseApiKey(this IApplicationBuilder app, string? apiKey)
+    {
+        if (string.IsNullOrEmpty(apiKey))
+        {
+            return app;
+        }
+
+        var expected = Encoding.UTF8.GetBytes(apiKey);
+        return app.Use(async (context, next) =>
+        {
+            if (!context.Request.Path.StartsWithSegments("/v1"))
+            {
+                await next(context);
+                return;
+            }
+
+            var header = context.Request.Headers.Authorization.ToString();
+            var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : context.Request.Headers["x-api-key"].ToString();
+            if (key.Length > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), expected))
+            {
+                await next(context);
+                return;
+            }
+
+            var message = key.Length == 0
+                ? "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
+                : "Incorrect API key provided. Set the key configured as AgentHost:ApiKey (AGENTHOST_API_KEY).";
+            await ApiErrors.Result(StatusCodes.Status401Unauthorized, "invalid_request_error", message, null, "invalid_api_key").ExecuteAsync(context);
+        });
+    }
+}

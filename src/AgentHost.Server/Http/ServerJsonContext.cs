@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+using AgentHost.Core.Domain;
+
+namespace AgentHost.Server.Http;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(ErrorEnvelope))]
+[JsonSerializable(typeof(ListResponse<Assistant>))]
+[JsonSerializable(typeof(ListResponse<ThreadMessage>))]
+[JsonSerializable(typeof(ListResponse<ThreadRun>))]
+[JsonSerializable(typeof(ListResponse<RunStep>))]
+internal sealed partial class ServerJsonContext : JsonSerializerContext;
