@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace AgentHost.Core.Domain;
 
-internal sealed class ResponseFormatConverter : JsonConverter<ResponseFormat>
+public sealed class ResponseFormatConverter : JsonConverter<ResponseFormat>
 {
     public override ResponseFormat Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {

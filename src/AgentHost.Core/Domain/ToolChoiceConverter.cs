@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace AgentHost.Core.Domain;
 
-internal sealed class ToolChoiceConverter : JsonConverter<ToolChoice>
+public sealed class ToolChoiceConverter : JsonConverter<ToolChoice>
 {
     public override ToolChoice Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {

@@ -1,0 +1,23 @@
+namespace AgentHost.Server.Hosting;
+
+/// <summary>Builds the server; tests use it to run the real pipeline on a free port with their own overrides.</summary>
+public static class AgentHostApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddAgentHost(builder.Configuration);
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, Http.ServerJsonContext.Default));
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.MapAgentHost();
+        return app;
+    }
+}

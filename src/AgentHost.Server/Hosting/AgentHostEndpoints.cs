@@ -1,0 +1,29 @@
+using AgentHost.Server.Assistants;
+using AgentHost.Server.Http;
+using AgentHost.Server.Messages;
+using AgentHost.Server.Runs;
+using AgentHost.Server.Threads;
+using Microsoft.Extensions.Options;
+
+namespace AgentHost.Server.Hosting;
+
+/// <summary>The HTTP pipeline: errors in the OpenAI envelope, API key check, the API's routes.</summary>
+public static class AgentHostEndpoints
+{
+    public static WebApplication MapAgentHost(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ApiErrors.HandleAsync, SuppressDiagnosticsCallback = _ => true });
+        app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode == StatusCodes.Status405MethodNotAllowed
+            ? ApiErrors.UnknownRoute(context.HttpContext).ExecuteAsync(context.HttpContext)
+            : Task.CompletedTask);
+        app.UseApiKey(app.Services.GetRequiredService<IOptions<AgentHostOptions>>().Value.ApiKey);
+
+        app.MapGet("/health", () => TypedResults.Ok());
+        app.MapAssistantEndpoints();
+        app.MapThreadEndpoints();
+        app.MapMessageEndpoints();
+        app.MapRunEndpoints();
+        app.MapFallback(ApiErrors.UnknownRoute);
+        return app;
+    }
+}

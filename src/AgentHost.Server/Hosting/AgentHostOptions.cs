@@ -1,0 +1,13 @@
+namespace AgentHost.Server.Hosting;
+
+/// <summary>Server settings (section <c>AgentHost</c>; <c>AGENTHOST_DATA_DIR</c> and <c>AGENTHOST_API_KEY</c> also work).</summary>
+public sealed class AgentHostOptions
+{
+    public const string SectionName = "AgentHost";
+
+    /// <summary>Where the database and files live. Default: <c>./data</c>.</summary>
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>When set, every /v1 request must send <c>Authorization: Bearer &lt;key&gt;</c>.</summary>
+    public string? ApiKey { get; set; }
+}

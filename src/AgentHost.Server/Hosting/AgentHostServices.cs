@@ -1,0 +1,40 @@
+using AgentHost.Core.Engine;
+using AgentHost.Core.Storage;
+using AgentHost.Core.Tokens;
+using AgentHost.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AgentHost.Server.Hosting;
+
+/// <summary>Registers the engine, the store, the providers and the worker.</summary>
+public static class AgentHostServices
+{
+    public static IServiceCollection AddAgentHost(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AgentHostOptions>().Configure(options =>
+        {
+            configuration.GetSection(AgentHostOptions.SectionName).Bind(options);
+            options.DataDir = configuration["AGENTHOST_DATA_DIR"] is { Length: > 0 } dir ? dir : options.DataDir;
+            options.ApiKey = configuration["AGENTHOST_API_KEY"] is { Length: > 0 } key ? key : options.ApiKey;
+        });
+        services.AddOptions<RunEngineOptions>().Bind(configuration.GetSection("AgentHost:Runs"));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddAgentHostProviders(configuration);
+
+        services.AddSingleton(sp => new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "agenthost.db")));
+        services.AddSingleton<IAgentStore, SqliteAgentStore>();
+
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<RunEngineOptions>>().Value);
+        services.AddSingleton<ITokenCounter, TiktokenCounter>();
+        services.AddSingleton<RunEventHub>();
+        services.AddSingleton<IRunEventSink>(sp => sp.GetRequiredService<RunEventHub>());
+        services.AddSingleton<RunQueue>();
+        services.AddSingleton<RunCancellations>();
+        services.AddSingleton<RunTransitions>();
+        services.AddSingleton<RunExecutor>();
+        services.AddSingleton<RunService>();
+        services.AddHostedService<RunWorker>();
+        return services;
+    }
+}

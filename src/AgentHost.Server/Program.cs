@@ -1,0 +1,4 @@
+using AgentHost.Server.Hosting;
+
+var app = AgentHostApp.Build(args);
+await app.RunAsync();
