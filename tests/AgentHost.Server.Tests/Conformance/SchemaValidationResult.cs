@@ -5,6 +5,10 @@ internal sealed record SchemaValidationResult(string SchemaName, IReadOnlyList<S
 {
     public bool IsValid => Errors.Count == 0;
 
+    /// <summary>This result without the errors that the given known deviations explain.</summary>
+    public SchemaValidationResult Tolerating(IEnumerable<SpecDeviation> deviations) =>
+        this with { Errors = [.. Errors.Where(e => !SpecDeviation.Explain(deviations, SchemaName, e))] };
+
     public override string ToString() => IsValid
         ? $"valid {SchemaName}"
         : $"not a valid {SchemaName}:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", Errors);
