@@ -1,0 +1,14 @@
+namespace AgentHost.Server.Tests.Conformance;
+
+/// <summary>A theory that is skipped, with a reason, when <c>../shared/</c> is absent.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+internal sealed class SharedTheoryAttribute : TheoryAttribute
+{
+    public SharedTheoryAttribute()
+    {
+        if (!SharedArtifacts.IsAvailable)
+        {
+            Skip = SharedArtifacts.MissingMessage;
+        }
+    }
+}
