@@ -182,6 +182,21 @@ public sealed class RetryTests : UpstreamTests
     }
 
     [Fact]
+    public async Task GetStreamingResponse_OnAnOverloadedErrorEventBeforeTheFirstUpdate_RetriesAndStreams()
+    {
+        Upstream.Enqueue(
+            ScriptedResponses.Sse([AnthropicWire.ErrorEvent("overloaded_error", "Overloaded")]),
+            AnthropicWire.Stream("end_turn", AnthropicWire.Usage(5, 1), 2, AnthropicWire.TextBlock("Hi")));
+
+        var updates = await Router.GetClient("claude-sonnet-4-5").GetStreamingResponseAsync(Question).ToListAsync();
+
+        Assert.Equal("Hi", updates.ToChatResponse().Text);
+        var retry = Assert.Single(Observer.Retries);
+        Assert.Equal(529, retry.StatusCode);
+        Assert.Contains("overloaded_error: Overloaded", retry.Reason);
+    }
+
+    [Fact]
     public async Task GetStreamingResponse_On503BeforeTheFirstChunk_RetriesAndStreams()
     {
         Upstream.Enqueue(

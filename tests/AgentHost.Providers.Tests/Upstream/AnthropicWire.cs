@@ -33,6 +33,13 @@ internal static class AnthropicWire
             },
             headers);
 
+    /// <summary>The <c>event: error</c> a stream that already answered 200 sends when, say, the API overloads.</summary>
+    public static SseEvent ErrorEvent(string type, string message) => Event("error", new JsonObject
+    {
+        ["type"] = "error",
+        ["error"] = new JsonObject { ["type"] = type, ["message"] = message },
+    });
+
     public static StreamBlock TextBlock(params string[] chunks) => new(
         new JsonObject { ["type"] = "text", ["text"] = "" },
         [.. chunks.Select(c => new JsonObject { ["type"] = "text_delta", ["text"] = c })]);
