@@ -29,7 +29,10 @@ public sealed class ProviderOptions
     /// <summary>The model tried once when a model's retries are exhausted, unless <see cref="Fallbacks"/> names another.</summary>
     public string? FallbackModel { get; set; }
 
-    /// <summary>Per-model fallbacks, keyed by the model name asked for or the alias target; they win over <see cref="FallbackModel"/>.</summary>
+    /// <summary>
+    /// Per-model fallbacks, keyed by the model name asked for or the alias target; they win over
+    /// <see cref="FallbackModel"/>. A configuration key cannot hold <c>:</c>, so key a <c>server:model</c> target by an alias.
+    /// </summary>
     public Dictionary<string, string> Fallbacks { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public RetryOptions Retry { get; set; } = new();

@@ -59,9 +59,8 @@ internal sealed class ProviderClientFactory
 
     private AnthropicClient CreateAnthropic(string apiKey, string? baseUrl) => new()
     {
+        // An explicit key stops the SDK reading credentials from the environment; configuration already did that.
         ApiKey = apiKey,
-        // Both explicit, so ANTHROPIC_AUTH_TOKEN or ANTHROPIC_BASE_URL in the environment cannot override configuration.
-        AuthToken = null,
         BaseUrl = string.IsNullOrWhiteSpace(baseUrl) ? EnvironmentUrl.Production : baseUrl,
         HttpClient = _http,
         MaxRetries = 0,
