@@ -1,10 +1,10 @@
 using System.Net;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using AgentHost.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -31,6 +31,9 @@ internal sealed class BenchHost : IAsyncDisposable
     public string BaseUrl { get; }
 
     public HttpClient Client { get; }
+
+    /// <summary>AgentHost's services, for the layer probes that bypass HTTP.</summary>
+    public IServiceProvider Services => app.Services;
 
     public static async Task<BenchHost> StartAsync()
     {

@@ -9,7 +9,11 @@ namespace AgentHost.Bench;
 /// </summary>
 internal sealed class LatencyScenario(BenchHost host, string assistantId, BenchOptions options)
 {
-    public sealed record Result(Distribution Direct, Distribution ThroughAgentHost);
+    /// <param name="EventOffsets">Per event name (first occurrence), the time from sending the request to reading it.</param>
+    public sealed record Result(Distribution Direct, Distribution ThroughAgentHost, IReadOnlyList<(string Event, Distribution Offset)> EventOffsets);
+
+    private readonly Dictionary<string, List<double>> offsets = [];
+    private readonly List<string> eventOrder = [];
 
     public async Task<Result> RunAsync()
     {
@@ -20,6 +24,8 @@ internal sealed class LatencyScenario(BenchHost host, string assistantId, BenchO
             await ThroughAgentHostAsync();
         }
 
+        offsets.Clear();
+        eventOrder.Clear();
         var direct = new double[options.Iterations];
         var through = new double[options.Iterations];
         for (var i = 0; i < options.Iterations; i++)
@@ -28,7 +34,7 @@ internal sealed class LatencyScenario(BenchHost host, string assistantId, BenchO
             through[i] = await ThroughAgentHostAsync();
         }
 
-        return new Result(new Distribution(direct), new Distribution(through));
+        return new Result(new Distribution(direct), new Distribution(through), [.. eventOrder.Select(e => (e, new Distribution(offsets[e])))]);
     }
 
     private async Task<double> DirectAsync()
@@ -50,10 +56,28 @@ internal sealed class LatencyScenario(BenchHost host, string assistantId, BenchO
         using var response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Check(response.IsSuccessStatusCode, "AgentHost");
         using var events = await SseReader.OpenAsync(response, CancellationToken.None);
-        Check(await events.ReadUntilEventAsync("thread.run.completed", CancellationToken.None), "AgentHost");
+        var seenInThisRun = new HashSet<string>();
+        Check(await events.ReadEventsUntilAsync("thread.run.completed", name =>
+        {
+            if (seenInThisRun.Add(name))
+            {
+                Record(name, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        }, CancellationToken.None), "AgentHost");
         var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         await events.ReadUntilEventAsync("done", CancellationToken.None); // drain outside the timing
         return elapsed;
+    }
+
+    private void Record(string name, double milliseconds)
+    {
+        if (!offsets.TryGetValue(name, out var list))
+        {
+            offsets[name] = list = [];
+            eventOrder.Add(name);
+        }
+
+        list.Add(milliseconds);
     }
 
     private static void Check(bool ok, string what)

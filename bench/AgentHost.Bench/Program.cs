@@ -10,10 +10,17 @@ var assistantId = await host.CreateAssistantAsync();
 if (options.Scenario is "throughput" or "all")
 {
     var throughput = new ThroughputScenario(host, assistantId, options);
-    Report.Throughput(options, [await throughput.RunStreamedAsync(), await throughput.RunPolledAsync()]);
+    Report.Load("Completed runs per second", options, [await throughput.RunStreamedAsync(), await throughput.RunPolledAsync()]);
+}
+
+if (options.Scenario is "layers")
+{
+    Report.Load("Cost of the layers under a run", options, await new LayersScenario(host, assistantId, options).RunAsync());
 }
 
 if (options.Scenario is "latency" or "all")
 {
-    Report.Latency(await new LatencyScenario(host, assistantId, options).RunAsync());
+    var latency = await new LatencyScenario(host, assistantId, options).RunAsync();
+    Report.Latency(latency);
+    Report.EventTimeline(latency);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace AgentHost.Bench;
@@ -9,40 +8,9 @@ namespace AgentHost.Bench;
 /// </summary>
 internal sealed class ThroughputScenario(BenchHost host, string assistantId, BenchOptions options)
 {
-    public sealed record Result(string Mode, int Completed, int Failed, double Seconds)
-    {
-        public double RunsPerSecond => Completed / Seconds;
-    }
+    public Task<LoadRunner.Result> RunStreamedAsync() => LoadRunner.RunAsync("runs, streamed (SSE to event: done)", options, StreamedRunAsync);
 
-    public Task<Result> RunStreamedAsync() => RunAsync("streamed (SSE to event: done)", StreamedRunAsync);
-
-    public Task<Result> RunPolledAsync() => RunAsync($"polled (GET every {options.PollInterval.TotalMilliseconds} ms)", PolledRunAsync);
-
-    private async Task<Result> RunAsync(string mode, Func<CancellationToken, Task<bool>> oneRun)
-    {
-        var completed = 0;
-        var failed = 0;
-        var start = Stopwatch.GetTimestamp();
-        var measureFrom = start + (long)(options.Warmup.TotalSeconds * Stopwatch.Frequency);
-        var measureTo = measureFrom + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
-        using var stop = new CancellationTokenSource();
-
-        async Task ClientAsync()
-        {
-            while (Stopwatch.GetTimestamp() < measureTo)
-            {
-                var ok = await oneRun(stop.Token);
-                var now = Stopwatch.GetTimestamp();
-                if (now >= measureFrom && now < measureTo)
-                {
-                    Interlocked.Increment(ref ok ? ref completed : ref failed);
-                }
-            }
-        }
-
-        await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(ClientAsync)));
-        return new Result(mode, completed, failed, options.Duration.TotalSeconds);
-    }
+    public Task<LoadRunner.Result> RunPolledAsync() => LoadRunner.RunAsync($"runs, polled (GET every {options.PollInterval.TotalMilliseconds} ms)", options, PolledRunAsync);
 
     private async Task<bool> StreamedRunAsync(CancellationToken cancellationToken)
     {
