@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using AgentHost.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AgentHost.Bench;
+
+/// <summary>The instant upstream, AgentHost in front of it on loopback, a temp data dir, and one HTTP client for both.</summary>
+internal sealed class BenchHost : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly string dataDir;
+
+    private BenchHost(WebApplication app, InstantUpstream upstream, string dataDir, string baseUrl, HttpClient client)
+    {
+        this.app = app;
+        this.dataDir = dataDir;
+        Upstream = upstream;
+        BaseUrl = baseUrl;
+        Client = client;
+    }
+
+    public InstantUpstream Upstream { get; }
+
+    /// <summary>AgentHost's origin, without <c>/v1</c>.</summary>
+    public string BaseUrl { get; }
+
+    public HttpClient Client { get; }
+
+    /// <summary>AgentHost's services, for the layer probes that bypass HTTP.</summary>
+    public IServiceProvider Services => app.Services;
+
+    public static async Task<BenchHost> StartAsync()
+    {
+        var upstream = await InstantUpstream.StartAsync();
+        var dataDir = Directory.CreateTempSubdirectory("agenthost-bench-").FullName;
+        string[] args =
+        [
+            "--urls=http://127.0.0.1:0",
+            $"--AgentHost:DataDir={dataDir}",
+            "--AgentHost:Providers:OpenAI:ApiKey=sk-bench",
+            $"--AgentHost:Providers:OpenAI:BaseUrl={upstream.BaseUrl}/v1",
+        ];
+        var app = AgentHostApp.Build(args, builder => builder.Logging.ClearProviders());
+        await app.StartAsync();
+        var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new BenchHost(app, upstream, dataDir, baseUrl, CreateClient());
+    }
+
+    public async Task<string> CreateAssistantAsync()
+    {
+        using var response = await Client.PostAsync(BaseUrl + "/v1/assistants", Json("""{"model":"gpt-4o","name":"bench"}"""));
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+        return body.RootElement.GetProperty("id").GetString()!;
+    }
+
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    private static HttpClient CreateClient() => new(new SocketsHttpHandler
+    {
+        // Enough pooled connections for every concurrent client; no proxy lookup, no decompression.
+        MaxConnectionsPerServer = 1024,
+        UseProxy = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+    })
+    {
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+        await Upstream.DisposeAsync();
+        try
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still hold the file; the temp folder is the OS's to clean.
+        }
+    }
+}

@@ -1,0 +1,43 @@
+namespace AgentHost.Bench;
+
+/// <summary>Command-line options: <c>--scenario throughput|latency|layers|all --duration 10 --warmup 2 --concurrency 64 --iterations 3000</c>.</summary>
+internal sealed record BenchOptions
+{
+    public string Scenario { get; init; } = "all";
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
+
+    public int Concurrency { get; init; } = 64;
+
+    public int Iterations { get; init; } = 3000;
+
+    /// <summary>Pause between GET polls in the non-streamed throughput mode.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : throw Usage($"{args[i]} needs a value.");
+            options = args[i] switch
+            {
+                "--scenario" when value is "throughput" or "latency" or "layers" or "all" => options with { Scenario = value },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
+                "--warmup" => options with { Warmup = TimeSpan.FromSeconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
+                "--concurrency" => options with { Concurrency = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
+                "--iterations" => options with { Iterations = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
+                "--poll-ms" => options with { PollInterval = TimeSpan.FromMilliseconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
+                _ => throw Usage($"Unknown option or value: {args[i]} {value}"),
+            };
+            i++;
+        }
+
+        return options;
+    }
+
+    private static ArgumentException Usage(string problem) => new(
+        problem + " Usage: --scenario throughput|latency|layers|all [--duration seconds] [--warmup seconds] [--concurrency n] [--iterations n] [--poll-ms ms]");
+}

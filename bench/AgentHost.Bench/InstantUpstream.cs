@@ -1,0 +1,66 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AgentHost.Bench;
+
+/// <summary>
+/// A model that answers at once in OpenAI's Chat Completions wire format, so every measured millisecond
+/// is AgentHost's (or the client's). Replies are precomputed bytes; only the request body is read.
+/// </summary>
+internal sealed class InstantUpstream : IAsyncDisposable
+{
+    private static readonly byte[] StreamedAnswer = Encoding.UTF8.GetBytes(string.Concat(
+        Chunk("""{"role":"assistant","content":""}""", "null"),
+        Chunk("""{"content":"Hello"}""", "null"),
+        Chunk("""{"content":" from"}""", "null"),
+        Chunk("""{"content":" the bench."}""", "null"),
+        Chunk("{}", "\"stop\""),
+        """data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":4,"total_tokens":16}}""" + "\n\n",
+        "data: [DONE]\n\n"));
+
+    private static readonly byte[] JsonAnswer = Encoding.UTF8.GetBytes(
+        """{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the bench."},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":4,"total_tokens":16}}""");
+
+    private readonly WebApplication app;
+
+    private InstantUpstream(WebApplication app, string baseUrl)
+    {
+        this.app = app;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>Origin of the server, without <c>/v1</c>.</summary>
+    public string BaseUrl { get; }
+
+    public static async Task<InstantUpstream> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.MapPost("/v1/chat/completions", AnswerAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new InstantUpstream(app, address);
+    }
+
+    private static async Task AnswerAsync(HttpContext context)
+    {
+        using var request = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        var streamed = request.RootElement.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True;
+        context.Response.ContentType = streamed ? "text/event-stream" : "application/json";
+        await context.Response.Body.WriteAsync(streamed ? StreamedAnswer : JsonAnswer, context.RequestAborted);
+    }
+
+    private static string Chunk(string delta, string finishReason) =>
+        $$"""data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{{delta}},"finish_reason":{{finishReason}}}]}""" + "\n\n";
+
+    public ValueTask DisposeAsync() => app.DisposeAsync();
+}

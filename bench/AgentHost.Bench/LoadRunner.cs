@@ -1,0 +1,50 @@
+using System.Diagnostics;
+
+namespace AgentHost.Bench;
+
+/// <summary>
+/// Runs one operation from N concurrent clients for a warm-up then a measured window; counts operations that
+/// finish inside the window and the process CPU time spent in it (client, AgentHost and upstream together).
+/// </summary>
+internal static class LoadRunner
+{
+    public sealed record Result(string Name, int Completed, int Failed, double Seconds, double CpuSeconds)
+    {
+        public double PerSecond => Completed / Seconds;
+
+        public double CpuMillisecondsPerOperation => Completed == 0 ? double.NaN : CpuSeconds * 1000 / Completed;
+    }
+
+    public static async Task<Result> RunAsync(string name, BenchOptions options, Func<CancellationToken, Task<bool>> operation)
+    {
+        var completed = 0;
+        var failed = 0;
+        var measureFrom = Stopwatch.GetTimestamp() + (long)(options.Warmup.TotalSeconds * Stopwatch.Frequency);
+        var measureTo = measureFrom + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
+
+        async Task ClientAsync()
+        {
+            while (Stopwatch.GetTimestamp() < measureTo)
+            {
+                var ok = await operation(CancellationToken.None);
+                var now = Stopwatch.GetTimestamp();
+                if (now >= measureFrom && now < measureTo)
+                {
+                    Interlocked.Increment(ref ok ? ref completed : ref failed);
+                }
+            }
+        }
+
+        async Task<double> CpuInWindowAsync()
+        {
+            await Task.Delay(options.Warmup);
+            var before = Process.GetCurrentProcess().TotalProcessorTime;
+            await Task.Delay(options.Duration);
+            return (Process.GetCurrentProcess().TotalProcessorTime - before).TotalSeconds;
+        }
+
+        var cpu = CpuInWindowAsync();
+        await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(ClientAsync)));
+        return new Result(name, completed, failed, options.Duration.TotalSeconds, await cpu);
+    }
+}

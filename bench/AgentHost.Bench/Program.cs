@@ -1,0 +1,26 @@
+using AgentHost.Bench;
+
+var options = BenchOptions.Parse(args);
+Console.WriteLine($"AgentHost bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+Console.WriteLine();
+
+await using var host = await BenchHost.StartAsync();
+var assistantId = await host.CreateAssistantAsync();
+
+if (options.Scenario is "throughput" or "all")
+{
+    var throughput = new ThroughputScenario(host, assistantId, options);
+    Report.Load("Completed runs per second", options, [await throughput.RunStreamedAsync(), await throughput.RunPolledAsync()]);
+}
+
+if (options.Scenario is "layers")
+{
+    Report.Load("Cost of the layers under a run", options, await new LayersScenario(host, assistantId, options).RunAsync());
+}
+
+if (options.Scenario is "latency" or "all")
+{
+    var latency = await new LatencyScenario(host, assistantId, options).RunAsync();
+    Report.Latency(latency);
+    Report.EventTimeline(latency);
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+
+namespace AgentHost.Bench;
+
+/// <summary>Prints the results as plain-text tables that paste into bench/README.md.</summary>
+internal static class Report
+{
+    public static void Load(string title, BenchOptions options, IEnumerable<LoadRunner.Result> results)
+    {
+        Console.WriteLine($"{title} ({options.Concurrency} clients, {options.Warmup.TotalSeconds:0.#} s warm-up, {options.Duration.TotalSeconds:0.#} s measured)");
+        Console.WriteLine();
+        Console.WriteLine("| Operation | Completed | Failed | Per second | CPU ms per op |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (var r in results)
+        {
+            Console.WriteLine(Invariant($"| {r.Name} | {r.Completed} | {r.Failed} | {r.PerSecond:0} | {r.CpuMillisecondsPerOperation:0.00} |"));
+        }
+
+        Console.WriteLine();
+    }
+
+    public static void Latency(LatencyScenario.Result result)
+    {
+        var (direct, through) = (result.Direct, result.ThroughAgentHost);
+        Console.WriteLine($"Latency of one streamed model call, 1 client, {direct.Count} iterations each (ms)");
+        Console.WriteLine();
+        Console.WriteLine("| Path | p50 | p90 | p99 | max | mean |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        Row("(a) upstream direct, to [DONE]", direct);
+        Row("(b) AgentHost thread+run, to thread.run.completed", through);
+        Console.WriteLine(Invariant($"| added by AgentHost (b − a) | {through.Percentile(50) - direct.Percentile(50):0.00} | {through.Percentile(90) - direct.Percentile(90):0.00} | {through.Percentile(99) - direct.Percentile(99):0.00} | | {through.Mean - direct.Mean:0.00} |"));
+        Console.WriteLine();
+    }
+
+    public static void EventTimeline(LatencyScenario.Result result)
+    {
+        Console.WriteLine("Where the time goes in one streamed run: time from sending the request to reading each event (ms)");
+        Console.WriteLine();
+        Console.WriteLine("| Event | p50 | p99 | p50 gap from previous |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        var previous = 0.0;
+        foreach (var (name, offset) in result.EventOffsets)
+        {
+            Console.WriteLine(Invariant($"| {name} | {offset.Percentile(50):0.00} | {offset.Percentile(99):0.00} | {offset.Percentile(50) - previous:0.00} |"));
+            previous = offset.Percentile(50);
+        }
+
+        Console.WriteLine();
+    }
+
+    private static void Row(string name, Distribution d) =>
+        Console.WriteLine(Invariant($"| {name} | {d.Percentile(50):0.00} | {d.Percentile(90):0.00} | {d.Percentile(99):0.00} | {d.Max:0.00} | {d.Mean:0.00} |"));
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+
+namespace AgentHost.Bench;
+
+/// <summary>
+/// N clients each create a thread and run, wait for it to complete, and repeat. Only runs that complete inside
+/// the measured window (after the warm-up) count.
+/// </summary>
+internal sealed class ThroughputScenario(BenchHost host, string assistantId, BenchOptions options)
+{
+    public Task<LoadRunner.Result> RunStreamedAsync() => LoadRunner.RunAsync("runs, streamed (SSE to event: done)", options, StreamedRunAsync);
+
+    public Task<LoadRunner.Result> RunPolledAsync() => LoadRunner.RunAsync($"runs, polled (GET every {options.PollInterval.TotalMilliseconds} ms)", options, PolledRunAsync);
+
+    private async Task<bool> StreamedRunAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, host.BaseUrl + "/v1/threads/runs") { Content = BenchHost.Json(Bodies.ThreadAndRun(assistantId, stream: true)) };
+        using var response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            return false;
+        }
+
+        using var events = await SseReader.OpenAsync(response, cancellationToken);
+        return await events.ReadUntilEventAsync("thread.run.completed", cancellationToken) && await events.ReadUntilEventAsync("done", cancellationToken);
+    }
+
+    private async Task<bool> PolledRunAsync(CancellationToken cancellationToken)
+    {
+        string threadId, runId;
+        using (var created = await host.Client.PostAsync(host.BaseUrl + "/v1/threads/runs", BenchHost.Json(Bodies.ThreadAndRun(assistantId, stream: false)), cancellationToken))
+        {
+            if (!created.IsSuccessStatusCode)
+            {
+                return false;
+            }
+
+            using var run = JsonDocument.Parse(await created.Content.ReadAsStreamAsync(cancellationToken));
+            threadId = run.RootElement.GetProperty("thread_id").GetString()!;
+            runId = run.RootElement.GetProperty("id").GetString()!;
+        }
+
+        var url = $"{host.BaseUrl}/v1/threads/{threadId}/runs/{runId}";
+        while (true)
+        {
+            await Task.Delay(options.PollInterval, cancellationToken);
+            using var polled = await host.Client.GetAsync(url, cancellationToken);
+            using var run = JsonDocument.Parse(await polled.Content.ReadAsStreamAsync(cancellationToken));
+            switch (run.RootElement.GetProperty("status").GetString())
+            {
+                case "completed":
+                    return true;
+                case "queued" or "in_progress":
+                    continue;
+                default:
+                    return false;
+            }
+        }
+    }
+}
