@@ -1,0 +1,21 @@
+namespace AgentHost.Core.Retrieval;
+
+/// <summary>
+/// The chunks of a vector store's files and the hybrid (BM25 + dense) search over them. Ingestion hands it a
+/// file's extracted text; the <c>file_search</c> tool and <c>/v1/vector_stores/{id}/search</c> query it.
+/// </summary>
+public interface IVectorStoreIndex
+{
+    /// <summary>Chunks and embeds a file's text and stores the chunks, replacing any the file had in that store.</summary>
+    Task<IndexedFile> IndexFileAsync(IndexFileRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the attributes that search filters see for a file's chunks.</summary>
+    Task UpdateAttributesAsync(string vectorStoreId, string fileId, IReadOnlyDictionary<string, object?> attributes, CancellationToken cancellationToken);
+
+    Task RemoveFileAsync(string vectorStoreId, string fileId, CancellationToken cancellationToken);
+
+    Task DeleteStoreAsync(string vectorStoreId, CancellationToken cancellationToken);
+
+    /// <summary>Best chunks first, across all queries and stores of the request.</summary>
+    Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken);
+}
