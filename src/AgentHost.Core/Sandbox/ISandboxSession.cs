@@ -1,0 +1,22 @@
+namespace AgentHost.Core.Sandbox;
+
+/// <summary>
+/// One long-lived Python process in its own sandbox: variables, imports and files under <c>/mnt/data</c> live as
+/// long as it does. Calls are serialized; a limit hit inside a call is reported in its result, not thrown.
+/// </summary>
+public interface ISandboxSession : IAsyncDisposable
+{
+    string Id { get; }
+
+    /// <summary>True once the process is gone (crashed, killed after ignoring an interrupt, disposed).</summary>
+    bool HasExited { get; }
+
+    /// <summary>Writes a file to <c>/mnt/data/{name}</c> (the name's directory part is dropped).</summary>
+    Task PutFileAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs a cell. <paramref name="onOutput"/> receives stdout/stderr text as it is produced (up to the output limit).
+    /// Cancelling interrupts the code; the session survives unless the code ignores the interrupt.
+    /// </summary>
+    Task<SandboxResult> ExecuteAsync(string code, Action<string>? onOutput, CancellationToken cancellationToken);
+}

@@ -1,0 +1,12 @@
+namespace AgentHost.Core.Sandbox;
+
+/// <summary>Why a call stopped early. Every kind is also explained in plain words in the call's logs.</summary>
+public enum SandboxFailure
+{
+    WallTime,
+    CpuTime,
+    Memory,
+    Processes,
+    Output,
+    Crashed,
+}

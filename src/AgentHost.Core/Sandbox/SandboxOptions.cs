@@ -1,0 +1,58 @@
+namespace AgentHost.Core.Sandbox;
+
+/// <summary>Limits and locations for sandbox sessions (<c>AgentHost:Sandbox</c>).</summary>
+public sealed class SandboxOptions
+{
+    public const string SectionName = "AgentHost:Sandbox";
+
+    /// <summary>Interpreter inside the sandbox; Debian's, which has pandas, numpy and matplotlib.</summary>
+    public string PythonPath { get; set; } = "/usr/bin/python3";
+
+    public string BubblewrapPath { get; set; } = "bwrap";
+
+    /// <summary>Wall time of one call; the code is interrupted, then the session killed if it ignores that.</summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>How long an interrupted call may take to stop before its session is killed.</summary>
+    public TimeSpan InterruptGrace { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a new session may take to start (preloading included).</summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public int CpuSecondsPerCall { get; set; } = 60;
+
+    /// <summary>CPU time of a session over its whole life (RLIMIT_CPU hard limit).</summary>
+    public int CpuSecondsPerSession { get; set; } = 3600;
+
+    /// <summary>Address space of the Python process (RLIMIT_AS).</summary>
+    public int MemoryLimitMB { get; set; } = 2048;
+
+    /// <summary>Processes and threads of the session's user (RLIMIT_NPROC).</summary>
+    public int MaxProcesses { get; set; } = 64;
+
+    /// <summary>Largest file the code may write (RLIMIT_FSIZE).</summary>
+    public int MaxFileSizeMB { get; set; } = 256;
+
+    /// <summary>Size of the session's private <c>/mnt/data</c> (tmpfs).</summary>
+    public int DataSizeMB { get; set; } = 512;
+
+    /// <summary>Size of the session's private <c>/tmp</c> (tmpfs).</summary>
+    public int TmpSizeMB { get; set; } = 256;
+
+    /// <summary>stdout+stderr kept per call; past it the call is stopped.</summary>
+    public int MaxOutputBytes { get; set; } = 1 << 20;
+
+    /// <summary>When AgentHost runs as root, each session runs as its own uid from this range (so RLIMIT_NPROC is per session).</summary>
+    public int UidRangeStart { get; set; } = 61000;
+
+    public int UidRangeCount { get; set; } = 1000;
+
+    /// <summary>Modules imported when a session starts, so the first call that uses them is fast. (Arrays: configuration replaces rather than appends.)</summary>
+    public string[] Preload { get; set; } = ["pandas", "matplotlib.pyplot"];
+
+    /// <summary>Keep one started session in reserve so a new thread's first call starts warm.</summary>
+    public bool PrewarmSession { get; set; } = true;
+
+    /// <summary>Extra host paths bound read-only into every session (same path inside).</summary>
+    public string[] ReadOnlyBinds { get; set; } = [];
+}

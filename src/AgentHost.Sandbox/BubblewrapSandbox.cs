@@ -1,0 +1,122 @@
+using AgentHost.Core.Sandbox;
+using Microsoft.Extensions.Logging;
+
+namespace AgentHost.Sandbox;
+
+/// <summary>
+/// <see cref="ICodeSandbox"/> on Linux with bubblewrap. Refuses to run anything when bubblewrap (or, as root,
+/// setpriv) is missing — never falls back to running code unsandboxed. Keeps one session warm in reserve.
+/// </summary>
+public sealed partial class BubblewrapSandbox : ICodeSandbox, IAsyncDisposable
+{
+    private readonly SandboxOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger<BubblewrapSandbox> logger;
+    private readonly string? bubblewrap;
+    private readonly string? setpriv;
+    private readonly UidPool? uids;
+    private readonly Lock spareLock = new();
+    private Task<PythonSession>? spare;
+    private bool disposed;
+
+    public BubblewrapSandbox(SandboxOptions options, TimeProvider time, ILogger<BubblewrapSandbox> logger)
+    {
+        this.options = options;
+        this.time = time;
+        this.logger = logger;
+        bubblewrap = ExecutableLookup.Find(options.BubblewrapPath);
+        if (Environment.IsPrivilegedProcess)
+        {
+            // As root, bwrap would hand the code root's file access; each session drops to its own uid first.
+            setpriv = ExecutableLookup.Find("setpriv");
+            uids = new UidPool(options.UidRangeStart, options.UidRangeCount);
+        }
+
+        UnavailableReason = !OperatingSystem.IsLinux() ? "The code sandbox needs Linux (bubblewrap)."
+            : bubblewrap is null ? $"bubblewrap ('{options.BubblewrapPath}') is not installed: run `apt-get install bubblewrap` (Debian/Ubuntu) or set AgentHost:Sandbox:BubblewrapPath."
+            : Environment.IsPrivilegedProcess && setpriv is null ? "AgentHost runs as root but setpriv (util-linux) is missing, so sandboxed code cannot be moved to an unprivileged uid: install util-linux."
+            : !File.Exists(options.PythonPath) ? $"Python ('{options.PythonPath}') is missing: run `apt-get install python3 python3-pandas python3-numpy python3-matplotlib` or set AgentHost:Sandbox:PythonPath."
+            : null;
+        if (UnavailableReason is { } reason)
+        {
+            LogUnavailable(logger, reason);
+        }
+    }
+
+    public string? UnavailableReason { get; }
+
+    public async Task<ISandboxSession> StartSessionAsync(CancellationToken cancellationToken)
+    {
+        if (UnavailableReason is { } reason)
+        {
+            throw new SandboxUnavailableException(reason);
+        }
+
+        Task<PythonSession>? reserved;
+        lock (spareLock)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            reserved = spare;
+            spare = options.PrewarmSession ? StartNewAsync(CancellationToken.None) : null;
+        }
+
+        if (reserved is not null)
+        {
+            try
+            {
+                var session = await reserved.WaitAsync(cancellationToken);
+                if (!session.HasExited)
+                {
+                    return session;
+                }
+
+                await session.DisposeAsync();
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // A failed spare is no reason to fail this start; try again below and report that error if any.
+            }
+        }
+
+        return await StartNewAsync(cancellationToken);
+    }
+
+    private Task<PythonSession> StartNewAsync(CancellationToken cancellationToken)
+    {
+        int? uid = uids?.Rent();
+        var command = BubblewrapCommand.Arguments(options, bubblewrap!, setpriv, uid);
+        return PythonSession.StartAsync(command, options, time, logger, () =>
+        {
+            if (uid is int id)
+            {
+                uids!.Return(id);
+            }
+        }, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Task<PythonSession>? reserved;
+        lock (spareLock)
+        {
+            disposed = true;
+            reserved = spare;
+            spare = null;
+        }
+
+        if (reserved is not null)
+        {
+            try
+            {
+                await (await reserved).DisposeAsync();
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The spare never started; nothing to stop.
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "The code sandbox is unavailable: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string reason);
+}

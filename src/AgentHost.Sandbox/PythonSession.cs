@@ -1,0 +1,339 @@
+using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
+using AgentHost.Core.Sandbox;
+using Microsoft.Extensions.Logging;
+
+namespace AgentHost.Sandbox;
+
+/// <summary>
+/// One sandboxed Python REPL: the host side of the driver's protocol. The host enforces wall time (interrupt, then
+/// kill) and the output cap; the driver reports the rlimits it hit.
+/// </summary>
+internal sealed partial class PythonSession : ISandboxSession
+{
+    private readonly Process process;
+    private readonly Stream input;
+    private readonly Channel<SandboxFrame> frames = Channel.CreateUnbounded<SandboxFrame>(new() { SingleReader = true, SingleWriter = true });
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly SandboxOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly Action released;
+    private readonly StringBuilder diagnostics = new();
+    private int disposed;
+
+    private PythonSession(Process process, SandboxOptions options, TimeProvider time, ILogger logger, Action released)
+    {
+        this.process = process;
+        this.options = options;
+        this.time = time;
+        this.logger = logger;
+        this.released = released;
+        input = process.StandardInput.BaseStream;
+        Id = "sbx_" + Guid.NewGuid().ToString("N")[..16];
+    }
+
+    public string Id { get; }
+
+    public bool HasExited => Volatile.Read(ref disposed) != 0 || process.HasExited;
+
+    public static async Task<PythonSession> StartAsync(IReadOnlyList<string> command, SandboxOptions options, TimeProvider time, ILogger logger,
+        Action released, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(command[0])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in command.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Nothing of AgentHost's environment (API keys) reaches even bwrap; the sandbox gets its own via --setenv.
+        start.Environment.Clear();
+        start.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
+
+        var process = new Process { StartInfo = start };
+        PythonSession? session = null;
+        try
+        {
+            process.Start();
+            session = new PythonSession(process, options, time, logger, released);
+            process.ErrorDataReceived += session.OnDiagnostics;
+            process.BeginErrorReadLine();
+            _ = session.PumpAsync();
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.StartTimeout);
+            var ready = await session.NextFrameAsync(timeout.Token);
+            if (ready?.Type != "ready")
+            {
+                await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                throw new SandboxUnavailableException("The sandbox did not start: " + session.Diagnostics());
+            }
+
+            LogStarted(logger, session.Id, process.Id);
+            return session;
+        }
+        catch
+        {
+            if (session is not null)
+            {
+                await session.DisposeAsync();
+            }
+            else
+            {
+                process.Dispose();
+                released();
+            }
+
+            throw;
+        }
+    }
+
+    public async Task PutFileAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            DrainStaleFrames();
+            await FrameProtocol.WriteAsync(input, "put", Path.GetFileName(name), content, cancellationToken);
+            while (await NextFrameAsync(cancellationToken) is { } frame)
+            {
+                if (frame.Type == "put_ok")
+                {
+                    if (frame.Error is not null)
+                    {
+                        throw new IOException($"Could not write /mnt/data/{Path.GetFileName(name)}: {frame.Error}");
+                    }
+
+                    return;
+                }
+            }
+
+            throw new IOException("The Python session exited while a file was copied in.");
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task<SandboxResult> ExecuteAsync(string code, Action<string>? onOutput, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await RunCellAsync(code, onOutput, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<SandboxResult> RunCellAsync(string code, Action<string>? onOutput, CancellationToken cancellationToken)
+    {
+        var output = new CellOutput(options.MaxOutputBytes, onOutput);
+        var images = new List<byte[]>();
+        var files = new List<SandboxFile>();
+        SandboxFailure? failure = null;
+        var killed = false;
+        var lost = false;
+
+        DrainStaleFrames();
+        try
+        {
+            await FrameProtocol.WriteAsync(input, "exec", null, Encoding.UTF8.GetBytes(code), CancellationToken.None);
+        }
+        catch (IOException)
+        {
+            return new SandboxResult { Logs = SandboxMessages.Describe(SandboxFailure.Crashed, options, false), Failure = SandboxFailure.Crashed, SessionLost = true };
+        }
+
+        using var wall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wall.CancelAfter(options.CallTimeout);
+        CancellationTokenSource? grace = null;
+        try
+        {
+            while (true)
+            {
+                SandboxFrame? frame;
+                try
+                {
+                    frame = await NextFrameAsync(grace?.Token ?? wall.Token);
+                }
+                catch (OperationCanceledException) when (grace is null)
+                {
+                    failure ??= cancellationToken.IsCancellationRequested ? null : SandboxFailure.WallTime;
+                    grace = await InterruptAsync();
+                    continue;
+                }
+                catch (OperationCanceledException)
+                {
+                    LogKilled(logger, Id);
+                    Kill();
+                    killed = lost = true;
+                    break;
+                }
+
+                if (frame is null)
+                {
+                    lost = true;
+                    failure ??= SandboxFailure.Crashed;
+                    break;
+                }
+
+                switch (frame.Type)
+                {
+                    case "out" when output.Add(frame.Body):
+                        failure ??= SandboxFailure.Output;
+                        grace ??= await InterruptAsync();
+                        break;
+                    case "image":
+                        images.Add(frame.Body);
+                        break;
+                    case "file" when frame.Name is { } name:
+                        files.Add(new SandboxFile(name, frame.Body));
+                        break;
+                }
+
+                if (frame.Type == "done")
+                {
+                    failure ??= frame.Error switch
+                    {
+                        "cpu" => SandboxFailure.CpuTime,
+                        "memory" => SandboxFailure.Memory,
+                        "processes" => SandboxFailure.Processes,
+                        _ => null,
+                    };
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            grace?.Dispose();
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var logs = output.Text();
+        if (failure is { } stopped)
+        {
+            logs = (logs.Length == 0 || logs.EndsWith('\n') ? logs : logs + "\n") + SandboxMessages.Describe(stopped, options, killed);
+        }
+
+        return new SandboxResult { Logs = logs, Images = images, Files = files, Failure = failure, SessionLost = lost };
+    }
+
+    private async Task<CancellationTokenSource> InterruptAsync()
+    {
+        try
+        {
+            await FrameProtocol.WriteAsync(input, "interrupt", null, ReadOnlyMemory<byte>.Empty, CancellationToken.None);
+        }
+        catch (IOException)
+        {
+            // Already gone; the frame loop sees the end of the stream.
+        }
+
+        return new CancellationTokenSource(options.InterruptGrace, time);
+    }
+
+    private async Task<SandboxFrame?> NextFrameAsync(CancellationToken cancellationToken)
+    {
+        while (await frames.Reader.WaitToReadAsync(cancellationToken))
+        {
+            if (frames.Reader.TryRead(out var frame))
+            {
+                return frame;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Output from between calls (a background thread printing) belongs to no call.</summary>
+    private void DrainStaleFrames()
+    {
+        while (frames.Reader.TryRead(out _))
+        {
+        }
+    }
+
+    private async Task PumpAsync()
+    {
+        var maxBody = (Math.Max(options.DataSizeMB, options.MaxFileSizeMB) + 1) * 1024 * 1024;
+        var stream = process.StandardOutput.BaseStream;
+        try
+        {
+            while (await FrameProtocol.ReadAsync(stream, maxBody, CancellationToken.None) is { } frame)
+            {
+                frames.Writer.TryWrite(frame);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or InvalidDataException or System.Text.Json.JsonException or ObjectDisposedException)
+        {
+            // A broken or hostile stream ends the session.
+            Kill();
+        }
+        finally
+        {
+            frames.Writer.TryComplete();
+        }
+    }
+
+    private void OnDiagnostics(object sender, DataReceivedEventArgs e)
+    {
+        lock (diagnostics)
+        {
+            if (e.Data is { } line && diagnostics.Length < 4096)
+            {
+                diagnostics.AppendLine(line);
+            }
+        }
+    }
+
+    private string Diagnostics()
+    {
+        lock (diagnostics)
+        {
+            return diagnostics.Length == 0 ? $"the process exited with code {(process.HasExited ? process.ExitCode : -1)}." : diagnostics.ToString().Trim();
+        }
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already exited.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Kill();
+        await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        process.Dispose();
+        released();
+    }
+
+    [LoggerMessage(EventId = 4100, Level = LogLevel.Debug, Message = "Sandbox session {SessionId} started (pid {Pid})")]
+    private static partial void LogStarted(ILogger logger, string sessionId, int pid);
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Sandbox session {SessionId} ignored an interrupt and was killed")]
+    private static partial void LogKilled(ILogger logger, string sessionId);
+}

@@ -1,0 +1,2 @@
+// The sandbox is Linux-only (bubblewrap).
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
