@@ -21,6 +21,7 @@ internal static class SqliteSchema
             thread_id TEXT NOT NULL, status TEXT NOT NULL, data TEXT NOT NULL);
         CREATE INDEX steps_by_run ON steps (run_id, seq);
         """,
+        SqliteFileSchema.Migration,
     ];
 
     public static void Migrate(SqliteConnection connection)

@@ -35,6 +35,7 @@ public static class AgentHostServices
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<RunService>();
         services.AddHostedService<RunWorker>();
+        services.AddFileSearch(configuration);
         return services;
     }
 }

@@ -1,0 +1,15 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AgentHost.Core.Files;
+
+namespace AgentHost.Core.Json;
+
+/// <summary>Source-generated snake_case JSON for files, uploads and vector stores.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(StoredFile))]
+[JsonSerializable(typeof(FileDeletionStatus))]
+[JsonSerializable(typeof(JsonElement))]
+public sealed partial class FileJsonContext : JsonSerializerContext;
