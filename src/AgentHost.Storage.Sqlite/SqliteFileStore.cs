@@ -23,17 +23,8 @@ public sealed class SqliteFileStore(SqliteDatabase database, string directory, F
         Directory.CreateDirectory(directory);
         var id = IdGenerator.File();
         var temporary = Path.Combine(directory, id + ".partial");
-        long bytes;
-        try
-        {
-            bytes = await CopyAsync(content, temporary, maxBytes, cancellationToken);
-            File.Move(temporary, PathOf(id));
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        var bytes = await BoundedCopy.ToFileAsync(content, temporary, maxBytes, maxBytes == limits.MaxFileBytes ? "MaxFileBytes" : "MaxUploadBytes", cancellationToken);
+        File.Move(temporary, PathOf(id));
 
         var file = new StoredFile { Id = id, Bytes = bytes, CreatedAt = time.GetUtcNow().ToUnixTimeSeconds(), Filename = filename, Purpose = purpose };
         await database.WriteAsync((c, t) => c.Command("INSERT INTO files (id, purpose, data) VALUES (@id, @purpose, @data)", t,
@@ -84,25 +75,4 @@ public sealed class SqliteFileStore(SqliteDatabase database, string directory, F
     }
 
     private string PathOf(string id) => Path.Combine(directory, id);
-
-    private async Task<long> CopyAsync(Stream content, string path, long maxBytes, CancellationToken cancellationToken)
-    {
-        await using var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
-        var buffer = new byte[81920];
-        long total = 0;
-        int read;
-        while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            total += read;
-            if (total > maxBytes)
-            {
-                throw FileLimits.TooLarge(maxBytes, maxBytes == limits.MaxFileBytes ? "MaxFileBytes" : "MaxUploadBytes");
-            }
-
-            await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-        }
-
-        await target.FlushAsync(cancellationToken);
-        return total;
-    }
 }

@@ -11,5 +11,7 @@ namespace AgentHost.Core.Json;
     NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(StoredFile))]
 [JsonSerializable(typeof(FileDeletionStatus))]
+[JsonSerializable(typeof(Upload))]
+[JsonSerializable(typeof(UploadPart))]
 [JsonSerializable(typeof(JsonElement))]
 public sealed partial class FileJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using AgentHost.Core.Files;
 using AgentHost.Server.Files;
+using AgentHost.Server.Uploads;
 using AgentHost.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -17,12 +18,17 @@ public static class FileSearchHosting
             Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "files"),
             sp.GetRequiredService<FileLimits>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IUploadStore>(sp => new SqliteUploadStore(
+            sp.GetRequiredService<SqliteDatabase>(),
+            Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "uploads"),
+            sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 
     public static WebApplication MapFileSearchEndpoints(this WebApplication app)
     {
         app.MapFileEndpoints();
+        app.MapUploadEndpoints();
         return app;
     }
 }
