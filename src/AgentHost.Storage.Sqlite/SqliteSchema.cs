@@ -21,6 +21,15 @@ internal static class SqliteSchema
             thread_id TEXT NOT NULL, status TEXT NOT NULL, data TEXT NOT NULL);
         CREATE INDEX steps_by_run ON steps (run_id, seq);
         """,
+        // Retrieval (src/AgentHost.Retrieval): a store's embedding model, its files' attributes, and chunks with vectors.
+        """
+        CREATE TABLE retrieval_stores (store_id TEXT PRIMARY KEY, embedding_model TEXT NOT NULL, dimensions INTEGER NOT NULL);
+        CREATE TABLE retrieval_files (store_id TEXT NOT NULL, file_id TEXT NOT NULL, filename TEXT NOT NULL,
+            attributes TEXT NOT NULL, PRIMARY KEY (store_id, file_id));
+        CREATE TABLE retrieval_chunks (store_id TEXT NOT NULL, file_id TEXT NOT NULL, chunk_index INTEGER NOT NULL,
+            text TEXT NOT NULL, token_count INTEGER NOT NULL, embedding BLOB NOT NULL, PRIMARY KEY (store_id, file_id, chunk_index));
+        """,
+        SqliteFileSchema.Migration,
     ];
 
     public static void Migrate(SqliteConnection connection)

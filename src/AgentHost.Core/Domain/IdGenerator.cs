@@ -22,4 +22,26 @@ public static class IdGenerator
     public static string Run() => New("run");
     public static string Step() => New("step");
     public static string ToolCall() => New("call");
+
+    /// <summary><c>file-</c> and 22 alphanumerics, as the original's file ids.</summary>
+    public static string File() => Random("file-", Alphabet, 22);
+
+    /// <summary><c>vs_</c> and 32 hex digits, as the original's vector store ids.</summary>
+    public static string VectorStore() => Random("vs_", Hex, 32);
+
+    public static string FileBatch() => Random("vsfb_", Hex, 32);
+
+    public static string Upload() => New("upload");
+
+    public static string UploadPart() => New("part");
+
+    private const string Hex = "0123456789abcdef";
+
+    private static string Random(string prefix, string alphabet, int length)
+    {
+        Span<char> chars = stackalloc char[prefix.Length + length];
+        prefix.CopyTo(chars);
+        RandomNumberGenerator.GetItems(alphabet, chars[prefix.Length..]);
+        return new string(chars);
+    }
 }

@@ -11,6 +11,9 @@ public interface IFileStore
     /// <summary>Reads <paramref name="content"/> to its end and stores it; throws an ApiException when it is over the size limit.</summary>
     Task<StoredFile> CreateAsync(string filename, string purpose, Stream content, CancellationToken cancellationToken);
 
+    /// <summary>As <see cref="CreateAsync(string, string, Stream, CancellationToken)"/> with its own limit (uploads assemble larger files).</summary>
+    Task<StoredFile> CreateAsync(string filename, string purpose, Stream content, long maxBytes, CancellationToken cancellationToken);
+
     Task<StoredFile?> GetAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>The file's bytes, or null when there is no such file.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace AgentHost.Core.Files;
 
 /// <summary>An uploaded or generated file: the <c>file</c> object of <c>/v1/files</c>. Its bytes live outside the database.</summary>
@@ -10,7 +8,7 @@ public sealed record StoredFile
     public required long Bytes { get; init; }
     public required long CreatedAt { get; init; }
 
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    /// <summary>Sent as null when unset, as the original did.</summary>
     public long? ExpiresAt { get; init; }
 
     public required string Filename { get; init; }

@@ -23,6 +23,7 @@ public static class AgentHostEndpoints
         app.MapThreadEndpoints();
         app.MapMessageEndpoints();
         app.MapRunEndpoints();
+        app.MapFileSearchEndpoints();
         app.MapFallback(ApiErrors.UnknownRoute);
         return app;
     }

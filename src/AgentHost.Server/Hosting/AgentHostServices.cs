@@ -1,6 +1,7 @@
 using AgentHost.Core.Engine;
 using AgentHost.Core.Storage;
 using AgentHost.Core.Tokens;
+using AgentHost.Retrieval;
 using AgentHost.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ public static class AgentHostServices
 
         services.AddSingleton(sp => new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "agenthost.db")));
         services.AddSingleton<IAgentStore, SqliteAgentStore>();
+        services.AddRetrieval(configuration);
 
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<RunEngineOptions>>().Value);
         services.AddSingleton<ITokenCounter, TiktokenCounter>();
@@ -35,6 +37,7 @@ public static class AgentHostServices
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<RunService>();
         services.AddHostedService<RunWorker>();
+        services.AddFileSearch(configuration);
         return services;
     }
 }

@@ -9,4 +9,5 @@ namespace AgentHost.Server.Http;
 [JsonSerializable(typeof(ListResponse<ThreadMessage>))]
 [JsonSerializable(typeof(ListResponse<ThreadRun>))]
 [JsonSerializable(typeof(ListResponse<RunStep>))]
+[JsonSerializable(typeof(ListResponse<AgentHost.Core.Files.StoredFile>))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

@@ -1,0 +1,21 @@
+namespace AgentHost.Retrieval;
+
+/// <summary>The retrieval engine's settings, bound from the <c>AgentHost:Retrieval</c> and <c>AgentHost:Embeddings</c> sections.</summary>
+public sealed class RetrievalOptions
+{
+    public const string SectionName = "AgentHost:Retrieval";
+
+    /// <summary>Default hybrid weights when a search does not send <c>ranking_options.hybrid_search</c> (measured on CISI, see docs/retrieval.md).</summary>
+    public double EmbeddingWeight { get; set; } = RankingDefaults.EmbeddingWeight;
+
+    public double TextWeight { get; set; } = RankingDefaults.TextWeight;
+
+    /// <summary>Threads the local ONNX embedder may use; 0 means all cores.</summary>
+    public int EmbeddingThreads { get; set; }
+
+    /// <summary>Texts per embedding call; large enough to amortise a call, small enough to keep padding waste low.</summary>
+    public int EmbeddingBatchSize { get; set; } = 32;
+
+    /// <summary>OpenAI-compatible embedding endpoints by model name, from <c>AgentHost:Embeddings:Models</c>.</summary>
+    public Dictionary<string, EmbeddingModelOptions> Models { get; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,46 @@
+using AgentHost.Core.Errors;
+using AgentHost.Core.Retrieval;
+
+namespace AgentHost.Retrieval.Search;
+
+/// <summary>A <see cref="SearchRequest"/> validated and with defaults applied.</summary>
+internal sealed record SearchPlan(IReadOnlyList<string> Queries, int MaxNumResults, double ScoreThreshold, FusionWeights Weights, int Depth)
+{
+    public const int MaxResults = 50;
+
+    public static SearchPlan From(SearchRequest request, RetrievalOptions options)
+    {
+        var queries = request.Queries.Where(q => !string.IsNullOrWhiteSpace(q)).ToArray();
+        if (queries.Length == 0)
+        {
+            throw ApiException.Invalid("'query' must contain at least one non-empty query.", "query");
+        }
+
+        if (request.MaxNumResults is < 1 or > MaxResults)
+        {
+            throw ApiException.Invalid($"'max_num_results' must be between 1 and {MaxResults}; it is {request.MaxNumResults}.", "max_num_results");
+        }
+
+        if (double.IsNaN(request.ScoreThreshold) || request.ScoreThreshold is < 0 or > 1)
+        {
+            throw ApiException.Invalid($"'ranking_options.score_threshold' must be between 0 and 1; it is {request.ScoreThreshold}.", "ranking_options.score_threshold");
+        }
+
+        if (request.Ranker is not (null or "auto" or "default-2024-11-15" or "none"))
+        {
+            throw ApiException.Invalid($"'ranking_options.ranker' must be one of auto, default-2024-11-15, none; it is '{request.Ranker}'.", "ranking_options.ranker");
+        }
+
+        var weights = request.Weights ?? new HybridWeights(options.EmbeddingWeight, options.TextWeight);
+        if (!double.IsFinite(weights.EmbeddingWeight) || !double.IsFinite(weights.TextWeight) || weights.EmbeddingWeight < 0 || weights.TextWeight < 0
+            || weights.EmbeddingWeight + weights.TextWeight <= 0)
+        {
+            throw ApiException.Invalid(
+                $"'ranking_options.hybrid_search' weights must be non-negative with a positive sum; got embedding_weight {weights.EmbeddingWeight}, text_weight {weights.TextWeight}.",
+                "ranking_options.hybrid_search");
+        }
+
+        var depth = Math.Max(RankingDefaults.CandidateDepth, request.MaxNumResults * 2);
+        return new SearchPlan(queries, request.MaxNumResults, request.ScoreThreshold, new FusionWeights(weights.EmbeddingWeight, weights.TextWeight), depth);
+    }
+}

@@ -1,0 +1,34 @@
+using AgentHost.Core.Files;
+using AgentHost.Server.Files;
+using AgentHost.Server.Uploads;
+using AgentHost.Storage.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace AgentHost.Server.Hosting;
+
+/// <summary>Files, uploads, vector stores, their ingestion and the <c>file_search</c> tool.</summary>
+public static class FileSearchHosting
+{
+    public static IServiceCollection AddFileSearch(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<FileLimits>().Bind(configuration.GetSection("AgentHost:Files"));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<FileLimits>>().Value);
+        services.AddSingleton<IFileStore>(sp => new SqliteFileStore(
+            sp.GetRequiredService<SqliteDatabase>(),
+            Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "files"),
+            sp.GetRequiredService<FileLimits>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IUploadStore>(sp => new SqliteUploadStore(
+            sp.GetRequiredService<SqliteDatabase>(),
+            Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "uploads"),
+            sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    public static WebApplication MapFileSearchEndpoints(this WebApplication app)
+    {
+        app.MapFileEndpoints();
+        app.MapUploadEndpoints();
+        return app;
+    }
+}
