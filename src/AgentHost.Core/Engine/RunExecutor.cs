@@ -25,6 +25,7 @@ public sealed class RunExecutor
     private readonly ITokenCounter tokens;
     private readonly Dictionary<string, IBuiltInTool> builtIns;
     private readonly PromptBuilder prompts;
+    private readonly IMessageContentContributor[] contributors;
 
     public RunExecutor(IAgentStore store, IModelRouter models, IRunEventSink events, RunTransitions transitions, ITokenCounter tokens,
         IEnumerable<IBuiltInTool> builtInTools, RunEngineOptions options, TimeProvider time)
@@ -38,6 +39,7 @@ public sealed class RunExecutor
         this.tokens = tokens;
         builtIns = builtInTools.ToDictionary(t => t.Type);
         prompts = new PromptBuilder(tokens, builtIns);
+        contributors = [.. builtIns.Values.OfType<IMessageContentContributor>()];
     }
 
     /// <summary>Runs <paramref name="run"/> (status in_progress) until it ends or pauses; returns its latest state.</summary>
@@ -72,7 +74,7 @@ public sealed class RunExecutor
             var client = models.GetClient(run.Model);
             var maxOutput = run.MaxCompletionTokens is int max ? max - (used?.CompletionTokens ?? 0) : (int?)null;
             var chatOptions = RunOptionsMapper.ToChatOptions(run, builtIns, maxOutput);
-            var turn = await StreamTurnAsync(run, client, prompt, chatOptions, cancellationToken);
+            var turn = await StreamTurnAsync(run, client, prompt, chatOptions, steps, cancellationToken);
 
             if (turn.ToolCalls.Count == 0)
             {
@@ -103,7 +105,8 @@ public sealed class RunExecutor
         return budget;
     }
 
-    private async Task<ModelTurn> StreamTurnAsync(ThreadRun run, IChatClient client, Prompt prompt, ChatOptions chatOptions, CancellationToken cancellationToken)
+    private async Task<ModelTurn> StreamTurnAsync(ThreadRun run, IChatClient client, Prompt prompt, ChatOptions chatOptions, IReadOnlyList<RunStep> steps,
+        CancellationToken cancellationToken)
     {
         ThreadMessage? message = null;
         RunStep? messageStep = null;
@@ -157,9 +160,15 @@ public sealed class RunExecutor
         {
             var truncated = finish == ChatFinishReason.Length;
             var now = time.UnixNow();
+            IReadOnlyList<MessageContent> content = text.Length == 0 ? [] : [MessageContent.FromText(text.ToString())];
+            foreach (var contributor in contributors.Where(c => run.Tools.Any(t => t.Type == c.Type)))
+            {
+                content = await contributor.CompleteContentAsync(run, steps, content, cancellationToken);
+            }
+
             message = message with
             {
-                Content = text.Length == 0 ? [] : [MessageContent.FromText(text.ToString())],
+                Content = content,
                 Status = truncated ? MessageStatus.Incomplete : MessageStatus.Completed,
                 CompletedAt = truncated ? null : now,
                 IncompleteAt = truncated ? now : null,
@@ -219,7 +228,7 @@ public sealed class RunExecutor
             var builtIn = run.Tools.FirstOrDefault(t => t.Type == call.Name && builtIns.ContainsKey(t.Type));
             if (builtIn is not null)
             {
-                var record = await builtIns[builtIn.Type].InvokeAsync(new BuiltInToolCall(run, builtIn, callId, arguments), cancellationToken);
+                var record = await builtIns[builtIn.Type].InvokeAsync(new BuiltInToolCall(run, builtIn, callId, arguments) { StepId = step.Id, Index = index }, cancellationToken);
                 records.Add(record);
                 continue;
             }

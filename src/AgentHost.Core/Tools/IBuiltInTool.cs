@@ -23,7 +23,14 @@ public interface IBuiltInTool
 }
 
 /// <summary>A call the model made to a built-in tool, with the run it belongs to.</summary>
-public sealed record BuiltInToolCall(ThreadRun Run, ToolDefinition Definition, string CallId, string Arguments);
+public sealed record BuiltInToolCall(ThreadRun Run, ToolDefinition Definition, string CallId, string Arguments)
+{
+    /// <summary>The tool_calls step recording the call, for <c>thread.run.step.delta</c> events the tool streams.</summary>
+    public string StepId { get; init; } = string.Empty;
+
+    /// <summary>The call's index in the step's <c>tool_calls</c>.</summary>
+    public int Index { get; init; }
+}
 
 /// <summary>A built-in call as the model sees it: the arguments it sent and the output it read.</summary>
 public sealed record BuiltInCallRecord(string Arguments, string Output);

@@ -38,6 +38,7 @@ public static class AgentHostServices
         services.AddSingleton<RunService>();
         services.AddHostedService<RunWorker>();
         services.AddFileSearch(configuration);
+        services.AddCodeInterpreter(configuration);
         return services;
     }
 }

@@ -1,0 +1,262 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgentHost.Core.Domain;
+using AgentHost.Core.Engine;
+using AgentHost.Core.Files;
+using AgentHost.Core.Sandbox;
+using AgentHost.Core.Storage;
+using Microsoft.Extensions.AI;
+
+namespace AgentHost.Core.Tools.CodeInterpreter;
+
+/// <summary>
+/// The Assistants API's <c>code_interpreter</c>: the model's Python runs in the thread's sandbox session with the
+/// run's files under <c>/mnt/data</c>; logs and charts go to the step, charts and written files to the file store.
+/// </summary>
+public sealed class CodeInterpreterTool(
+    CodeInterpreterSessions sessions, ICodeSandbox sandbox, IAgentStore store, IFileStore files, IRunEventSink events) : IBuiltInTool, IMessageContentContributor
+{
+    private const string Description =
+        "Runs Python 3 in a stateful, Jupyter-like session: variables, imports and files persist between calls in this thread. "
+        + "The value of the last expression is printed. pandas, numpy and matplotlib are available; there is no internet access. "
+        + "Files the user provided are in /mnt/data (list them with os.listdir('/mnt/data')). "
+        + "Charts shown with plt.show() or left open are displayed to the user. Save files for the user to /mnt/data and link them as sandbox:/mnt/data/<name>.";
+
+    private static readonly JsonElement Parameters = JsonDocument.Parse("""
+        {"type":"object","properties":{"code":{"type":"string","description":"The Python code to run."}},"required":["code"]}
+        """).RootElement.Clone();
+
+    public string Type => ToolTypes.CodeInterpreter;
+
+    public AIFunctionDeclaration Describe(ToolDefinition definition) => AIFunctionFactory.CreateDeclaration(Type, Description, Parameters);
+
+    public async Task<StepToolCall> InvokeAsync(BuiltInToolCall call, CancellationToken cancellationToken)
+    {
+        if (sandbox.UnavailableReason is { } reason)
+        {
+            // The run fails with this in last_error: code is never run outside the sandbox.
+            throw new SandboxUnavailableException("The code_interpreter tool is unavailable: " + reason);
+        }
+
+        var run = call.Run;
+        var code = CodeOf(call.Arguments);
+        events.Publish(run.Id, RunEvent.ForDelta("thread.run.step.delta", CodeInterpreterDeltas.Start(call.StepId, call.Index, call.CallId)));
+        events.Publish(run.Id, RunEvent.ForDelta("thread.run.step.delta", CodeInterpreterDeltas.Input(call.StepId, call.Index, code)));
+
+        var published = new StringBuilder();
+        void PublishLogs(string text)
+        {
+            published.Append(text);
+            events.Publish(run.Id, RunEvent.ForDelta("thread.run.step.delta", CodeInterpreterDeltas.Logs(call.StepId, call.Index, 0, text)));
+        }
+
+        SandboxResult result;
+        var outputs = new JsonArray();
+        using (var lease = await sessions.AcquireAsync(run.ThreadId, cancellationToken))
+        {
+            var preface = (lease.ResetNotice ?? string.Empty) + await CopyInputsAsync(lease, run, cancellationToken);
+            if (preface.Length > 0)
+            {
+                PublishLogs(preface);
+            }
+
+            result = await lease.Session.ExecuteAsync(code, PublishLogs, cancellationToken);
+            var logs = preface + result.Logs;
+            if (logs.Length > published.Length && logs.StartsWith(published.ToString(), StringComparison.Ordinal))
+            {
+                PublishLogs(logs[published.Length..]);
+            }
+
+            if (logs.Length > 0)
+            {
+                outputs.Add(new JsonObject { ["type"] = "logs", ["logs"] = logs });
+            }
+
+            for (var i = 0; i < result.Images.Count; i++)
+            {
+                var image = await SaveAsync($"figure_{i + 1}.png", result.Images[i], cancellationToken);
+                events.Publish(run.Id, RunEvent.ForDelta("thread.run.step.delta", CodeInterpreterDeltas.Image(call.StepId, call.Index, outputs.Count, image.Id)));
+                outputs.Add(new JsonObject { ["type"] = "image", ["image"] = new JsonObject { ["file_id"] = image.Id } });
+            }
+
+            foreach (var written in result.Files)
+            {
+                var path = "/mnt/data/" + written.Name;
+                var stored = await SaveAsync(path, written.Content, cancellationToken);
+                lease.RecordOutput(path, stored.Id);
+            }
+        }
+
+        var details = new JsonObject { ["input"] = code, ["outputs"] = outputs };
+        return new StepToolCall
+        {
+            Id = call.CallId,
+            Type = Type,
+            CodeInterpreter = JsonSerializer.SerializeToElement(details, EngineJsonContext.Default.JsonObject),
+        };
+    }
+
+    public BuiltInCallRecord DescribeCall(StepToolCall call)
+    {
+        var input = string.Empty;
+        var output = new StringBuilder();
+        if (call.CodeInterpreter is { ValueKind: JsonValueKind.Object } details)
+        {
+            input = details.TryGetProperty("input", out var i) ? i.GetString() ?? string.Empty : string.Empty;
+            if (details.TryGetProperty("outputs", out var outputs) && outputs.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in outputs.EnumerateArray())
+                {
+                    if (item.TryGetProperty("logs", out var logs))
+                    {
+                        output.Append(logs.GetString());
+                    }
+                    else if (item.TryGetProperty("image", out var image) && image.TryGetProperty("file_id", out var fileId))
+                    {
+                        output.Append(output.Length == 0 || output[^1] == '\n' ? string.Empty : "\n").Append("[image ").Append(fileId.GetString()).Append(" shown to the user]\n");
+                    }
+                }
+            }
+        }
+
+        var arguments = new JsonObject { ["code"] = input }.ToJsonString();
+        return new BuiltInCallRecord(arguments, output.Length == 0 ? "(no output)" : output.ToString());
+    }
+
+    public Task<IReadOnlyList<MessageContent>> CompleteContentAsync(ThreadRun run, IReadOnlyList<RunStep> steps, IReadOnlyList<MessageContent> content,
+        CancellationToken cancellationToken)
+    {
+        var completed = new List<MessageContent>();
+        foreach (var fileId in ImagesSinceLastMessage(steps))
+        {
+            completed.Add(new MessageContent { Type = "image_file", ImageFile = new ImageFile { FileId = fileId } });
+        }
+
+        foreach (var part in content)
+        {
+            completed.Add(part.Text is { } text
+                ? part with { Text = text with { Annotations = [.. text.Annotations, .. SandboxLinks.Annotate(text.Value, path => sessions.OutputFileId(run.ThreadId, path))] } }
+                : part);
+        }
+
+        return Task.FromResult<IReadOnlyList<MessageContent>>(completed);
+    }
+
+    /// <summary>Charts of the calls since the run's last message: the message being written now shows them.</summary>
+    private static IEnumerable<string> ImagesSinceLastMessage(IReadOnlyList<RunStep> steps)
+    {
+        var start = 0;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (steps[i].Type == StepTypes.MessageCreation)
+            {
+                start = i + 1;
+            }
+        }
+
+        foreach (var step in steps.Skip(start))
+        {
+            foreach (var call in step.StepDetails.ToolCalls ?? [])
+            {
+                if (call.Type != ToolTypes.CodeInterpreter || call.CodeInterpreter is not { ValueKind: JsonValueKind.Object } details
+                    || !details.TryGetProperty("outputs", out var outputs) || outputs.ValueKind != JsonValueKind.Array)
+                {
+                    continue;
+                }
+
+                foreach (var output in outputs.EnumerateArray())
+                {
+                    if (output.TryGetProperty("image", out var image) && image.TryGetProperty("file_id", out var fileId) && fileId.GetString() is { } id)
+                    {
+                        yield return id;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Copies the run's input files into the session once each; returns a line per file that could not be copied.</summary>
+    private async Task<string> CopyInputsAsync(ThreadSandboxLease lease, ThreadRun run, CancellationToken cancellationToken)
+    {
+        var problems = new StringBuilder();
+        foreach (var fileId in await InputFileIdsAsync(run, cancellationToken))
+        {
+            if (lease.Inputs.ContainsKey(fileId))
+            {
+                continue;
+            }
+
+            var stored = await files.GetAsync(fileId, cancellationToken);
+            await using var content = stored is null ? null : await files.OpenReadAsync(fileId, cancellationToken);
+            if (stored is null || content is null)
+            {
+                problems.Append("[AgentHost: file ").Append(fileId).Append(" was not found, so it is not in /mnt/data.]\n");
+                continue;
+            }
+
+            var name = Path.GetFileName(stored.Filename);
+            if (name.Length == 0 || lease.Inputs.Values.Contains(name))
+            {
+                name = $"{fileId}-{name}";
+            }
+
+            using var bytes = new MemoryStream();
+            await content.CopyToAsync(bytes, cancellationToken);
+            await lease.Session.PutFileAsync(name, bytes.GetBuffer().AsMemory(0, (int)bytes.Length), cancellationToken);
+            lease.Inputs[fileId] = name;
+        }
+
+        return problems.ToString();
+    }
+
+    /// <summary>The assistant's and thread's code_interpreter files, then files attached to messages for code_interpreter.</summary>
+    private async Task<IReadOnlyList<string>> InputFileIdsAsync(ThreadRun run, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        if (await store.GetAssistantAsync(run.AssistantId, cancellationToken) is { ToolResources.CodeInterpreter: { } assistantFiles })
+        {
+            ids.AddRange(assistantFiles.FileIds);
+        }
+
+        if (await store.GetThreadAsync(run.ThreadId, cancellationToken) is { ToolResources.CodeInterpreter: { } threadFiles })
+        {
+            ids.AddRange(threadFiles.FileIds);
+        }
+
+        foreach (var message in await store.GetThreadMessagesAsync(run.ThreadId, cancellationToken))
+        {
+            ids.AddRange(message.Attachments.Where(a => a.Tools.Any(t => t.Type == ToolTypes.CodeInterpreter)).Select(a => a.FileId));
+        }
+
+        return [.. ids.Distinct(StringComparer.Ordinal)];
+    }
+
+    private async Task<StoredFile> SaveAsync(string filename, byte[] content, CancellationToken cancellationToken)
+    {
+        using var stream = new MemoryStream(content, writable: false);
+        return await files.CreateAsync(filename, FilePurposes.AssistantsOutput, stream, cancellationToken);
+    }
+
+    private static string CodeOf(string arguments)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(arguments) ? "{}" : arguments);
+            foreach (var name in new[] { "code", "input" })
+            {
+                if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var code) && code.ValueKind == JsonValueKind.String)
+                {
+                    return code.GetString()!;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Some models send the code itself rather than JSON arguments; run it as given.
+            return arguments;
+        }
+
+        return string.Empty;
+    }
+}
