@@ -4,6 +4,13 @@ var options = BenchOptions.Parse(args);
 Console.WriteLine($"AgentHost bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 Console.WriteLine();
 
+if (options.Scenario is "sandbox")
+{
+    // Needs no server: the sandbox is measured on its own.
+    Report.Sandbox(await new SandboxScenario(options).RunAsync());
+    return;
+}
+
 await using var host = await BenchHost.StartAsync();
 var assistantId = await host.CreateAssistantAsync();
 

@@ -19,6 +19,20 @@ internal static class Report
         Console.WriteLine();
     }
 
+    public static void Sandbox(IReadOnlyList<SandboxScenario.Result> results)
+    {
+        Console.WriteLine("Code sandbox (bubblewrap + Python REPL), 1 client (ms)");
+        Console.WriteLine();
+        Console.WriteLine("| Measure | n | p50 | p99 | max | mean |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var (name, d) in results)
+        {
+            Console.WriteLine(Invariant($"| {name} | {d.Count} | {d.Percentile(50):0.00} | {d.Percentile(99):0.00} | {d.Max:0.00} | {d.Mean:0.00} |"));
+        }
+
+        Console.WriteLine();
+    }
+
     public static void Latency(LatencyScenario.Result result)
     {
         var (direct, through) = (result.Direct, result.ThroughAgentHost);
