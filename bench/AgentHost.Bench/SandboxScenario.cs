@@ -17,7 +17,7 @@ internal sealed class SandboxScenario(BenchOptions options)
     {
         var results = new List<Result>
         {
-            await ColdAsync("cold start, no preload: start → first result of `1 + 1`", new SandboxOptions { Preload = [], PrewarmSession = false }, 30),
+            await ColdAsync("cold start, no preload: start → first result of `1 + 1`", new SandboxOptions { Preload = "", PrewarmSession = false }, 30),
             await ColdAsync("cold start, preload pandas + matplotlib.pyplot", new SandboxOptions { PrewarmSession = false }, 5),
             await SpareAsync(),
         };
@@ -63,7 +63,7 @@ internal sealed class SandboxScenario(BenchOptions options)
 
     private async Task<IReadOnlyList<Result>> WarmAsync()
     {
-        await using var sandbox = Create(new SandboxOptions { Preload = [], PrewarmSession = false });
+        await using var sandbox = Create(new SandboxOptions { Preload = "", PrewarmSession = false });
         await using var session = await sandbox.StartSessionAsync(CancellationToken.None);
         var iterations = Math.Min(options.Iterations, 2000);
         var trivial = await TimeAsync(session, "x = 1 + 1", iterations);

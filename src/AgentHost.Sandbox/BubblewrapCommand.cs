@@ -90,6 +90,6 @@ internal static class BubblewrapCommand
         ["max_file_bytes"] = (long)options.MaxFileSizeMB * 1024 * 1024,
         ["cpu_seconds"] = options.CpuSecondsPerCall,
         ["session_cpu_seconds"] = options.CpuSecondsPerSession,
-        ["preload"] = new JsonArray([.. options.Preload.Select(m => (JsonNode)m)]),
+        ["preload"] = new JsonArray([.. options.Preload.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(m => (JsonNode)m)]),
     }.ToJsonString();
 }

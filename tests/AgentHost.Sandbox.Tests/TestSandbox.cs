@@ -10,7 +10,7 @@ internal static class TestSandbox
     {
         var options = new SandboxOptions
         {
-            Preload = [],
+            Preload = "",
             PrewarmSession = false,
             CallTimeout = TimeSpan.FromSeconds(5),
             InterruptGrace = TimeSpan.FromSeconds(1),

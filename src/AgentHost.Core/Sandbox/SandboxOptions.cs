@@ -47,8 +47,11 @@ public sealed class SandboxOptions
 
     public int UidRangeCount { get; set; } = 1000;
 
-    /// <summary>Modules imported when a session starts, so the first call that uses them is fast. (Arrays: configuration replaces rather than appends.)</summary>
-    public string[] Preload { get; set; } = ["pandas", "matplotlib.pyplot"];
+    /// <summary>
+    /// Modules imported when a session starts, comma-separated, so the first call that uses them is fast; empty for
+    /// none. (A string, not a list: configuration binding appends to a list's defaults instead of replacing them.)
+    /// </summary>
+    public string Preload { get; set; } = "pandas,matplotlib.pyplot";
 
     /// <summary>Keep one started session in reserve so a new thread's first call starts warm.</summary>
     public bool PrewarmSession { get; set; } = true;

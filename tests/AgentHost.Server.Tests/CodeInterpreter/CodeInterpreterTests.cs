@@ -118,7 +118,7 @@ public sealed class CodeInterpreterTests
     [Fact]
     public async Task ACrashedSession_IsReplaced_AndTheModelIsToldStateWasReset()
     {
-        await using var server = await AgentHostServer.StartAsync(b => b.Services.PostConfigure<SandboxOptions>(o => o.Preload = []), Settings);
+        await using var server = await AgentHostServer.StartAsync(b => b.Services.PostConfigure<SandboxOptions>(o => o.Preload = ""), Settings);
         server.Upstream.Enqueue(
             ScriptedTurn.Call(("call_a", "code_interpreter", """{"code":"x = 1\nimport os\nos._exit(3)"}""")),
             ScriptedTurn.Call(("call_b", "code_interpreter", """{"code":"print('x' in globals())"}""")),

@@ -19,6 +19,7 @@ public sealed partial class CodeInterpreterSessions : IAsyncDisposable
     private readonly CodeInterpreterOptions options;
     private readonly ILogger<CodeInterpreterSessions> logger;
     private readonly ITimer sweeper;
+    private readonly SemaphoreSlim sweeping = new(1, 1);
 
     public CodeInterpreterSessions(ICodeSandbox sandbox, CodeInterpreterOptions options, TimeProvider time, ILogger<CodeInterpreterSessions> logger)
     {
@@ -81,7 +82,19 @@ public sealed partial class CodeInterpreterSessions : IAsyncDisposable
     /// <summary>Stops sessions idle past the timeout. Public so tests and hosts can sweep on demand.</summary>
     public async Task SweepAsync()
     {
-        var now = time.GetUtcNow();
+        await sweeping.WaitAsync();
+        try
+        {
+            await SweepIdleAsync(time.GetUtcNow());
+        }
+        finally
+        {
+            sweeping.Release();
+        }
+    }
+
+    private async Task SweepIdleAsync(DateTimeOffset now)
+    {
         foreach (var (threadId, entry) in threads)
         {
             if (entry.Session is null || now - entry.LastUsed < options.IdleTimeout || !await entry.Gate.WaitAsync(0))
