@@ -26,15 +26,17 @@ internal static class BubblewrapCommand
 
         args.AddRange([bubblewrap,
             "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
-            "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--hostname", "sandbox",
+            "--disable-userns", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--hostname", "sandbox",
             "--clearenv",
-            "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin",
+            "--setenv", "PATH", "/usr/bin:/bin",
             "--setenv", "HOME", "/tmp",
             "--setenv", "LANG", "C.UTF-8",
             "--setenv", "MPLCONFIGDIR", "/tmp/.matplotlib",
             // One BLAS/OpenMP thread: threads count against RLIMIT_NPROC and each reserves address space.
             "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "MKL_NUM_THREADS", "1",
-            "--ro-bind", "/usr", "/usr"]);
+            "--ro-bind", "/usr", "/usr",
+            // Locally installed software (and whatever config sits beside it) is not part of the sandbox's system.
+            "--tmpfs", "/usr/local"]);
 
         foreach (var top in new[] { "/lib", "/lib64", "/bin", "/sbin", "/lib32" })
         {

@@ -93,11 +93,25 @@ public sealed class ContainmentTests : IAsyncLifetime
                 print("READ", open("{{secret}}").read())
             except PermissionError:
                 print("denied")
+            import subprocess
+            print("nested userns", subprocess.run(["unshare", "--user", "true"], capture_output=True).returncode)
+            kinds = set()
+            for fd in os.listdir("/proc/self/fd"):
+                try:
+                    kinds.add(os.readlink(f"/proc/self/fd/{fd}").split(":")[0])
+                except OSError:
+                    pass  # the directory listing's own descriptor, already closed
+            print("fds", sorted(kinds))
+            print("local", os.listdir("/usr/local"))
             """);
 
         Assert.True(result.Logs.Contains("caps 0000000000000000 0000000000000000"), result.Logs);
         Assert.DoesNotContain("uid 0 ", result.Logs);
         Assert.True(result.Logs.Contains("denied\n") && !result.Logs.Contains("READ"), result.Logs);
+        Assert.Contains("nested userns 1", result.Logs);
+        Assert.Contains("fds ['/dev/null', 'pipe']", result.Logs); // nothing but our pipes: no inherited socket or host file
+        Assert.DoesNotContain("socket", result.Logs);
+        Assert.Contains("local []", result.Logs);
     }
 
     [Fact]
