@@ -59,10 +59,15 @@ public sealed class LimitTests : IAsyncLifetime
     [Fact]
     public async Task Sleeping_IsInterruptedAtTheWallTimeLimit()
     {
+        await using var hasty = TestSandbox.Create(o => o.CallTimeout = TimeSpan.FromSeconds(2));
+        await session.DisposeAsync();
+        session = await hasty.StartSessionAsync(CancellationToken.None);
+        await session.RunAsync("kept = 42");
+
         var result = await session.RunAsync("import time\ntime.sleep(60)");
 
         Assert.Equal(SandboxFailure.WallTime, result.Failure);
-        Assert.Contains("ran longer than the limit of 5 s", result.Logs);
+        Assert.Contains("ran longer than the limit of 2 s", result.Logs);
         Assert.Contains("KeyboardInterrupt", result.Logs);
         Assert.False(result.SessionLost);
         await AssertStillWorksAsync();
@@ -71,6 +76,9 @@ public sealed class LimitTests : IAsyncLifetime
     [Fact]
     public async Task CodeIgnoringTheInterrupt_IsKilledAndTheSessionReportedLost()
     {
+        await using var hasty = TestSandbox.Create(o => o.CallTimeout = TimeSpan.FromSeconds(2));
+        await session.DisposeAsync();
+        session = await hasty.StartSessionAsync(CancellationToken.None);
         var result = await session.RunAsync("import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(60)");
 
         Assert.Equal(SandboxFailure.WallTime, result.Failure);
@@ -98,7 +106,7 @@ public sealed class LimitTests : IAsyncLifetime
         var result = await session.RunAsync("""
             try:
                 with open('/tmp/big', 'wb') as f:
-                    f.write(b'x' * (300 * 1024 * 1024))
+                    f.write(b'x' * (10 * 1024 * 1024))
             except OSError as e:
                 print(e.strerror)
             """);

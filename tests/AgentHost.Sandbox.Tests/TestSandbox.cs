@@ -12,12 +12,14 @@ internal static class TestSandbox
         {
             Preload = "",
             PrewarmSession = false,
-            CallTimeout = TimeSpan.FromSeconds(5),
+            // Generous: on a loaded CI machine a limit test must hit its own limit, not the wall clock.
+            CallTimeout = TimeSpan.FromSeconds(30),
             InterruptGrace = TimeSpan.FromSeconds(1),
             CpuSecondsPerCall = 2,
             MemoryLimitMB = 512,
             MaxProcesses = 32,
             MaxOutputBytes = 64 * 1024,
+            MaxFileSizeMB = 8,
         };
         configure?.Invoke(options);
         return new BubblewrapSandbox(options, TimeProvider.System, NullLogger<BubblewrapSandbox>.Instance);
