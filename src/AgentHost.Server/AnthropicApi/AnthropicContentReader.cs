@@ -58,7 +58,10 @@ internal static class AnthropicContentReader
         {
             "user" => ChatRole.User,
             "assistant" => ChatRole.Assistant,
-            var other => throw Invalid(Path(path, "role"), $"Input should be 'user' or 'assistant', not '{other}'"),
+
+            // Newer SDKs can place system turns among the messages.
+            "system" => ChatRole.System,
+            var other => throw Invalid(Path(path, "role"), $"Input should be 'user', 'assistant' or 'system', not '{other}'"),
         };
         var content = Required(message, "content", path);
         if (content.ValueKind == JsonValueKind.String)

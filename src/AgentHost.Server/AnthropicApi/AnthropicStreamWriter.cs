@@ -134,7 +134,7 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
                 Open(Block.Text);
                 Delta("text_delta", "text", text.Text);
                 break;
-            case TextReasoningContent { Text.Length: 0, ProtectedData.Length: > 0 } redacted:
+            case TextReasoningContent { RawRepresentation: RedactedThinkingBlock, ProtectedData.Length: > 0 } redacted:
                 Close();
                 StartBlock(writer =>
                 {
