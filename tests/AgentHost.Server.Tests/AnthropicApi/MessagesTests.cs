@@ -238,7 +238,9 @@ public sealed class MessagesTests : IClassFixture<CompatServerFixture>
         Assert.Contains(gptParts, p => p!["text"]?.GetValue<string>() == "Inventory list");
     }
 
-    internal static ToolUnion SearchTool() => new Tool
+    internal static ToolUnion SearchTool() => SearchToolDefinition();
+
+    internal static Tool SearchToolDefinition() => new()
     {
         Name = "search_database",
         Description = "Searches the inventory database.",

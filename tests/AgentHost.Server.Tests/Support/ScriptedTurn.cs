@@ -25,7 +25,7 @@ public sealed record ScriptedTurn
     /// <summary>The upstream's error type for a non-200 <see cref="Status"/>, e.g. <c>overloaded_error</c>.</summary>
     public string ErrorType { get; init; } = "api_error";
 
-    /// <summary>Fails a stream after its first content: Anthropic sends <c>event: error</c>, OpenAI drops the connection.</summary>
+    /// <summary>Fails a stream after its first content: Anthropic sends <c>event: error</c>, OpenAI sends a broken chunk.</summary>
     public string? FailMidStream { get; init; }
 
     /// <summary>Holds the answer back until released, to observe a run mid-call.</summary>

@@ -123,7 +123,8 @@ public sealed class ScriptedUpstream : IAsyncDisposable
                 await Send(new JsonObject { ["content"] = word == text.Split(' ')[0] ? word : " " + word });
                 if (turn.FailMidStream is not null)
                 {
-                    context.Abort();
+                    // A broken chunk, not a dropped connection: a reset could discard what the client has not read yet.
+                    await context.Response.WriteAsync("data: {\"choices\": [\n\n", Encoding.UTF8);
                     return;
                 }
             }
