@@ -50,18 +50,23 @@ internal static class AnthropicApiEndpoints
         // The first update is awaited before the 200 goes out, so a model that cannot be reached (after retries and
         // fallback) is answered with its real status rather than an error event.
         await using var updates = client.GetStreamingResponseAsync(call.Messages, call.Options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        var hasFirst = await updates.MoveNextAsync();
+        var hasUpdate = await updates.MoveNextAsync();
         var stream = new AnthropicStreamWriter(context.Response, call.Model);
-        await stream.StartAsync(hasFirst ? updates.Current : new ChatResponseUpdate(), cancellationToken);
+        stream.Start(hasUpdate ? updates.Current : new ChatResponseUpdate());
         try
         {
-            if (hasFirst)
+            while (hasUpdate)
             {
-                do
+                stream.Write(updates.Current);
+
+                // Updates that are already buffered go out in one write: a flush per update costs a syscall each.
+                var next = updates.MoveNextAsync();
+                if (!next.IsCompleted)
                 {
-                    await stream.WriteAsync(updates.Current, cancellationToken);
+                    await stream.FlushAsync(cancellationToken);
                 }
-                while (await updates.MoveNextAsync());
+
+                hasUpdate = await next;
             }
 
             await stream.EndAsync(cancellationToken);

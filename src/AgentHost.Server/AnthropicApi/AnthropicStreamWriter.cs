@@ -26,7 +26,7 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
     private ChatFinishReason? _finishReason;
     private AnthropicStop? _rawStop;
 
-    public async Task StartAsync(ChatResponseUpdate first, CancellationToken cancellationToken)
+    public void Start(ChatResponseUpdate first)
     {
         http.StatusCode = StatusCodes.Status200OK;
         http.ContentType = "text/event-stream; charset=utf-8";
@@ -51,10 +51,9 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
         }
 
         EndEvent();
-        await FlushAsync(cancellationToken);
     }
 
-    public async Task WriteAsync(ChatResponseUpdate update, CancellationToken cancellationToken)
+    public void Write(ChatResponseUpdate update)
     {
         _finishReason = update.FinishReason ?? _finishReason;
         switch (update.RawRepresentation)
@@ -80,11 +79,6 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
         foreach (var content in update.Contents)
         {
             Add(content);
-        }
-
-        if (_buffer.WrittenCount > 0)
-        {
-            await FlushAsync(cancellationToken);
         }
     }
 
@@ -300,8 +294,14 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
         _buffer.Advance(ascii.Length);
     }
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    /// <summary>Sends what is buffered; the endpoint calls it only when the next update is not already at hand.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
     {
+        if (_buffer.WrittenCount == 0)
+        {
+            return;
+        }
+
         await http.Body.WriteAsync(_buffer.WrittenMemory, cancellationToken);
         await http.Body.FlushAsync(cancellationToken);
         _buffer.ResetWrittenCount();

@@ -24,7 +24,7 @@ internal sealed class ChatCompletionStreamWriter(HttpResponse http, string reque
     private ChatFinishReason? _finishReason;
     private AnthropicStop? _rawStop;
 
-    public async Task StartAsync(ChatResponseUpdate first, CancellationToken cancellationToken)
+    public void Start(ChatResponseUpdate first)
     {
         http.StatusCode = StatusCodes.Status200OK;
         http.ContentType = "text/event-stream; charset=utf-8";
@@ -38,10 +38,9 @@ internal sealed class ChatCompletionStreamWriter(HttpResponse http, string reque
             writer.WriteString("content", "");
             writer.WriteNull("refusal");
         });
-        await FlushAsync(cancellationToken);
     }
 
-    public async Task WriteAsync(ChatResponseUpdate update, CancellationToken cancellationToken)
+    public void Write(ChatResponseUpdate update)
     {
         _finishReason = update.FinishReason ?? _finishReason;
         switch (update.RawRepresentation)
@@ -76,11 +75,6 @@ internal sealed class ChatCompletionStreamWriter(HttpResponse http, string reque
                     _usage = usage.Details;
                     break;
             }
-        }
-
-        if (_buffer.WrittenCount > 0)
-        {
-            await FlushAsync(cancellationToken);
         }
     }
 
@@ -206,8 +200,14 @@ internal sealed class ChatCompletionStreamWriter(HttpResponse http, string reque
 
     private void Done() => _buffer.Write("data: [DONE]\n\n"u8);
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    /// <summary>Sends what is buffered; the endpoint calls it only when the next update is not already at hand.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
     {
+        if (_buffer.WrittenCount == 0)
+        {
+            return;
+        }
+
         await http.Body.WriteAsync(_buffer.WrittenMemory, cancellationToken);
         await http.Body.FlushAsync(cancellationToken);
         _buffer.ResetWrittenCount();
