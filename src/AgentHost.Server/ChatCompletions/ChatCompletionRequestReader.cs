@@ -64,6 +64,12 @@ internal static class ChatCompletionRequestReader
             },
         };
         var anthropicToolChoice = ToolChoice(request, options);
+        if (options.AllowMultipleToolCalls == false && options.ToolMode is null && options.Tools is { Count: > 0 })
+        {
+            // Claude carries "no parallel calls" inside tool_choice; an explicit auto mode makes the adapter send it.
+            options.ToolMode = ChatToolMode.Auto;
+        }
+
         if (anthropicToolChoice is not null)
         {
             // M.E.AI's Anthropic adapter turns any required mode into "any"; a named function needs Anthropic's own form.
