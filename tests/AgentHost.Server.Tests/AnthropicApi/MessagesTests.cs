@@ -174,18 +174,23 @@ public sealed class MessagesTests : IClassFixture<CompatServerFixture>
     [InlineData(CompatClients.Gpt, "content_filter", null, "refusal")]
     public async Task StopReasons_MapFromEachProvider(string model, string finishReason, string? stopSequence, string expected)
     {
-        _server.Upstream.Enqueue(ScriptedTurn.Say("Partial") with { FinishReason = finishReason, StopSequence = stopSequence });
-
-        var message = await _server.Anthropic().Messages.Create(new MessageCreateParams
+        var turn = ScriptedTurn.Say("Partial") with { FinishReason = finishReason, StopSequence = stopSequence };
+        _server.Upstream.Enqueue(turn, turn);
+        var parameters = new MessageCreateParams
         {
             Model = model,
             MaxTokens = 5,
             StopSequences = stopSequence is null ? null : [stopSequence],
             Messages = [new UserMessageParam("Go.")],
-        });
+        };
+
+        var message = await _server.Anthropic().Messages.Create(parameters);
+        var streamed = await _server.Anthropic().Messages.CreateStreaming(parameters).Aggregate();
 
         Assert.Equal(expected, message.StopReason!.Raw());
         Assert.Equal(stopSequence, message.StopSequence);
+        Assert.Equal(expected, streamed.StopReason!.Raw());
+        Assert.Equal(stopSequence, streamed.StopSequence);
     }
 
     [Fact]
