@@ -45,6 +45,8 @@ internal sealed class BenchHost : IAsyncDisposable
             $"--AgentHost:DataDir={dataDir}",
             "--AgentHost:Providers:OpenAI:ApiKey=sk-bench",
             $"--AgentHost:Providers:OpenAI:BaseUrl={upstream.BaseUrl}/v1",
+            "--AgentHost:Providers:Anthropic:ApiKey=sk-ant-bench",
+            $"--AgentHost:Providers:Anthropic:BaseUrl={upstream.BaseUrl}",
         ];
         var app = AgentHostApp.Build(args, builder => builder.Logging.ClearProviders());
         await app.StartAsync();

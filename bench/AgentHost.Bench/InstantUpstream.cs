@@ -28,6 +28,20 @@ internal sealed class InstantUpstream : IAsyncDisposable
     private static readonly byte[] JsonAnswer = Encoding.UTF8.GetBytes(
         """{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the bench."},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":4,"total_tokens":16}}""");
 
+    private static readonly byte[] AnthropicStreamedAnswer = Encoding.UTF8.GetBytes(string.Concat(
+        Event("message_start", """{"type":"message_start","message":{"id":"msg_bench","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":12,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":1}}}"""),
+        Event("content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"""),
+        Event("ping", """{"type":"ping"}"""),
+        Event("content_block_delta", """{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}}"""),
+        Event("content_block_delta", """{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" from"}}"""),
+        Event("content_block_delta", """{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" the bench."}}"""),
+        Event("content_block_stop", """{"type":"content_block_stop","index":0}"""),
+        Event("message_delta", """{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"input_tokens":12,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":4}}"""),
+        Event("message_stop", """{"type":"message_stop"}""")));
+
+    private static readonly byte[] AnthropicJsonAnswer = Encoding.UTF8.GetBytes(
+        """{"id":"msg_bench","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"text","text":"Hello from the bench."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":12,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":4}}""");
+
     private readonly WebApplication app;
 
     private InstantUpstream(WebApplication app, string baseUrl)
@@ -46,6 +60,7 @@ internal sealed class InstantUpstream : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         app.MapPost("/v1/chat/completions", AnswerAsync);
+        app.MapPost("/v1/messages", AnswerAnthropicAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new InstantUpstream(app, address);
@@ -58,6 +73,17 @@ internal sealed class InstantUpstream : IAsyncDisposable
         context.Response.ContentType = streamed ? "text/event-stream" : "application/json";
         await context.Response.Body.WriteAsync(streamed ? StreamedAnswer : JsonAnswer, context.RequestAborted);
     }
+
+    /// <summary>The same answer in Anthropic's Messages wire format.</summary>
+    private static async Task AnswerAnthropicAsync(HttpContext context)
+    {
+        using var request = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        var streamed = request.RootElement.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True;
+        context.Response.ContentType = streamed ? "text/event-stream" : "application/json";
+        await context.Response.Body.WriteAsync(streamed ? AnthropicStreamedAnswer : AnthropicJsonAnswer, context.RequestAborted);
+    }
+
+    private static string Event(string name, string data) => $"event: {name}\ndata: {data}\n\n";
 
     private static string Chunk(string delta, string finishReason) =>
         $$"""data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{{delta}},"finish_reason":{{finishReason}}}]}""" + "\n\n";

@@ -31,3 +31,8 @@ if (options.Scenario is "latency" or "all")
     Report.Latency(latency);
     Report.EventTimeline(latency);
 }
+
+if (options.Scenario is "compat" or "all")
+{
+    Report.Compat(await new CompatScenario(host, options).RunAsync());
+}

@@ -62,6 +62,30 @@ internal static class Report
         Console.WriteLine();
     }
 
+    public static void Compat(IReadOnlyList<CompatScenario.Result> results)
+    {
+        Console.WriteLine($"Compatible endpoints: added latency over calling the upstream directly, 1 client, {results[0].Direct.Count} iterations each (ms)");
+        Console.WriteLine();
+        Console.WriteLine("| Endpoint → provider | direct p50 | direct p99 | AgentHost p50 | AgentHost p99 | added p50 | added p99 |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var r in results)
+        {
+            Console.WriteLine(Invariant($"| {r.Name} | {r.Direct.Percentile(50):0.00} | {r.Direct.Percentile(99):0.00} | {r.Through.Percentile(50):0.00} | {r.Through.Percentile(99):0.00} | {r.Through.Percentile(50) - r.Direct.Percentile(50):0.00} | {r.Through.Percentile(99) - r.Direct.Percentile(99):0.00} |"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Time to first streamed byte (ms)");
+        Console.WriteLine();
+        Console.WriteLine("| Endpoint → provider | direct p50 | AgentHost p50 | AgentHost p99 | added p50 |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (var r in results.Where(r => r.DirectFirstByte is not null))
+        {
+            Console.WriteLine(Invariant($"| {r.Name} | {r.DirectFirstByte!.Percentile(50):0.00} | {r.ThroughFirstByte!.Percentile(50):0.00} | {r.ThroughFirstByte.Percentile(99):0.00} | {r.ThroughFirstByte.Percentile(50) - r.DirectFirstByte.Percentile(50):0.00} |"));
+        }
+
+        Console.WriteLine();
+    }
+
     private static void Row(string name, Distribution d) =>
         Console.WriteLine(Invariant($"| {name} | {d.Percentile(50):0.00} | {d.Percentile(90):0.00} | {d.Percentile(99):0.00} | {d.Max:0.00} | {d.Mean:0.00} |"));
 

@@ -1,6 +1,9 @@
+using AgentHost.Server.AnthropicApi;
 using AgentHost.Server.Assistants;
+using AgentHost.Server.ChatCompletions;
 using AgentHost.Server.Http;
 using AgentHost.Server.Messages;
+using AgentHost.Server.Models;
 using AgentHost.Server.Runs;
 using AgentHost.Server.Threads;
 using Microsoft.Extensions.Options;
@@ -24,6 +27,9 @@ public static class AgentHostEndpoints
         app.MapMessageEndpoints();
         app.MapRunEndpoints();
         app.MapFileSearchEndpoints();
+        app.MapAnthropicApiEndpoints();
+        app.MapChatCompletionEndpoints();
+        app.MapModelEndpoints();
         app.MapFallback(ApiErrors.UnknownRoute);
         return app;
     }

@@ -34,6 +34,16 @@ internal static partial class ApiErrors
             LogUnhandled(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("AgentHost.Server"), context.Request.Path, exception);
         }
 
+        if (AnthropicApi.AnthropicErrors.Applies(context) && !context.Response.HasStarted)
+        {
+            // Anthropic clients parse their own envelope; a crash on their routes must still be one.
+            var failure = exception is BadHttpRequestException bad
+                ? new Compat.CallFailure(Compat.FailureKind.InvalidRequest, bad.Message)
+                : Compat.CallFailure.From(exception!) ?? new Compat.CallFailure(Compat.FailureKind.Api, "Internal server error");
+            await AnthropicApi.AnthropicErrors.WriteAsync(context, failure);
+            return;
+        }
+
         await result.ExecuteAsync(context);
     }
 

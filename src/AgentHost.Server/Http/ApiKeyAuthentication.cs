@@ -30,6 +30,13 @@ internal static class ApiKeyAuthentication
                 return;
             }
 
+            if (AnthropicApi.AnthropicErrors.Applies(context))
+            {
+                var problem = key.Length == 0 ? "x-api-key header is required" : "invalid x-api-key";
+                await AnthropicApi.AnthropicErrors.WriteAsync(context, new Compat.CallFailure(Compat.FailureKind.Authentication, problem));
+                return;
+            }
+
             var message = key.Length == 0
                 ? "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
                 : "Incorrect API key provided. Set the key configured as AgentHost:ApiKey (AGENTHOST_API_KEY).";

@@ -44,6 +44,8 @@ public sealed class AgentHostServer : IAsyncDisposable
             ["AgentHost:DataDir"] = dataDir,
             ["AgentHost:Providers:OpenAI:ApiKey"] = "sk-scripted",
             ["AgentHost:Providers:OpenAI:BaseUrl"] = upstream.BaseUrl,
+            ["AgentHost:Providers:Anthropic:ApiKey"] = "sk-ant-scripted",
+            ["AgentHost:Providers:Anthropic:BaseUrl"] = upstream.RootUrl,
             ["AgentHost:Providers:Retry:MaxAttempts"] = "2",
             ["AgentHost:Providers:Retry:BaseDelay"] = "00:00:00.010",
             ["AgentHost:Runs:SweepInterval"] = "00:00:00.200",

@@ -10,6 +10,24 @@ public sealed record ScriptedTurn
     public string FinishReason { get; init; } = "stop";
     public int Status { get; init; } = 200;
 
+    /// <summary>Prompt tokens read from the cache (Anthropic <c>cache_read_input_tokens</c>, OpenAI <c>cached_tokens</c>, counted into <c>prompt_tokens</c>).</summary>
+    public int CachedTokens { get; init; }
+
+    /// <summary>Anthropic <c>cache_creation_input_tokens</c>; the OpenAI wire has no such count.</summary>
+    public int CacheCreationTokens { get; init; }
+
+    /// <summary>Anthropic extended thinking, sent as a thinking block before the text.</summary>
+    public string? Thinking { get; init; }
+
+    /// <summary>The stop sequence that ended the turn (Anthropic <c>stop_sequence</c>; OpenAI says only <c>stop</c>).</summary>
+    public string? StopSequence { get; init; }
+
+    /// <summary>The upstream's error type for a non-200 <see cref="Status"/>, e.g. <c>overloaded_error</c>.</summary>
+    public string ErrorType { get; init; } = "api_error";
+
+    /// <summary>Fails a stream after its first content: Anthropic sends <c>event: error</c>, OpenAI sends a broken chunk.</summary>
+    public string? FailMidStream { get; init; }
+
     /// <summary>Holds the answer back until released, to observe a run mid-call.</summary>
     public TaskCompletionSource? Gate { get; init; }
 

@@ -28,7 +28,18 @@ public sealed class ScriptedUpstream : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         app = builder.Build();
         app.MapPost("/v1/chat/completions", HandleAsync);
+        app.MapPost("/v1/messages", HandleAnthropicAsync);
+        app.MapPost("/v1/messages/count_tokens", HandleCountTokensAsync);
     }
+
+    /// <summary>Without <c>/v1</c>: the Anthropic SDK appends <c>/v1/messages</c> itself.</summary>
+    public string RootUrl => BaseUrl[..^"/v1".Length];
+
+    /// <summary>The paths requests arrived on, in order (the wire format each provider used).</summary>
+    public ConcurrentQueue<string> Paths { get; } = new();
+
+    /// <summary>What <c>count_tokens</c> answers.</summary>
+    public int CountedTokens { get; set; } = 42;
 
     public ConcurrentQueue<JsonObject> Requests { get; } = new();
 
@@ -57,6 +68,7 @@ public sealed class ScriptedUpstream : IAsyncDisposable
     {
         var request = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
         Requests.Enqueue(request);
+        Paths.Enqueue(context.Request.Path);
         var turn = script.TryDequeue(out var next) ? next : Default;
         if (turn.Gate is { } gate)
         {
@@ -109,6 +121,12 @@ public sealed class ScriptedUpstream : IAsyncDisposable
             foreach (var word in text.Split(' '))
             {
                 await Send(new JsonObject { ["content"] = word == text.Split(' ')[0] ? word : " " + word });
+                if (turn.FailMidStream is not null)
+                {
+                    // A broken chunk, not a dropped connection: a reset could discard what the client has not read yet.
+                    await context.Response.WriteAsync("data: {\"choices\": [\n\n", Encoding.UTF8);
+                    return;
+                }
             }
         }
 
@@ -148,12 +166,52 @@ public sealed class ScriptedUpstream : IAsyncDisposable
         };
     }
 
-    private static JsonObject Usage(ScriptedTurn turn) => new()
+    private static JsonObject Usage(ScriptedTurn turn)
     {
-        ["prompt_tokens"] = turn.PromptTokens,
-        ["completion_tokens"] = turn.CompletionTokens,
-        ["total_tokens"] = turn.PromptTokens + turn.CompletionTokens,
-    };
+        var usage = new JsonObject
+        {
+            ["prompt_tokens"] = turn.PromptTokens + turn.CachedTokens,
+            ["completion_tokens"] = turn.CompletionTokens,
+            ["total_tokens"] = turn.PromptTokens + turn.CachedTokens + turn.CompletionTokens,
+        };
+        if (turn.CachedTokens > 0)
+        {
+            usage["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = turn.CachedTokens, ["audio_tokens"] = 0 };
+        }
+
+        return usage;
+    }
+
+    private async Task HandleAnthropicAsync(HttpContext context)
+    {
+        var request = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+        Requests.Enqueue(request);
+        Paths.Enqueue(context.Request.Path);
+        var turn = script.TryDequeue(out var next) ? next : Default;
+        if (turn.Status != 200)
+        {
+            await AnthropicWire.ErrorAsync(context, turn.Status, turn.ErrorType);
+            return;
+        }
+
+        var model = request["model"]?.GetValue<string>() ?? "claude-sonnet-4-5";
+        if (request["stream"]?.GetValue<bool>() == true)
+        {
+            await AnthropicWire.StreamAsync(context, turn, model);
+            return;
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(AnthropicWire.Message(turn, model).ToJsonString());
+    }
+
+    private async Task HandleCountTokensAsync(HttpContext context)
+    {
+        var request = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+        Requests.Enqueue(request);
+        Paths.Enqueue(context.Request.Path);
+        await context.Response.WriteAsJsonAsync(new { input_tokens = CountedTokens });
+    }
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 }

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+
+namespace AgentHost.Bench;
+
+/// <summary>
+/// The compatible endpoints (<c>/v1/messages</c>, <c>/v1/chat/completions</c>) in front of each provider, streamed
+/// and not: one client alternates a call straight to the upstream in the provider's own format with the same call
+/// through AgentHost, timing the whole response and, when streamed, the first body byte.
+/// </summary>
+internal sealed class CompatScenario(BenchHost host, BenchOptions options)
+{
+    public sealed record Result(string Name, Distribution Direct, Distribution Through, Distribution? DirectFirstByte, Distribution? ThroughFirstByte);
+
+    private sealed record Case(string Name, string UpstreamPath, string UpstreamBody, string Path, string Body, bool Stream);
+
+    private static string Messages(string model, bool stream) =>
+        $$"""{"model":"{{model}}","max_tokens":256,"messages":[{"role":"user","content":"Say hello."}],"stream":{{(stream ? "true" : "false")}}}""";
+
+    private static string Chat(string model, bool stream) =>
+        $$"""{"model":"{{model}}","messages":[{"role":"user","content":"Say hello."}],"stream":{{(stream ? "true" : "false")}}{{(stream ? ""","stream_options":{"include_usage":true}""" : "")}}}""";
+
+    private static IEnumerable<Case> Cases()
+    {
+        foreach (var stream in new[] { false, true })
+        {
+            var mode = stream ? "streamed" : "whole";
+            yield return new($"messages → Anthropic, {mode}", "/v1/messages", Messages("claude-sonnet-4-5", stream), "/v1/messages", Messages("claude-sonnet-4-5", stream), stream);
+            yield return new($"messages → OpenAI, {mode}", "/v1/chat/completions", Chat("gpt-4o", stream), "/v1/messages", Messages("gpt-4o", stream), stream);
+            yield return new($"chat/completions → OpenAI, {mode}", "/v1/chat/completions", Chat("gpt-4o", stream), "/v1/chat/completions", Chat("gpt-4o", stream), stream);
+            yield return new($"chat/completions → Anthropic, {mode}", "/v1/messages", Messages("claude-sonnet-4-5", stream), "/v1/chat/completions", Chat("claude-sonnet-4-5", stream), stream);
+        }
+    }
+
+    public async Task<IReadOnlyList<Result>> RunAsync()
+    {
+        var results = new List<Result>();
+        foreach (var c in Cases())
+        {
+            var warmup = Math.Max(200, options.Iterations / 10);
+            for (var i = 0; i < warmup; i++)
+            {
+                await TimeAsync(host.Upstream.BaseUrl + c.UpstreamPath, c.UpstreamBody);
+                await TimeAsync(host.BaseUrl + c.Path, c.Body);
+            }
+
+            var direct = new (double Total, double First)[options.Iterations];
+            var through = new (double Total, double First)[options.Iterations];
+            for (var i = 0; i < options.Iterations; i++)
+            {
+                direct[i] = await TimeAsync(host.Upstream.BaseUrl + c.UpstreamPath, c.UpstreamBody);
+                through[i] = await TimeAsync(host.BaseUrl + c.Path, c.Body);
+            }
+
+            results.Add(new Result(
+                c.Name,
+                new Distribution(direct.Select(d => d.Total)),
+                new Distribution(through.Select(d => d.Total)),
+                c.Stream ? new Distribution(direct.Select(d => d.First)) : null,
+                c.Stream ? new Distribution(through.Select(d => d.First)) : null));
+        }
+
+        return results;
+    }
+
+    /// <summary>Milliseconds to the end of the body, and to its first byte.</summary>
+    private async Task<(double Total, double First)> TimeAsync(string url, string body)
+    {
+        var buffer = new byte[16 * 1024];
+        var start = Stopwatch.GetTimestamp();
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = BenchHost.Json(body) };
+        request.Headers.Add("x-api-key", "sk-bench");
+        request.Headers.Add("anthropic-version", "2023-06-01");
+        using var response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"POST {url} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        var read = await stream.ReadAsync(buffer);
+        var first = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        while (read > 0)
+        {
+            read = await stream.ReadAsync(buffer);
+        }
+
+        return (Stopwatch.GetElapsedTime(start).TotalMilliseconds, first);
+    }
+}

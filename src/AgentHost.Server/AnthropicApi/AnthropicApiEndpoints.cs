@@ -1,0 +1,104 @@
+using System.Text.Json;
+using AgentHost.Core.Models;
+using AgentHost.Server.Compat;
+using Microsoft.Extensions.AI;
+
+namespace AgentHost.Server.AnthropicApi;
+
+/// <summary>
+/// The Anthropic Messages API (<c>POST /v1/messages</c>, <c>POST /v1/messages/count_tokens</c>) in front of any routed
+/// model: requests become M.E.AI messages and options, answers and stream updates become the API's JSON and events.
+/// </summary>
+internal static class AnthropicApiEndpoints
+{
+    public static IEndpointRouteBuilder MapAnthropicApiEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/messages", CreateAsync);
+        app.MapPost("/v1/messages/count_tokens", CountTokensAsync);
+        return app;
+    }
+
+    private static async Task CreateAsync(HttpContext context, IModelRouter router)
+    {
+        var requestId = AnthropicErrors.RequestId(context);
+        var cancellationToken = context.RequestAborted;
+        try
+        {
+            var call = AnthropicRequestReader.Read(await CompatBody.ReadAsync(context, cancellationToken));
+            var client = router.GetClient(call.Model);
+            if (call.Stream)
+            {
+                await StreamAsync(context, client, call, requestId, cancellationToken);
+                return;
+            }
+
+            var response = await client.GetResponseAsync(call.Messages, call.Options, cancellationToken);
+            await AnthropicResponseWriter.WriteAsync(context.Response, response, call.Model, cancellationToken);
+        }
+        catch (Exception e) when (!context.Response.HasStarted && !cancellationToken.IsCancellationRequested && CallFailure.From(e) is { } failure)
+        {
+            await AnthropicErrors.WriteAsync(context, failure);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away; there is no one to answer.
+        }
+    }
+
+    private static async Task StreamAsync(HttpContext context, IChatClient client, MessagesCall call, string requestId, CancellationToken cancellationToken)
+    {
+        // The first update is awaited before the 200 goes out, so a model that cannot be reached (after retries and
+        // fallback) is answered with its real status rather than an error event.
+        await using var updates = client.GetStreamingResponseAsync(call.Messages, call.Options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var hasUpdate = await updates.MoveNextAsync();
+        var stream = new AnthropicStreamWriter(context.Response, call.Model);
+        stream.Start(hasUpdate ? updates.Current : new ChatResponseUpdate());
+        try
+        {
+            while (hasUpdate)
+            {
+                stream.Write(updates.Current);
+
+                // Updates that are already buffered go out in one write: a flush per update costs a syscall each.
+                var next = updates.MoveNextAsync();
+                if (!next.IsCompleted)
+                {
+                    await stream.FlushAsync(cancellationToken);
+                }
+
+                hasUpdate = await next;
+            }
+
+            await stream.EndAsync(cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && CallFailure.From(e) is { } failure)
+        {
+            await stream.FailAsync(failure, requestId, cancellationToken);
+        }
+    }
+
+    private static async Task CountTokensAsync(HttpContext context, IModelRouter router, Core.Tokens.ITokenCounter counter)
+    {
+        AnthropicErrors.RequestId(context);
+        var cancellationToken = context.RequestAborted;
+        try
+        {
+            var body = await CompatBody.ReadAsync(context, cancellationToken);
+            var call = AnthropicRequestReader.Read(body, countTokens: true);
+            var tokens = await new AnthropicTokenCounting(router, counter).CountAsync(body, call, cancellationToken);
+            context.Response.ContentType = "application/json";
+            using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("input_tokens", tokens);
+                writer.WriteEndObject();
+            }
+
+            await context.Response.BodyWriter.FlushAsync(cancellationToken);
+        }
+        catch (Exception e) when (!context.Response.HasStarted && !cancellationToken.IsCancellationRequested && CallFailure.From(e) is { } failure)
+        {
+            await AnthropicErrors.WriteAsync(context, failure);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using static AgentHost.Server.AnthropicApi.AnthropicField;
+
+namespace AgentHost.Server.AnthropicApi;
+
+/// <summary>Reads a Messages API body (or a count_tokens body) into M.E.AI messages and options, refusing what the API refuses.</summary>
+internal static class AnthropicRequestReader
+{
+    public static MessagesCall Read(JsonElement body, bool countTokens = false)
+    {
+        if (countTokens)
+        {
+            Allow(body, "", "model", "messages", "system", "tools", "tool_choice", "thinking", "mcp_servers");
+        }
+        else
+        {
+            Allow(body, "", "model", "messages", "max_tokens", "system", "metadata", "stop_sequences", "stream", "temperature",
+                "top_p", "top_k", "tools", "tool_choice", "thinking", "service_tier");
+        }
+
+        var model = RequiredString(body, "model");
+        var maxTokens = countTokens ? 0 : Integer(body, "max_tokens", 1) ?? throw Invalid("max_tokens", "Field required");
+        var messages = new List<ChatMessage>();
+        if (Get(body, "system") is { } system)
+        {
+            messages.Add(new ChatMessage(ChatRole.System, AnthropicContentReader.System(system)));
+        }
+
+        var index = 0;
+        foreach (var message in Array(body, "messages") ?? throw Invalid("messages", "Field required"))
+        {
+            AnthropicContentReader.Message(message, $"messages.{index++}", messages);
+        }
+
+        if (index == 0)
+        {
+            throw Invalid("messages", "List should have at least 1 item after validation, not 0");
+        }
+
+        var options = new ChatOptions
+        {
+            ModelId = model,
+            MaxOutputTokens = countTokens ? null : maxTokens,
+            Temperature = (float?)Number(body, "temperature", 0, 1),
+            TopP = (float?)Number(body, "top_p", 0, 1),
+            TopK = Integer(body, "top_k", 0),
+            StopSequences = StopSequences(body),
+        };
+        options.Tools = Tools(body);
+        var toolChoice = ToolChoice(body, options);
+        var thinking = Thinking(body, maxTokens, countTokens);
+        var metadata = Object(body, "metadata");
+        if (metadata is { } m)
+        {
+            Allow(m, "metadata", "user_id");
+            String(m, "user_id", "metadata");
+        }
+
+        var passthrough = new AnthropicPassthrough(maxTokens, thinking, toolChoice, metadata);
+        if (!passthrough.IsEmpty)
+        {
+            options.RawRepresentationFactory = passthrough.Create;
+        }
+
+        return new MessagesCall
+        {
+            Model = model,
+            Messages = messages,
+            Options = options,
+            Stream = !countTokens && (Boolean(body, "stream") ?? false),
+            Passthrough = passthrough,
+            Tools = Get(body, "tools"),
+        };
+    }
+
+    private static List<string>? StopSequences(JsonElement body)
+    {
+        if (Array(body, "stop_sequences") is not { } items)
+        {
+            return null;
+        }
+
+        var sequences = new List<string>();
+        foreach (var item in items)
+        {
+            sequences.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : throw Invalid($"stop_sequences.{sequences.Count}", "Input should be a valid string"));
+        }
+
+        return sequences.Count > 0 ? sequences : null;
+    }
+
+    private static List<AITool>? Tools(JsonElement body)
+    {
+        if (Array(body, "tools") is not { } items)
+        {
+            return null;
+        }
+
+        var tools = new List<AITool>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var tool in items)
+        {
+            var path = $"tools.{tools.Count}";
+            if (tool.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid(path, "Input should be a valid dictionary");
+            }
+
+            var type = String(tool, "type", path);
+            if (type is not (null or "custom"))
+            {
+                throw Invalid(Path(path, "type"), $"'{type}' is not supported by AgentHost; only custom (client) tools are.");
+            }
+
+            Allow(tool, path, "type", "name", "description", "input_schema", "cache_control", "strict");
+            var name = RequiredString(tool, "name", path);
+            if (name.Length is 0 or > 128 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+            {
+                throw Invalid(Path(path, "name"), "String should match pattern '^[a-zA-Z0-9_-]{1,128}$'");
+            }
+
+            if (!names.Add(name))
+            {
+                throw Invalid("tools", $"Tool names must be unique; '{name}' appears twice.");
+            }
+
+            var schema = Object(tool, "input_schema", path) ?? throw Invalid(Path(path, "input_schema"), "Field required");
+            tools.Add(AIFunctionFactory.CreateDeclaration(name, String(tool, "description", path), schema.Clone()));
+        }
+
+        return tools;
+    }
+
+    private static JsonElement? ToolChoice(JsonElement body, ChatOptions options)
+    {
+        if (Object(body, "tool_choice") is not { } choice)
+        {
+            return null;
+        }
+
+        var type = RequiredString(choice, "type", "tool_choice");
+        var disableParallel = Boolean(choice, "disable_parallel_tool_use", "tool_choice") ?? false;
+        switch (type)
+        {
+            case "auto":
+                Allow(choice, "tool_choice", "type", "disable_parallel_tool_use");
+                options.ToolMode = ChatToolMode.Auto;
+                break;
+            case "any":
+                Allow(choice, "tool_choice", "type", "disable_parallel_tool_use");
+                options.ToolMode = ChatToolMode.RequireAny;
+                break;
+            case "tool":
+                Allow(choice, "tool_choice", "type", "name", "disable_parallel_tool_use");
+                options.ToolMode = ChatToolMode.RequireSpecific(RequiredString(choice, "name", "tool_choice"));
+                break;
+            case "none":
+                Allow(choice, "tool_choice", "type");
+                options.ToolMode = ChatToolMode.None;
+                break;
+            default:
+                throw Invalid("tool_choice.type", $"Input tag '{type}' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'");
+        }
+
+        options.AllowMultipleToolCalls = !disableParallel;
+        return choice.Clone();
+    }
+
+    private static JsonElement? Thinking(JsonElement body, int maxTokens, bool countTokens)
+    {
+        if (Object(body, "thinking") is not { } thinking)
+        {
+            return null;
+        }
+
+        var type = RequiredString(thinking, "type", "thinking");
+        switch (type)
+        {
+            case "enabled":
+                Allow(thinking, "thinking", "type", "budget_tokens", "display");
+                var budget = Integer(thinking, "budget_tokens", 1024, "thinking") ?? throw Invalid("thinking.budget_tokens", "Field required");
+                if (!countTokens && budget >= maxTokens)
+                {
+                    throw Invalid("max_tokens", $"`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size");
+                }
+
+                break;
+            case "disabled" or "adaptive":
+                Allow(thinking, "thinking", "type", "display");
+                break;
+            default:
+                throw Invalid("thinking.type", $"Input tag '{type}' found using 'type' does not match any of the expected tags: 'enabled', 'disabled', 'adaptive'");
+        }
+
+        return thinking.Clone();
+    }
+}

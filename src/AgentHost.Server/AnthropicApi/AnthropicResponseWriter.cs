@@ -1,0 +1,81 @@
+using System.Text.Json;
+using AgentHost.Server.Compat;
+using Microsoft.Extensions.AI;
+
+namespace AgentHost.Server.AnthropicApi;
+
+/// <summary>A whole <see cref="ChatResponse"/> as a Messages API <c>message</c>.</summary>
+internal static class AnthropicResponseWriter
+{
+    public static async Task WriteAsync(HttpResponse http, ChatResponse response, string requestedModel, CancellationToken cancellationToken)
+    {
+        http.StatusCode = StatusCodes.Status200OK;
+        http.ContentType = "application/json";
+        using (var writer = new Utf8JsonWriter(http.BodyWriter))
+        {
+            Write(writer, response, requestedModel);
+        }
+
+        await http.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    public static void Write(Utf8JsonWriter writer, ChatResponse response, string requestedModel)
+    {
+        var calledTools = false;
+        writer.WriteStartObject();
+        AnthropicJson.WriteMessageHead(writer, MessageId(response.ResponseId), response.ModelId ?? requestedModel);
+        writer.WriteStartArray("content");
+        foreach (var message in response.Messages)
+        {
+            foreach (var content in message.Contents)
+            {
+                calledTools |= content is FunctionCallContent;
+                WriteBlock(writer, content);
+            }
+        }
+
+        writer.WriteEndArray();
+        AnthropicJson.WriteStop(writer, AnthropicStop.FromRaw(response.RawRepresentation) ?? AnthropicStop.From(response.FinishReason, calledTools));
+        AnthropicJson.WriteUsage(writer, TokenUsage.From(response.Usage));
+        writer.WriteEndObject();
+    }
+
+    /// <summary>An Anthropic upstream's message id is kept (it is what its logs know); others get one in Anthropic's form.</summary>
+    public static string MessageId(string? upstreamId) =>
+        upstreamId is not null && upstreamId.StartsWith("msg_", StringComparison.Ordinal) ? upstreamId : Core.Domain.IdGenerator.New("msg");
+
+    private static void WriteBlock(Utf8JsonWriter writer, AIContent content)
+    {
+        switch (content)
+        {
+            case TextContent { Text.Length: > 0 } text:
+                writer.WriteStartObject();
+                writer.WriteString("type", "text");
+                writer.WriteString("text", text.Text);
+                writer.WriteEndObject();
+                break;
+            case TextReasoningContent { Text.Length: 0, ProtectedData: { } data }:
+                writer.WriteStartObject();
+                writer.WriteString("type", "redacted_thinking");
+                writer.WriteString("data", data);
+                writer.WriteEndObject();
+                break;
+            case TextReasoningContent reasoning:
+                writer.WriteStartObject();
+                writer.WriteString("type", "thinking");
+                writer.WriteString("thinking", reasoning.Text);
+                writer.WriteString("signature", reasoning.ProtectedData ?? "");
+                writer.WriteEndObject();
+                break;
+            case FunctionCallContent call:
+                writer.WriteStartObject();
+                writer.WriteString("type", "tool_use");
+                writer.WriteString("id", call.CallId);
+                writer.WriteString("name", call.Name);
+                writer.WritePropertyName("input");
+                ToolArguments.Write(writer, call.Arguments);
+                writer.WriteEndObject();
+                break;
+        }
+    }
+}

@@ -1,0 +1,312 @@
+using System.Buffers;
+using System.Text.Json;
+using AgentHost.Server.Compat;
+using Anthropic.Models.Messages;
+using Microsoft.Extensions.AI;
+
+namespace AgentHost.Server.AnthropicApi;
+
+/// <summary>
+/// Turns a stream of <see cref="ChatResponseUpdate"/>s into the Messages API's event sequence: <c>message_start</c>,
+/// per block <c>content_block_start</c> / deltas / <c>content_block_stop</c> (a <c>ping</c> after the first start),
+/// <c>message_delta</c> with the stop reason and cumulative usage, <c>message_stop</c>. Behind an Anthropic upstream
+/// the raw events are followed, so blocks split where the upstream split them and tool input streams as it arrives.
+/// </summary>
+internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedModel)
+{
+    private enum Block { None, Text, Thinking, ToolUse }
+
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private readonly HashSet<string> _streamedCalls = new(StringComparer.Ordinal);
+    private Block _open;
+    private int _index = -1;
+    private bool _pinged;
+    private bool _calledTools;
+    private UsageDetails? _usage;
+    private ChatFinishReason? _finishReason;
+    private AnthropicStop? _rawStop;
+
+    public void Start(ChatResponseUpdate first)
+    {
+        http.StatusCode = StatusCodes.Status200OK;
+        http.ContentType = "text/event-stream; charset=utf-8";
+        http.Headers.CacheControl = "no-cache";
+        http.Headers["X-Accel-Buffering"] = "no";
+
+        var startUsage = first.RawRepresentation is RawMessageStreamEvent { Value: RawMessageStartEvent start }
+            ? StartUsage(start.Message.Usage)
+            : default;
+        using (var writer = Event("message_start"))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "message_start");
+            writer.WriteStartObject("message");
+            AnthropicJson.WriteMessageHead(writer, AnthropicResponseWriter.MessageId(first.ResponseId ?? first.MessageId), first.ModelId ?? requestedModel);
+            writer.WriteStartArray("content");
+            writer.WriteEndArray();
+            AnthropicJson.WriteStop(writer, null);
+            AnthropicJson.WriteUsage(writer, startUsage);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        EndEvent();
+    }
+
+    public void Write(ChatResponseUpdate update)
+    {
+        _finishReason = update.FinishReason ?? _finishReason;
+        switch (update.RawRepresentation)
+        {
+            case RawMessageStreamEvent { Value: RawContentBlockStartEvent { ContentBlock.Value: ToolUseBlock toolUse } }:
+                OpenToolUse(toolUse.ID, toolUse.Name);
+                _streamedCalls.Add(toolUse.ID);
+                break;
+            case RawMessageStreamEvent { Value: RawContentBlockStartEvent }:
+                Close();
+                break;
+            case RawMessageStreamEvent { Value: RawContentBlockDeltaEvent { Delta.Value: InputJsonDelta json } } when _open == Block.ToolUse:
+                Delta("input_json_delta", "partial_json", json.PartialJson);
+                break;
+            case RawMessageStreamEvent { Value: RawContentBlockStopEvent }:
+                Close();
+                break;
+            case var raw when AnthropicStop.FromRaw(raw) is { } stop:
+                _rawStop = stop;
+                break;
+        }
+
+        foreach (var content in update.Contents)
+        {
+            Add(content);
+        }
+    }
+
+    public async Task EndAsync(CancellationToken cancellationToken)
+    {
+        Close();
+        using (var writer = Event("message_delta"))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "message_delta");
+            writer.WriteStartObject("delta");
+            AnthropicJson.WriteStop(writer, _rawStop ?? AnthropicStop.From(_finishReason, _calledTools));
+            writer.WriteEndObject();
+            AnthropicJson.WriteUsage(writer, TokenUsage.From(_usage));
+            writer.WriteEndObject();
+        }
+
+        EndEvent();
+        using (var writer = Event("message_stop"))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "message_stop");
+            writer.WriteEndObject();
+        }
+
+        EndEvent();
+        await FlushAsync(cancellationToken);
+    }
+
+    /// <summary>A failure after the 200 went out can only be reported in the stream, as the API does.</summary>
+    public async Task FailAsync(CallFailure failure, string requestId, CancellationToken cancellationToken)
+    {
+        using (var writer = Event("error"))
+        {
+            AnthropicErrors.WriteEnvelope(writer, failure, requestId);
+        }
+
+        EndEvent();
+        await FlushAsync(cancellationToken);
+    }
+
+    private void Add(AIContent content)
+    {
+        switch (content)
+        {
+            case TextContent { Text.Length: > 0 } text:
+                Open(Block.Text);
+                Delta("text_delta", "text", text.Text);
+                break;
+            case TextReasoningContent { RawRepresentation: RedactedThinkingBlock, ProtectedData.Length: > 0 } redacted:
+                Close();
+                StartBlock(writer =>
+                {
+                    writer.WriteString("type", "redacted_thinking");
+                    writer.WriteString("data", redacted.ProtectedData);
+                });
+                _open = Block.Thinking;
+                Close();
+                break;
+            case TextReasoningContent { Text.Length: > 0 } reasoning:
+                Open(Block.Thinking);
+                Delta("thinking_delta", "thinking", reasoning.Text);
+                if (reasoning.ProtectedData is { Length: > 0 } signature)
+                {
+                    Delta("signature_delta", "signature", signature);
+                }
+
+                break;
+            case TextReasoningContent { ProtectedData.Length: > 0 } signatureOnly:
+                Open(Block.Thinking);
+                Delta("signature_delta", "signature", signatureOnly.ProtectedData);
+                break;
+            case FunctionCallContent call:
+                _calledTools = true;
+                if (_streamedCalls.Contains(call.CallId))
+                {
+                    break;
+                }
+
+                OpenToolUse(call.CallId, call.Name);
+                Delta("input_json_delta", "partial_json", ToolArguments.ToJson(call.Arguments));
+                Close();
+                break;
+            case UsageContent usage:
+                _usage = usage.Details;
+                break;
+        }
+    }
+
+    private void Open(Block block)
+    {
+        if (_open == block)
+        {
+            return;
+        }
+
+        Close();
+        StartBlock(writer =>
+        {
+            if (block == Block.Text)
+            {
+                writer.WriteString("type", "text");
+                writer.WriteString("text", "");
+            }
+            else
+            {
+                writer.WriteString("type", "thinking");
+                writer.WriteString("thinking", "");
+                writer.WriteString("signature", "");
+            }
+        });
+        _open = block;
+    }
+
+    private void OpenToolUse(string id, string name)
+    {
+        _calledTools = true;
+        Close();
+        StartBlock(writer =>
+        {
+            writer.WriteString("type", "tool_use");
+            writer.WriteString("id", id);
+            writer.WriteString("name", name);
+            writer.WriteStartObject("input");
+            writer.WriteEndObject();
+        });
+        _open = Block.ToolUse;
+    }
+
+    private void StartBlock(Action<Utf8JsonWriter> writeBlock)
+    {
+        _index++;
+        using (var writer = Event("content_block_start"))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "content_block_start");
+            writer.WriteNumber("index", _index);
+            writer.WriteStartObject("content_block");
+            writeBlock(writer);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        EndEvent();
+        if (!_pinged)
+        {
+            _pinged = true;
+            using (var writer = Event("ping"))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("type", "ping");
+                writer.WriteEndObject();
+            }
+
+            EndEvent();
+        }
+    }
+
+    private void Delta(string type, string field, string value)
+    {
+        using (var writer = Event("content_block_delta"))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "content_block_delta");
+            writer.WriteNumber("index", _index);
+            writer.WriteStartObject("delta");
+            writer.WriteString("type", type);
+            writer.WriteString(field, value);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        EndEvent();
+    }
+
+    private void Close()
+    {
+        if (_open == Block.None)
+        {
+            return;
+        }
+
+        using (var writer = Event("content_block_stop"))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "content_block_stop");
+            writer.WriteNumber("index", _index);
+            writer.WriteEndObject();
+        }
+
+        EndEvent();
+        _open = Block.None;
+    }
+
+    private Utf8JsonWriter Event(string name)
+    {
+        Write("event: ");
+        Write(name);
+        Write("\ndata: ");
+        return new Utf8JsonWriter(_buffer);
+    }
+
+    private void EndEvent() => Write("\n\n");
+
+    private void Write(string ascii)
+    {
+        var span = _buffer.GetSpan(ascii.Length);
+        for (var i = 0; i < ascii.Length; i++)
+        {
+            span[i] = (byte)ascii[i];
+        }
+
+        _buffer.Advance(ascii.Length);
+    }
+
+    /// <summary>Sends what is buffered; the endpoint calls it only when the next update is not already at hand.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_buffer.WrittenCount == 0)
+        {
+            return;
+        }
+
+        await http.Body.WriteAsync(_buffer.WrittenMemory, cancellationToken);
+        await http.Body.FlushAsync(cancellationToken);
+        _buffer.ResetWrittenCount();
+    }
+
+    private static TokenUsage StartUsage(Usage usage) =>
+        new(usage.InputTokens, usage.OutputTokens, usage.CacheReadInputTokens ?? 0, usage.CacheCreationInputTokens ?? 0, 0);
+}

@@ -1,0 +1,76 @@
+using AgentHost.Core.Models;
+using AgentHost.Providers;
+using AgentHost.Server.Compat;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace AgentHost.Server.ChatCompletions;
+
+/// <summary>OpenAI's Chat Completions API (<c>POST /v1/chat/completions</c>) in front of any routed model.</summary>
+internal static class ChatCompletionEndpoints
+{
+    public static IEndpointRouteBuilder MapChatCompletionEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/chat/completions", CreateAsync);
+        return app;
+    }
+
+    private static async Task CreateAsync(HttpContext context, IModelRouter router, IOptions<ProviderOptions> providers, TimeProvider time)
+    {
+        var cancellationToken = context.RequestAborted;
+        try
+        {
+            var body = await CompatBody.ReadAsync(context, cancellationToken);
+            var call = ChatCompletionRequestReader.Read(body, providers.Value.Anthropic.DefaultMaxTokens);
+            var client = router.GetClient(call.Model);
+            var created = time.GetUtcNow().ToUnixTimeSeconds();
+            if (call.Stream)
+            {
+                await StreamAsync(context, client, call, created, cancellationToken);
+                return;
+            }
+
+            var response = await client.GetResponseAsync(call.Messages, call.Options, cancellationToken);
+            await ChatCompletionWriter.WriteAsync(context.Response, response, call.Model, response.CreatedAt?.ToUnixTimeSeconds() ?? created, cancellationToken);
+        }
+        catch (Exception e) when (!context.Response.HasStarted && !cancellationToken.IsCancellationRequested && CallFailure.From(e) is { } failure)
+        {
+            await ChatCompletionErrors.From(e, failure).ExecuteAsync(context);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away; there is no one to answer.
+        }
+    }
+
+    private static async Task StreamAsync(HttpContext context, IChatClient client, ChatCompletionCall call, long created, CancellationToken cancellationToken)
+    {
+        // As for the Messages API: the first update is awaited before the 200, so unreachable models get a real status.
+        await using var updates = client.GetStreamingResponseAsync(call.Messages, call.Options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var hasUpdate = await updates.MoveNextAsync();
+        var stream = new ChatCompletionStreamWriter(context.Response, call.Model, created, call.IncludeUsage);
+        stream.Start(hasUpdate ? updates.Current : new ChatResponseUpdate());
+        try
+        {
+            while (hasUpdate)
+            {
+                stream.Write(updates.Current);
+
+                // Updates that are already buffered go out in one write: a flush per update costs a syscall each.
+                var next = updates.MoveNextAsync();
+                if (!next.IsCompleted)
+                {
+                    await stream.FlushAsync(cancellationToken);
+                }
+
+                hasUpdate = await next;
+            }
+
+            await stream.EndAsync(cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && CallFailure.From(e) is { } failure)
+        {
+            await stream.FailAsync(failure, cancellationToken);
+        }
+    }
+}
