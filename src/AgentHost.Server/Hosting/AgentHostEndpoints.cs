@@ -1,6 +1,7 @@
 using AgentHost.Server.Assistants;
 using AgentHost.Server.Http;
 using AgentHost.Server.Messages;
+using AgentHost.Server.Observability;
 using AgentHost.Server.Runs;
 using AgentHost.Server.Threads;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,7 @@ public static class AgentHostEndpoints
         app.MapThreadEndpoints();
         app.MapMessageEndpoints();
         app.MapRunEndpoints();
+        app.MapAgentHostObservability();
         app.MapFallback(ApiErrors.UnknownRoute);
         return app;
     }
