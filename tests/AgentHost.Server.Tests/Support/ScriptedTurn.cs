@@ -7,6 +7,9 @@ public sealed record ScriptedTurn
     public IReadOnlyList<(string Id, string Name, string Arguments)> ToolCalls { get; init; } = [];
     public int PromptTokens { get; init; } = 12;
     public int CompletionTokens { get; init; } = 5;
+
+    /// <summary>The part of <see cref="PromptTokens"/> served from the prompt cache (<c>prompt_tokens_details.cached_tokens</c>).</summary>
+    public int CachedTokens { get; init; }
     public string FinishReason { get; init; } = "stop";
     public int Status { get; init; } = 200;
 

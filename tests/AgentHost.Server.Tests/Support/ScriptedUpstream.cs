@@ -153,6 +153,7 @@ public sealed class ScriptedUpstream : IAsyncDisposable
         ["prompt_tokens"] = turn.PromptTokens,
         ["completion_tokens"] = turn.CompletionTokens,
         ["total_tokens"] = turn.PromptTokens + turn.CompletionTokens,
+        ["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = turn.CachedTokens },
     };
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();

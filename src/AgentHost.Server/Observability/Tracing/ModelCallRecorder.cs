@@ -71,7 +71,7 @@ internal sealed class ModelCallRecorder : IModelCallTrace
         var elapsed = tracer.Time.GetElapsedTime(startTimestamp);
         var servedBy = outcome.ResponseModel ?? LastFallback() ?? run.Model;
         var provider = tracer.ProviderOf(servedBy);
-        var usage = UsageNormalizer.Normalize(provider, outcome.Reported, outcome.Usage);
+        var usage = UsageNormalizer.Normalize(outcome.Reported, outcome.Usage);
         var cost = tracer.Prices.Cost(servedBy, usage, DateTimeOffset.FromUnixTimeMilliseconds(startedAt))
             ?? tracer.Prices.Cost(LastFallback() ?? run.Model, usage, DateTimeOffset.FromUnixTimeMilliseconds(startedAt));
         var span = Span(elapsed) with
