@@ -20,7 +20,8 @@ internal static class ConsoleEndpoints
 
     public static void MapConsole(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/console", (HttpContext http) => Results.Redirect("/console/", permanent: false));
+        // Routing ignores a trailing slash, so "/console" and "/console/" both land here; relative URLs need the slash.
+        routes.MapGet("/console", (HttpContext http) => http.Request.Path.Value!.EndsWith('/') ? Serve("index.html") : Results.Redirect("/console/"));
         routes.MapGet("/console/{*file}", (string? file) => Serve(string.IsNullOrEmpty(file) ? "index.html" : file));
     }
 
