@@ -45,6 +45,8 @@ internal sealed class BenchHost : IAsyncDisposable
             $"--AgentHost:DataDir={dataDir}",
             "--AgentHost:Providers:OpenAI:ApiKey=sk-bench",
             $"--AgentHost:Providers:OpenAI:BaseUrl={upstream.BaseUrl}/v1",
+            // Extra settings, e.g. AGENTHOST_BENCH_ARGS=--AgentHost:Observability:Tracing=false to measure tracing's cost.
+            .. (Environment.GetEnvironmentVariable("AGENTHOST_BENCH_ARGS") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries),
         ];
         var app = AgentHostApp.Build(args, builder => builder.Logging.ClearProviders());
         await app.StartAsync();

@@ -8,6 +8,9 @@ public sealed class ObservabilityOptions
 {
     public const string SectionName = "AgentHost:Observability";
 
+    /// <summary>Off: no traces, costs, budgets or model metrics (the console and /metrics stay, empty). On by default.</summary>
+    public bool Tracing { get; set; } = true;
+
     /// <summary>A JSON file replacing the shipped price table (same format as <c>prices.json</c>).</summary>
     public string? PriceTable { get; set; }
 

@@ -23,9 +23,12 @@ public static class ObservabilityServices
         services.AddSingleton<ITraceStore>(sp => new SqliteTraceStore(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<AgentHostMetrics>();
         services.AddSingleton<BudgetGuard>();
-        services.AddSingleton<IRunObserver, RunTracer>();
-        services.AddSingleton<IRunCostSource, RunCostSource>();
-        services.AddSingleton<IModelCallObserver, TraceModelCallObserver>();
+        if (configuration.GetValue($"{ObservabilityOptions.SectionName}:Tracing", defaultValue: true))
+        {
+            services.AddSingleton<IRunObserver, RunTracer>();
+            services.AddSingleton<IRunCostSource, RunCostSource>();
+            services.AddSingleton<IModelCallObserver, TraceModelCallObserver>();
+        }
 
         var endpoint = configuration[$"{ObservabilityOptions.SectionName}:OtlpEndpoint"] is { Length: > 0 } configured
             ? configured
