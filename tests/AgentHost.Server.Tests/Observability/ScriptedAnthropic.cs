@@ -75,8 +75,14 @@ public sealed class ScriptedAnthropic : IAsyncDisposable
             ["type"] = "message_start",
             ["message"] = new JsonObject
             {
-                ["id"] = "msg_scripted", ["type"] = "message", ["role"] = "assistant", ["model"] = "claude-sonnet-4-5-20250929",
-                ["content"] = new JsonArray(), ["stop_reason"] = null, ["stop_sequence"] = null, ["usage"] = usage.DeepClone(),
+                ["id"] = "msg_scripted",
+                ["type"] = "message",
+                ["role"] = "assistant",
+                ["model"] = "claude-sonnet-4-5-20250929",
+                ["content"] = new JsonArray(),
+                ["stop_reason"] = null,
+                ["stop_sequence"] = null,
+                ["usage"] = usage.DeepClone(),
             },
         });
         var index = 0;
@@ -91,7 +97,8 @@ public sealed class ScriptedAnthropic : IAsyncDisposable
         {
             await SendAsync(context, "content_block_start", new JsonObject
             {
-                ["type"] = "content_block_start", ["index"] = index,
+                ["type"] = "content_block_start",
+                ["index"] = index,
                 ["content_block"] = new JsonObject { ["type"] = "tool_use", ["id"] = id, ["name"] = name, ["input"] = new JsonObject() },
             });
             await SendAsync(context, "content_block_delta", new JsonObject { ["type"] = "content_block_delta", ["index"] = index, ["delta"] = new JsonObject { ["type"] = "input_json_delta", ["partial_json"] = json } });
