@@ -47,6 +47,8 @@ internal sealed class BenchHost : IAsyncDisposable
             $"--AgentHost:Providers:OpenAI:BaseUrl={upstream.BaseUrl}/v1",
             "--AgentHost:Providers:Anthropic:ApiKey=sk-ant-bench",
             $"--AgentHost:Providers:Anthropic:BaseUrl={upstream.BaseUrl}",
+            // Extra settings, e.g. AGENTHOST_BENCH_ARGS=--AgentHost:Observability:Tracing=false to measure tracing's cost.
+            .. (Environment.GetEnvironmentVariable("AGENTHOST_BENCH_ARGS") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries),
         ];
         var app = AgentHostApp.Build(args, builder => builder.Logging.ClearProviders());
         await app.StartAsync();

@@ -1,4 +1,12 @@
 using AgentHost.Server.Hosting;
+using AgentHost.Server.Observability.Cli;
+
+// `agenthost costs …` plans and reports costs without starting the server.
+if (args.Length > 0 && args[0] == "costs")
+{
+    return await CostsCommand.RunAsync(args[1..], Console.Out, TimeProvider.System);
+}
 
 var app = AgentHostApp.Build(args);
 await app.RunAsync();
+return 0;

@@ -59,7 +59,7 @@ public sealed partial class SqliteAgentStore(SqliteDatabase database) : IAgentSt
     public Task<bool> DeleteThreadAsync(string id, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) =>
         {
-            foreach (var table in new[] { "steps", "runs", "messages" })
+            foreach (var table in new[] { "steps", "runs", "messages", "trace_spans" })
             {
                 c.Command($"DELETE FROM {table} WHERE thread_id = @id", t, ("@id", id)).Run();
             }

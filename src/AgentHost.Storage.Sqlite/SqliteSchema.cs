@@ -30,6 +30,16 @@ internal static class SqliteSchema
             text TEXT NOT NULL, token_count INTEGER NOT NULL, embedding BLOB NOT NULL, PRIMARY KEY (store_id, file_id, chunk_index));
         """,
         SqliteFileSchema.Migration,
+        """
+        CREATE TABLE trace_spans (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, run_id TEXT NOT NULL,
+            thread_id TEXT NOT NULL, assistant_id TEXT NOT NULL, api_key_id TEXT NOT NULL, kind TEXT NOT NULL, provider TEXT,
+            model TEXT, started_at INTEGER NOT NULL, duration_ms INTEGER NOT NULL, status TEXT NOT NULL,
+            input_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL, data TEXT NOT NULL);
+        CREATE INDEX trace_spans_by_run ON trace_spans (run_id, seq);
+        CREATE INDEX trace_spans_by_thread ON trace_spans (thread_id);
+        CREATE INDEX trace_spans_by_time ON trace_spans (started_at);
+        """,
     ];
 
     public static void Migrate(SqliteConnection connection)

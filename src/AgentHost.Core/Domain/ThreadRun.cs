@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AgentHost.Core.Domain;
 
 /// <summary>One execution of an assistant on a thread.</summary>
@@ -32,6 +34,10 @@ public sealed record ThreadRun
     public ResponseFormat ResponseFormat { get; init; } = ResponseFormat.Auto;
     public ToolChoice ToolChoice { get; init; } = ToolChoice.Auto;
     public bool ParallelToolCalls { get; init; } = true;
+
+    /// <summary>AgentHost extension: what the run has cost (see docs/observability.md); absent when nothing is priced yet.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RunCost? Cost { get; init; }
 }
 
 public sealed record RunError(string Code, string Message);

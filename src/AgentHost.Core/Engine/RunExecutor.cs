@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using AgentHost.Core.Domain;
 using AgentHost.Core.Models;
+using AgentHost.Core.Observability;
 using AgentHost.Core.Storage;
 using AgentHost.Core.Tokens;
 using AgentHost.Core.Tools;
@@ -26,9 +27,10 @@ public sealed class RunExecutor
     private readonly Dictionary<string, IBuiltInTool> builtIns;
     private readonly PromptBuilder prompts;
     private readonly IMessageContentContributor[] contributors;
+    private readonly IRunObserver observer;
 
     public RunExecutor(IAgentStore store, IModelRouter models, IRunEventSink events, RunTransitions transitions, ITokenCounter tokens,
-        IEnumerable<IBuiltInTool> builtInTools, RunEngineOptions options, TimeProvider time)
+        IEnumerable<IBuiltInTool> builtInTools, RunEngineOptions options, TimeProvider time, IRunObserver? observer = null)
     {
         this.store = store;
         this.models = models;
@@ -40,6 +42,7 @@ public sealed class RunExecutor
         builtIns = builtInTools.ToDictionary(t => t.Type);
         prompts = new PromptBuilder(tokens, builtIns);
         contributors = [.. builtIns.Values.OfType<IMessageContentContributor>()];
+        this.observer = observer ?? NullRunObserver.Instance;
     }
 
     /// <summary>Runs <paramref name="run"/> (status in_progress) until it ends or pauses; returns its latest state.</summary>
@@ -71,8 +74,13 @@ public sealed class RunExecutor
                 return await EndAsync(run, RunStatus.Incomplete, null, new RunIncompleteDetails("max_prompt_tokens"));
             }
 
-            var client = models.GetClient(run.Model);
             var maxOutput = run.MaxCompletionTokens is int max ? max - (used?.CompletionTokens ?? 0) : (int?)null;
+            if (await observer.CheckBeforeModelCallAsync(run, prompt, maxOutput, cancellationToken) is { } stopReason)
+            {
+                return await EndAsync(run, RunStatus.Incomplete, null, new RunIncompleteDetails(stopReason));
+            }
+
+            var client = models.GetClient(run.Model);
             var chatOptions = RunOptionsMapper.ToChatOptions(run, builtIns, maxOutput);
             var turn = await StreamTurnAsync(run, client, prompt, chatOptions, steps, cancellationToken);
 
@@ -114,32 +122,48 @@ public sealed class RunExecutor
         var calls = new List<FunctionCallContent>();
         UsageDetails? reported = null;
         ChatFinishReason? finish = null;
+        string? responseModel = null;
 
-        await foreach (var update in client.GetStreamingResponseAsync(prompt.Messages, chatOptions, cancellationToken))
+        await using var trace = observer.StartModelCall(run, prompt, chatOptions);
+        try
         {
-            finish = update.FinishReason ?? finish;
-            foreach (var content in update.Contents)
+            await foreach (var update in client.GetStreamingResponseAsync(prompt.Messages, chatOptions, cancellationToken))
             {
-                switch (content)
+                if (responseModel is null)
                 {
-                    case TextContent { Text.Length: > 0 } delta:
-                        if (message is null)
-                        {
-                            (message, messageStep) = await StartMessageAsync(run, cancellationToken);
-                        }
+                    trace.FirstUpdate();
+                }
 
-                        var first = text.Length == 0;
-                        text.Append(delta.Text);
-                        events.Publish(run.Id, RunEvent.ForDelta("thread.message.delta", MessageDelta(message.Id, delta.Text, first)));
-                        break;
-                    case FunctionCallContent call:
-                        calls.Add(call);
-                        break;
-                    case UsageContent usage:
-                        reported = usage.Details;
-                        break;
+                finish = update.FinishReason ?? finish;
+                responseModel = update.ModelId ?? responseModel ?? string.Empty;
+                foreach (var content in update.Contents)
+                {
+                    switch (content)
+                    {
+                        case TextContent { Text.Length: > 0 } delta:
+                            if (message is null)
+                            {
+                                (message, messageStep) = await StartMessageAsync(run, cancellationToken);
+                            }
+
+                            var first = text.Length == 0;
+                            text.Append(delta.Text);
+                            events.Publish(run.Id, RunEvent.ForDelta("thread.message.delta", MessageDelta(message.Id, delta.Text, first)));
+                            break;
+                        case FunctionCallContent call:
+                            calls.Add(call);
+                            break;
+                        case UsageContent usage:
+                            reported = usage.Details;
+                            break;
+                    }
                 }
             }
+        }
+        catch (Exception e)
+        {
+            trace.Fail(e);
+            throw;
         }
 
         var usageOfTurn = new Usage
@@ -149,6 +173,15 @@ public sealed class RunExecutor
             PromptTokenDetails = new PromptTokenDetails((int)(reported?.CachedInputTokenCount ?? 0)),
             CompletionTokensDetails = new CompletionTokensDetails((int)(reported?.ReasoningTokenCount ?? 0)),
         };
+        await trace.CompleteAsync(new ModelCallOutcome
+        {
+            Text = text.ToString(),
+            ToolCalls = calls,
+            FinishReason = finish?.Value,
+            ResponseModel = string.IsNullOrEmpty(responseModel) ? null : responseModel,
+            Reported = reported,
+            Usage = usageOfTurn,
+        });
 
         if (message is null && calls.Count == 0)
         {
@@ -228,7 +261,7 @@ public sealed class RunExecutor
             var builtIn = run.Tools.FirstOrDefault(t => t.Type == call.Name && builtIns.ContainsKey(t.Type));
             if (builtIn is not null)
             {
-                var record = await builtIns[builtIn.Type].InvokeAsync(new BuiltInToolCall(run, builtIn, callId, arguments) { StepId = step.Id, Index = index }, cancellationToken);
+                var record = await InvokeBuiltInAsync(run, builtIn, callId, arguments, step.Id, index, cancellationToken);
                 records.Add(record);
                 continue;
             }
@@ -242,6 +275,24 @@ public sealed class RunExecutor
         step = step with { StepDetails = step.StepDetails with { ToolCalls = records }, Usage = turn.Usage };
         await store.SaveStepAsync(step, cancellationToken);
         return (step, pending);
+    }
+
+    private async Task<StepToolCall> InvokeBuiltInAsync(ThreadRun run, ToolDefinition definition, string callId, string arguments, string stepId, int index,
+        CancellationToken cancellationToken)
+    {
+        var tool = builtIns[definition.Type];
+        await using var trace = observer.StartToolCall(run, callId, definition.Type, arguments);
+        try
+        {
+            var record = await tool.InvokeAsync(new BuiltInToolCall(run, definition, callId, arguments) { StepId = stepId, Index = index }, cancellationToken);
+            await trace.CompleteAsync(tool.DescribeCall(record).Output);
+            return record;
+        }
+        catch (Exception e)
+        {
+            trace.Fail(e);
+            throw;
+        }
     }
 
     private async Task<ThreadRun> RequireActionAsync(ThreadRun run, IReadOnlyList<RequiredToolCall> pending, CancellationToken cancellationToken)

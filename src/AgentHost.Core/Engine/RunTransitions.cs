@@ -1,4 +1,5 @@
 using AgentHost.Core.Domain;
+using AgentHost.Core.Observability;
 using AgentHost.Core.Storage;
 
 namespace AgentHost.Core.Engine;
@@ -7,11 +8,12 @@ namespace AgentHost.Core.Engine;
 /// Moves runs between statuses: saves with an expected-status check, tidies the run's unfinished steps and
 /// messages when it ends, and publishes the event. Every writer (executor, worker, API) goes through here.
 /// </summary>
-public sealed class RunTransitions(IAgentStore store, IRunEventSink events, TimeProvider time)
+public sealed class RunTransitions(IAgentStore store, IRunEventSink events, TimeProvider time, IRunCostSource? costs = null)
 {
     /// <summary>Saves <paramref name="next"/> if the stored run is still <paramref name="current"/>'s status, then publishes.</summary>
     public async Task<bool> TryMoveAsync(ThreadRun current, ThreadRun next, CancellationToken cancellationToken)
     {
+        next = await WithCostAsync(next, cancellationToken);
         if (!await store.TryUpdateRunAsync(next, current.Status, cancellationToken))
         {
             return false;
@@ -38,6 +40,7 @@ public sealed class RunTransitions(IAgentStore store, IRunEventSink events, Time
             IncompleteDetails = incomplete ?? current.IncompleteDetails,
             Usage = SumUsage(steps),
         };
+        next = await WithCostAsync(next, cancellationToken);
 
         if (!await store.TryUpdateRunAsync(next, current.Status, cancellationToken))
         {
@@ -50,6 +53,9 @@ public sealed class RunTransitions(IAgentStore store, IRunEventSink events, Time
             : RunEvent.ForRun("thread.run." + status, next));
         return next;
     }
+
+    private async Task<ThreadRun> WithCostAsync(ThreadRun run, CancellationToken cancellationToken) =>
+        costs is null ? run : run with { Cost = await costs.CostOfRunAsync(run.Id, cancellationToken) ?? run.Cost };
 
     public async Task<IReadOnlyList<RunStep>> AllStepsAsync(ThreadRun run, CancellationToken cancellationToken) =>
         (await store.ListStepsAsync(run.ThreadId, run.Id, new ListQuery { Limit = int.MaxValue, Ascending = true }, cancellationToken)).Data;

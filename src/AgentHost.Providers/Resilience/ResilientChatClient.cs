@@ -31,7 +31,7 @@ internal sealed partial class ResilientChatClient(
         do
         {
             attempts++;
-            var (response, attemptFailure) = await AttemptAsync(InnerClient, messages, options, cancellationToken).ConfigureAwait(false);
+            var (response, attemptFailure) = await AttemptAsync(InnerClient, messages, WithModel(options, target), cancellationToken).ConfigureAwait(false);
             if (response is not null)
             {
                 return response;
@@ -47,7 +47,7 @@ internal sealed partial class ResilientChatClient(
         }
 
         ReportFallback(fallback, failure, attempts);
-        var (fallbackResponse, fallbackFailure) = await AttemptAsync(fallback.Client, messages, options, cancellationToken).ConfigureAwait(false);
+        var (fallbackResponse, fallbackFailure) = await AttemptAsync(fallback.Client, messages, WithModel(options, fallback.Target), cancellationToken).ConfigureAwait(false);
         return fallbackResponse ?? throw Exhausted(failure, attempts, fallbackFailure);
     }
 
@@ -62,7 +62,7 @@ internal sealed partial class ResilientChatClient(
         do
         {
             attempts++;
-            (stream, failure) = await OpenStreamAsync(InnerClient, messages, options, cancellationToken).ConfigureAwait(false);
+            (stream, failure) = await OpenStreamAsync(InnerClient, messages, WithModel(options, target), cancellationToken).ConfigureAwait(false);
         }
         while (stream is null && await WaitToRetryAsync(failure!, attempts, cancellationToken).ConfigureAwait(false));
 
@@ -75,7 +75,7 @@ internal sealed partial class ResilientChatClient(
             }
 
             ReportFallback(fallback, failure, attempts);
-            (stream, var fallbackFailure) = await OpenStreamAsync(fallback.Client, messages, options, cancellationToken).ConfigureAwait(false);
+            (stream, var fallbackFailure) = await OpenStreamAsync(fallback.Client, messages, WithModel(options, fallback.Target), cancellationToken).ConfigureAwait(false);
             streamTarget = fallback.Target;
             if (stream is null)
             {
@@ -219,6 +219,20 @@ internal sealed partial class ResilientChatClient(
 
         var code = last.IsRateLimit ? RunErrorCodes.RateLimitExceeded : RunErrorCodes.ServerError;
         return new ModelCallException(code, message, last.Exception);
+    }
+
+    // The caller names the model it asked for (perhaps an alias); the provider must be sent the model it serves,
+    // and a fallback its own.
+    private static ChatOptions? WithModel(ChatOptions? options, ModelTarget modelTarget)
+    {
+        if (options?.ModelId is null || options.ModelId == modelTarget.Model)
+        {
+            return options;
+        }
+
+        var copy = options.Clone();
+        copy.ModelId = modelTarget.Model;
+        return copy;
     }
 
     private UpstreamFailure? Describe(Exception exception, UpstreamResponseCapture? capture) =>

@@ -4,6 +4,7 @@ using AgentHost.Server.ChatCompletions;
 using AgentHost.Server.Http;
 using AgentHost.Server.Messages;
 using AgentHost.Server.Models;
+using AgentHost.Server.Observability;
 using AgentHost.Server.Runs;
 using AgentHost.Server.Threads;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,7 @@ public static class AgentHostEndpoints
         app.MapAnthropicApiEndpoints();
         app.MapChatCompletionEndpoints();
         app.MapModelEndpoints();
+        app.MapAgentHostObservability();
         app.MapFallback(ApiErrors.UnknownRoute);
         return app;
     }

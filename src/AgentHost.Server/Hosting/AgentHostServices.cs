@@ -2,6 +2,7 @@ using AgentHost.Core.Engine;
 using AgentHost.Core.Storage;
 using AgentHost.Core.Tokens;
 using AgentHost.Retrieval;
+using AgentHost.Server.Observability;
 using AgentHost.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -39,6 +40,7 @@ public static class AgentHostServices
         services.AddHostedService<RunWorker>();
         services.AddFileSearch(configuration);
         services.AddCodeInterpreter(configuration);
+        services.AddAgentHostObservability(configuration);
         return services;
     }
 }
