@@ -10,4 +10,8 @@ namespace AgentHost.Server.Http;
 [JsonSerializable(typeof(ListResponse<ThreadRun>))]
 [JsonSerializable(typeof(ListResponse<RunStep>))]
 [JsonSerializable(typeof(ListResponse<AgentHost.Core.Files.StoredFile>))]
+[JsonSerializable(typeof(ListResponse<AgentHost.Core.VectorStores.VectorStore>))]
+[JsonSerializable(typeof(ListResponse<AgentHost.Core.VectorStores.VectorStoreFile>))]
+[JsonSerializable(typeof(VectorStores.SearchResultsPage))]
+[JsonSerializable(typeof(VectorStores.VectorStoreFileContent))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;
