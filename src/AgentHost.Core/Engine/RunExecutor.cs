@@ -25,10 +25,12 @@ public sealed class RunExecutor
     private readonly ITokenCounter tokens;
     private readonly Dictionary<string, IBuiltInTool> builtIns;
     private readonly PromptBuilder prompts;
+    private readonly IReadOnlyList<IMessageAnnotator> annotators;
 
     public RunExecutor(IAgentStore store, IModelRouter models, IRunEventSink events, RunTransitions transitions, ITokenCounter tokens,
-        IEnumerable<IBuiltInTool> builtInTools, RunEngineOptions options, TimeProvider time)
+        IEnumerable<IBuiltInTool> builtInTools, RunEngineOptions options, TimeProvider time, IEnumerable<IMessageAnnotator>? annotators = null)
     {
+        this.annotators = [.. annotators ?? []];
         this.store = store;
         this.models = models;
         this.events = events;
@@ -159,7 +161,7 @@ public sealed class RunExecutor
             var now = time.UnixNow();
             message = message with
             {
-                Content = text.Length == 0 ? [] : [MessageContent.FromText(text.ToString())],
+                Content = text.Length == 0 ? [] : [await AnnotatedTextAsync(run, text.ToString(), cancellationToken)],
                 Status = truncated ? MessageStatus.Incomplete : MessageStatus.Completed,
                 CompletedAt = truncated ? null : now,
                 IncompleteAt = truncated ? now : null,
@@ -177,6 +179,18 @@ public sealed class RunExecutor
     }
 
     private static readonly Usage Zero = new() { PromptTokens = 0, CompletionTokens = 0 };
+
+    /// <summary>The final text with the annotations tools derive from it (file citations), from the run's recorded steps.</summary>
+    private async Task<MessageContent> AnnotatedTextAsync(ThreadRun run, string text, CancellationToken cancellationToken)
+    {
+        if (annotators.Count == 0)
+        {
+            return MessageContent.FromText(text);
+        }
+
+        var steps = await transitions.AllStepsAsync(run, cancellationToken);
+        return new MessageContent { Type = "text", Text = new MessageText { Value = text, Annotations = [.. annotators.SelectMany(a => a.Annotate(text, steps))] } };
+    }
 
     private async Task<(ThreadMessage, RunStep)> StartMessageAsync(ThreadRun run, CancellationToken cancellationToken)
     {

@@ -1,4 +1,6 @@
 using AgentHost.Core.Files;
+using AgentHost.Core.FileSearch;
+using AgentHost.Core.Tools;
 using AgentHost.Core.VectorStores;
 using AgentHost.Ingestion;
 using AgentHost.Server.Files;
@@ -32,6 +34,9 @@ public static class FileSearchHosting
         services.AddSingleton<IngestionSignal>();
         services.AddSingleton<VectorStoreSearch>();
         services.AddHostedService<IngestionWorker>();
+        services.AddSingleton<ThreadAttachmentStore>();
+        services.AddSingleton<IBuiltInTool, FileSearchTool>();
+        services.AddSingleton<IMessageAnnotator, FileSearchCitations>();
         return services;
     }
 

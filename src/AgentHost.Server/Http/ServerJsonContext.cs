@@ -5,6 +5,7 @@ namespace AgentHost.Server.Http;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ErrorEnvelope))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 [JsonSerializable(typeof(ListResponse<Assistant>))]
 [JsonSerializable(typeof(ListResponse<ThreadMessage>))]
 [JsonSerializable(typeof(ListResponse<ThreadRun>))]
