@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using AgentHost.Server.Tests.Conformance;
 using AgentHost.Server.Tests.Support;
 using OpenAI.Assistants;
 using OpenAI.Files;
@@ -90,7 +91,7 @@ public sealed class FileSearchRunTests
         Assert.Equal(thread.Id, threadStore.Metadata["agenthost_thread_id"]);
     }
 
-    [Fact]
+    [SharedFact]
     public async Task StepContent_IsShownOnlyWhenIncluded_AndRankingOptionsAreRecorded()
     {
         await using var server = await AgentHostServer.StartAsync();
@@ -120,6 +121,17 @@ public sealed class FileSearchRunTests
         Assert.Equal("The launch code is swordfish.", includedSearch.GetProperty("results")[0].GetProperty("content")[0].GetProperty("text").GetString());
         Assert.Equal("default_2024_08_21", includedSearch.GetProperty("ranking_options").GetProperty("ranker").GetString());
         Assert.Equal(0.0, includedSearch.GetProperty("ranking_options").GetProperty("score_threshold").GetDouble());
+        using var messages = JsonDocument.Parse(await http.GetStringAsync($"threads/{threadId}/messages?order=desc"));
+        var stepId = included.RootElement.GetProperty("data").EnumerateArray().Single(s => s.GetProperty("type").GetString() == "tool_calls").GetProperty("id").GetString();
+        using var step = JsonDocument.Parse(await http.GetStringAsync($"threads/{threadId}/runs/{runId}/steps/{stepId}?include[]={Uri.EscapeDataString("step_details.tool_calls[*].file_search.results[*].content")}"));
+        OpenApiSchemaValidator.AssertValidAsRecorded(step.RootElement, "RunStepObject");
+        OpenApiSchemaValidator.AssertValidAsRecorded(messages.RootElement, "ListMessagesResponse");
+        var recorded = RecordedExchanges.Load("AssistantsTests", "FileSearchWorks");
+        var recordedStep = recorded.Last(e => e.RequestUri.AbsolutePath.Contains("/steps/", StringComparison.Ordinal)).ResponseBody;
+        var recordedAnswer = recorded.Last(e => e.RequestUri.AbsolutePath.EndsWith("/messages", StringComparison.Ordinal)).ResponseBody.GetProperty("data")[0];
+        JsonShape.AssertSameShape(recordedStep.GetProperty("step_details").GetProperty("tool_calls")[0], step.RootElement.GetProperty("step_details").GetProperty("tool_calls")[0]);
+        JsonShape.AssertSameShape(recordedAnswer.GetProperty("content")[0], messages.RootElement.GetProperty("data")[0].GetProperty("content")[0]);
+
         var echoed = assistant.RootElement.GetProperty("tools")[0].GetProperty("file_search").GetProperty("ranking_options");
         Assert.Equal("default_2024_08_21", echoed.GetProperty("ranker").GetString());
         Assert.Equal(1, echoed.GetProperty("hybrid_search").GetProperty("text_weight").GetDouble());
