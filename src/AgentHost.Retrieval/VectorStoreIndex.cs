@@ -171,7 +171,7 @@ internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingMode
         }
     }
 
-    private async Task<StoreIndex?> GetStoreAsync(string storeId, CancellationToken cancellationToken)
+    internal async Task<StoreIndex?> GetStoreAsync(string storeId, CancellationToken cancellationToken)
     {
         var lazy = stores.GetOrAdd(storeId, id => new Lazy<Task<StoreIndex?>>(() => LoadAsync(id)));
         try

@@ -32,6 +32,9 @@ internal sealed partial class StoreIndex
         }
     }
 
+    /// <summary>The file owning a slot returned by <see cref="DenseTop"/> or <see cref="TextTop"/> (diagnostics and benchmarks).</summary>
+    public FileEntry? FileAt(int slot) => slotFiles[slot];
+
     /// <summary>Null when every file passes; otherwise a flag per file ordinal.</summary>
     private bool[]? AllowedFiles(AttributeFilter? filter)
     {
