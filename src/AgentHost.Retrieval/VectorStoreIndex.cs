@@ -88,12 +88,16 @@ internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingMode
             stores.TryRemove(vectorStoreId, out Lazy<Task<StoreIndex?>>? _);
         }, cancellationToken);
 
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken) =>
+        SearchAsync(request, null, cancellationToken);
+
+    /// <param name="queryEmbeddings">Query vectors already computed, by model name (benchmarks time search without embedding).</param>
+    internal async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, Dictionary<string, float[][]>? queryEmbeddings, CancellationToken cancellationToken)
     {
         var plan = SearchPlan.From(request, options.Value);
         var filter = FilterParser.Parse(request.Filter);
         var found = new List<(string StoreId, Candidate Candidate)>();
-        var queryEmbeddings = new Dictionary<string, float[][]>(StringComparer.Ordinal);
+        queryEmbeddings ??= new Dictionary<string, float[][]>(StringComparer.Ordinal);
         var queryTerms = plan.Queries.Select(TermAnalyzer.Terms).ToArray();
         foreach (var storeId in request.VectorStoreIds.Distinct(StringComparer.Ordinal))
         {

@@ -25,5 +25,14 @@ internal static class RetrievalScenario
         {
             Console.WriteLine($"  embedding {weights.EmbeddingWeight:F1} / text {weights.TextWeight:F1}: {await quality.EvaluateAsync(weights):F3}");
         }
+
+        Console.WriteLine("Search latency at 100,000 chunks:");
+        var scaleDirectory = Path.Combine(Path.GetTempPath(), "agenthost-bench-scale-" + Guid.NewGuid().ToString("N"));
+        using (var scale = new RetrievalBench(scaleDirectory))
+        {
+            await new LatencyAtScale(scale, cisi).RunAsync(files: 1000, chunksPerFile: 100, iterations: options.Iterations);
+        }
+
+        Directory.Delete(scaleDirectory, recursive: true);
     }
 }
