@@ -199,10 +199,7 @@ internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingMode
         }
 
         var store = new StoreIndex(stored.EmbeddingModel, stored.Dimensions);
-        foreach (var file in stored.Files)
-        {
-            store.AddFile(file.FileId, file.Filename, file.Attributes, file.Chunks);
-        }
+        store.AddFiles([.. stored.Files.Select(f => (f.FileId, f.Filename, f.Attributes, (IReadOnlyList<IndexedChunk>)f.Chunks))]);
 
         return store;
     }
