@@ -4,6 +4,12 @@ var options = BenchOptions.Parse(args);
 Console.WriteLine($"AgentHost bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 Console.WriteLine();
 
+if (options.Scenario is "retrieval")
+{
+    await AgentHost.Bench.Retrieval.RetrievalScenario.RunAsync(options);
+    return;
+}
+
 await using var host = await BenchHost.StartAsync();
 var assistantId = await host.CreateAssistantAsync();
 
