@@ -32,6 +32,14 @@ public sealed class IngestionAndSearchTests
         Assert.Equal(pdf, etna.RootElement.GetProperty("data")[0].GetProperty("file_id").GetString());
         Assert.Equal("volcanoes.pdf", etna.RootElement.GetProperty("data")[0].GetProperty("filename").GetString());
         Assert.Contains("Etna", etna.RootElement.GetProperty("data")[0].GetProperty("content")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        // Deleting the file takes it out of the store and the index.
+        using var deleted = await http.DeleteAsync($"files/{docx}");
+        using var afterDelete = await PostAsync(http, $"vector_stores/{id}/search", """{"query":"wild yeast starter for sourdough"}""");
+        using var storeAfter = JsonDocument.Parse(await http.GetStringAsync($"vector_stores/{id}"));
+        Assert.True(deleted.IsSuccessStatusCode);
+        Assert.DoesNotContain(afterDelete.RootElement.GetProperty("data").EnumerateArray(), h => h.GetProperty("file_id").GetString() == docx);
+        Assert.Equal(2, storeAfter.RootElement.GetProperty("file_counts").GetProperty("total").GetInt32());
     }
 
     [Fact]
