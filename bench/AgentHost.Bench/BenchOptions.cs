@@ -1,6 +1,6 @@
 namespace AgentHost.Bench;
 
-/// <summary>Command-line options: <c>--scenario throughput|latency|layers|sandbox|compat|all --duration 10 --warmup 2 --concurrency 64 --iterations 3000</c>.</summary>
+/// <summary>Command-line options: <c>--scenario throughput|latency|layers|sandbox|compat|retrieval|all --duration 10 --warmup 2 --concurrency 64 --iterations 3000</c>.</summary>
 internal sealed record BenchOptions
 {
     public string Scenario { get; init; } = "all";
@@ -16,6 +16,9 @@ internal sealed record BenchOptions
     /// <summary>Pause between GET polls in the non-streamed throughput mode.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>Where the retrieval scenario keeps its CISI index between runs; a fresh temp folder when unset.</summary>
+    public string? RetrievalDir { get; init; }
+
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
@@ -24,12 +27,13 @@ internal sealed record BenchOptions
             var value = i + 1 < args.Length ? args[i + 1] : throw Usage($"{args[i]} needs a value.");
             options = args[i] switch
             {
-                "--scenario" when value is "throughput" or "latency" or "layers" or "sandbox" or "compat" or "all" => options with { Scenario = value },
+                "--scenario" when value is "throughput" or "latency" or "layers" or "sandbox" or "compat" or "retrieval" or "all" => options with { Scenario = value },
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
                 "--concurrency" => options with { Concurrency = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
                 "--iterations" => options with { Iterations = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
                 "--poll-ms" => options with { PollInterval = TimeSpan.FromMilliseconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
+                "--retrieval-dir" => options with { RetrievalDir = value },
                 _ => throw Usage($"Unknown option or value: {args[i]} {value}"),
             };
             i++;
@@ -39,5 +43,5 @@ internal sealed record BenchOptions
     }
 
     private static ArgumentException Usage(string problem) => new(
-        problem + " Usage: --scenario throughput|latency|layers|sandbox|compat|all [--duration seconds] [--warmup seconds] [--concurrency n] [--iterations n] [--poll-ms ms]");
+        problem + " Usage: --scenario throughput|latency|layers|sandbox|compat|retrieval|all [--duration seconds] [--warmup seconds] [--concurrency n] [--iterations n] [--poll-ms ms]");
 }

@@ -11,6 +11,12 @@ if (options.Scenario is "sandbox")
     return;
 }
 
+if (options.Scenario is "retrieval")
+{
+    await AgentHost.Bench.Retrieval.RetrievalScenario.RunAsync(options);
+    return;
+}
+
 await using var host = await BenchHost.StartAsync();
 var assistantId = await host.CreateAssistantAsync();
 

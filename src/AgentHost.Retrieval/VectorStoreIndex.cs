@@ -88,12 +88,16 @@ internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingMode
             stores.TryRemove(vectorStoreId, out Lazy<Task<StoreIndex?>>? _);
         }, cancellationToken);
 
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken) =>
+        SearchAsync(request, null, cancellationToken);
+
+    /// <param name="queryEmbeddings">Query vectors already computed, by model name (benchmarks time search without embedding).</param>
+    internal async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, Dictionary<string, float[][]>? queryEmbeddings, CancellationToken cancellationToken)
     {
         var plan = SearchPlan.From(request, options.Value);
         var filter = FilterParser.Parse(request.Filter);
         var found = new List<(string StoreId, Candidate Candidate)>();
-        var queryEmbeddings = new Dictionary<string, float[][]>(StringComparer.Ordinal);
+        queryEmbeddings ??= new Dictionary<string, float[][]>(StringComparer.Ordinal);
         var queryTerms = plan.Queries.Select(TermAnalyzer.Terms).ToArray();
         foreach (var storeId in request.VectorStoreIds.Distinct(StringComparer.Ordinal))
         {
@@ -171,7 +175,7 @@ internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingMode
         }
     }
 
-    private async Task<StoreIndex?> GetStoreAsync(string storeId, CancellationToken cancellationToken)
+    internal async Task<StoreIndex?> GetStoreAsync(string storeId, CancellationToken cancellationToken)
     {
         var lazy = stores.GetOrAdd(storeId, id => new Lazy<Task<StoreIndex?>>(() => LoadAsync(id)));
         try
@@ -195,10 +199,7 @@ internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingMode
         }
 
         var store = new StoreIndex(stored.EmbeddingModel, stored.Dimensions);
-        foreach (var file in stored.Files)
-        {
-            store.AddFile(file.FileId, file.Filename, file.Attributes, file.Chunks);
-        }
+        store.AddFiles([.. stored.Files.Select(f => (f.FileId, f.Filename, f.Attributes, (IReadOnlyList<IndexedChunk>)f.Chunks))]);
 
         return store;
     }

@@ -11,9 +11,10 @@ internal static class SqliteFileSchema
             bytes INTEGER NOT NULL, data TEXT NOT NULL);
         CREATE INDEX upload_parts_by_upload ON upload_parts (upload_id, seq);
         CREATE TABLE vector_stores (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
-        CREATE TABLE vector_store_files (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
-            vector_store_id TEXT NOT NULL, file_id TEXT NOT NULL, batch_id TEXT, status TEXT NOT NULL, usage_bytes INTEGER NOT NULL,
-            data TEXT NOT NULL, UNIQUE (vector_store_id, file_id));
+        CREATE TABLE vector_store_files (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL,
+            vector_store_id TEXT NOT NULL, batch_id TEXT, status TEXT NOT NULL, usage_bytes INTEGER NOT NULL,
+            chunking_type TEXT NOT NULL, max_chunk_tokens INTEGER NOT NULL, overlap_tokens INTEGER NOT NULL,
+            data TEXT NOT NULL, UNIQUE (vector_store_id, id));
         CREATE INDEX vector_store_files_by_status ON vector_store_files (status, seq);
         CREATE INDEX vector_store_files_by_batch ON vector_store_files (batch_id, seq);
         CREATE TABLE vector_store_file_batches (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,

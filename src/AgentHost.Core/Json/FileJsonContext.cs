@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AgentHost.Core.Files;
+using AgentHost.Core.VectorStores;
 
 namespace AgentHost.Core.Json;
 
@@ -13,5 +14,9 @@ namespace AgentHost.Core.Json;
 [JsonSerializable(typeof(FileDeletionStatus))]
 [JsonSerializable(typeof(Upload))]
 [JsonSerializable(typeof(UploadPart))]
+[JsonSerializable(typeof(VectorStore))]
+[JsonSerializable(typeof(VectorStoreFile))]
+[JsonSerializable(typeof(VectorStoreFileBatch))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, JsonElement>))]
 [JsonSerializable(typeof(JsonElement))]
 public sealed partial class FileJsonContext : JsonSerializerContext;

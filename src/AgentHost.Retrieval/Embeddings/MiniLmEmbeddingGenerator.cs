@@ -28,6 +28,9 @@ internal sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Emb
                 ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
                 GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             };
+            // ONNX Runtime's pool threads spin after each run by default, burning the cores that searches and
+            // requests need; a server embeds in bursts, so they should sleep instead.
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
             return new SentenceEncoder(options);
         }, LazyThreadSafetyMode.ExecutionAndPublication);
     }

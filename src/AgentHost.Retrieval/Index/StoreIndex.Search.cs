@@ -1,3 +1,4 @@
+using System.Buffers;
 using AgentHost.Retrieval.Filters;
 using AgentHost.Retrieval.Search;
 
@@ -32,6 +33,9 @@ internal sealed partial class StoreIndex
         }
     }
 
+    /// <summary>The file owning a slot returned by <see cref="DenseTop"/> or <see cref="TextTop"/> (diagnostics and benchmarks).</summary>
+    public FileEntry? FileAt(int slot) => slotFiles[slot];
+
     /// <summary>Null when every file passes; otherwise a flag per file ordinal.</summary>
     private bool[]? AllowedFiles(AttributeFilter? filter)
     {
@@ -49,21 +53,50 @@ internal sealed partial class StoreIndex
         return allowed;
     }
 
+    /// <summary>The k slots most similar to <paramref name="query"/>; large stores are scanned in parallel partitions.</summary>
     public ScoredSlot[] DenseTop(ReadOnlySpan<float> query, int k, bool[]? allowed)
     {
+        var queryCodes = new sbyte[Dimensions];
+        var queryScale = QuantizedVectors.Quantize(query, queryCodes);
+        var widened = QuantizedVectors.Widen(queryCodes);
+        var partitions = slotCount >= ParallelScanThreshold ? Math.Min(Environment.ProcessorCount, 8) : 1;
+        if (partitions == 1)
+        {
+            return ScanRange(widened, queryScale, k, allowed, 0, slotCount).Drain();
+        }
+
+        var tops = new TopK[partitions];
+        var size = (slotCount + partitions - 1) / partitions;
+        Parallel.For(0, partitions, p => tops[p] = ScanRange(widened, queryScale, k, allowed, p * size, Math.Min(slotCount, (p + 1) * size)));
+        var merged = new TopK(k);
+        foreach (var top in tops)
+        {
+            foreach (var scored in top.Drain())
+            {
+                merged.Offer(scored.Slot, scored.Score);
+            }
+        }
+
+        return merged.Drain();
+    }
+
+    private const int ParallelScanThreshold = 32_768;
+
+    private TopK ScanRange(short[] query, float queryScale, int k, bool[]? allowed, int from, int to)
+    {
         var top = new TopK(k);
-        var all = vectors.AsSpan();
-        for (var slot = 0; slot < slotCount; slot++)
+        var all = codes.AsSpan();
+        for (var slot = from; slot < to; slot++)
         {
             if (slotFiles[slot] is not { } file || (allowed is not null && !allowed[file.Ordinal]))
             {
                 continue;
             }
 
-            top.Offer(slot, Dot(all.Slice(slot * Dimensions, Dimensions), query));
+            top.Offer(slot, QuantizedVectors.Dot(all.Slice(slot * Dimensions, Dimensions), query) * scales[slot] * queryScale);
         }
 
-        return top.Drain();
+        return top;
     }
 
     public ScoredSlot[] TextTop(IReadOnlyList<string> queryTerms, int k, bool[]? allowed)
@@ -73,7 +106,9 @@ internal sealed partial class StoreIndex
             return [];
         }
 
-        var scores = new float[slotCount];
+        // Pooled: a fresh array per query would be a large-object allocation at 100k chunks.
+        var scores = ArrayPool<float>.Shared.Rent(slotCount);
+        Array.Clear(scores, 0, slotCount);
         var touched = new List<int>();
         var averageLength = Math.Max(1f, (float)liveLength / liveCount);
         foreach (var term in queryTerms.Distinct(StringComparer.Ordinal))
@@ -112,6 +147,7 @@ internal sealed partial class StoreIndex
             top.Offer(slot, scores[slot]);
         }
 
+        ArrayPool<float>.Shared.Return(scores);
         return top.Drain();
     }
 }

@@ -1,10 +1,9 @@
-using System.Numerics.Tensors;
 using AgentHost.Retrieval.Text;
 
 namespace AgentHost.Retrieval.Index;
 
 /// <summary>
-/// One vector store in memory: unit vectors in one contiguous array (brute-force SIMD dot products) and a BM25
+/// One vector store in memory: unit vectors as int8 codes in one contiguous array (brute-force SIMD dot products) and a BM25
 /// inverted index. Chunk text is not kept — the database returns it for the few hits. Removing a file leaves dead
 /// slots that searches skip; they are compacted away once they outnumber the live ones. Readers share a lock;
 /// a mutation takes it alone, briefly (embedding happens before).
@@ -16,7 +15,8 @@ internal sealed partial class StoreIndex(string modelName, int dimensions)
     private readonly Dictionary<string, int> termIds = new(StringComparer.Ordinal);
     private readonly List<PostingList> postings = [];
 
-    private float[] vectors = [];
+    private sbyte[] codes = [];
+    private float[] scales = [];
     private FileEntry?[] slotFiles = [];
     private int[] slotChunks = [];
     private int[] slotLengths = [];
@@ -48,7 +48,7 @@ internal sealed partial class StoreIndex(string modelName, int dimensions)
             }
 
             Dimensions = incoming;
-            vectors = new float[slotFiles.Length * incoming];
+            codes = new sbyte[slotFiles.Length * incoming];
             return true;
         }
         finally
@@ -85,9 +85,23 @@ internal sealed partial class StoreIndex(string modelName, int dimensions)
     }
 
     /// <summary>Adds a file's chunks, replacing the chunks it had.</summary>
-    public void AddFile(string fileId, string filename, IReadOnlyDictionary<string, object?> attributes, IReadOnlyList<IndexedChunk> chunks)
+    public void AddFile(string fileId, string filename, IReadOnlyDictionary<string, object?> attributes, IReadOnlyList<IndexedChunk> chunks) =>
+        AddFile(fileId, filename, attributes, chunks, [.. chunks.Select(c => Analyse(c.Text))]);
+
+    /// <summary>Adds many files (a store loading from the database), analysing their text on all cores.</summary>
+    public void AddFiles(IReadOnlyList<(string FileId, string Filename, IReadOnlyDictionary<string, object?> Attributes, IReadOnlyList<IndexedChunk> Chunks)> batch)
     {
-        var analysed = chunks.Select(c => Analyse(c.Text)).ToArray();
+        var analysed = new (int, Dictionary<string, int>)[batch.Count][];
+        Parallel.For(0, batch.Count, i => analysed[i] = [.. batch[i].Chunks.Select(c => Analyse(c.Text))]);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            AddFile(batch[i].FileId, batch[i].Filename, batch[i].Attributes, batch[i].Chunks, analysed[i]);
+        }
+    }
+
+    private void AddFile(string fileId, string filename, IReadOnlyDictionary<string, object?> attributes, IReadOnlyList<IndexedChunk> chunks,
+        (int Length, Dictionary<string, int> Counts)[] analysed)
+    {
         gate.EnterWriteLock();
         try
         {
@@ -171,7 +185,7 @@ internal sealed partial class StoreIndex(string modelName, int dimensions)
     {
         EnsureCapacity(slotCount + 1);
         var slot = slotCount++;
-        chunk.Vector.AsSpan().CopyTo(vectors.AsSpan(slot * Dimensions, Dimensions));
+        scales[slot] = QuantizedVectors.Quantize(chunk.Vector, codes.AsSpan(slot * Dimensions, Dimensions));
         slotFiles[slot] = entry;
         slotChunks[slot] = chunk.ChunkIndex;
         slotLengths[slot] = analysed.Length;
@@ -207,7 +221,8 @@ internal sealed partial class StoreIndex(string modelName, int dimensions)
         }
 
         var capacity = Math.Max(needed, Math.Max(16, slotFiles.Length * 2));
-        Array.Resize(ref vectors, capacity * Dimensions);
+        Array.Resize(ref codes, capacity * Dimensions);
+        Array.Resize(ref scales, capacity);
         Array.Resize(ref slotFiles, capacity);
         Array.Resize(ref slotChunks, capacity);
         Array.Resize(ref slotLengths, capacity);
@@ -219,9 +234,9 @@ internal sealed partial class StoreIndex(string modelName, int dimensions)
     private void Compact()
     {
         var live = files.Values.OrderBy(f => f.Ordinal).ToArray();
-        var oldVectors = vectors;
+        var (oldCodes, oldScales) = (codes, scales);
         var (oldChunks, oldLengths, oldTerms, oldFrequencies) = (slotChunks, slotLengths, slotTerms, slotFrequencies);
-        vectors = [];
+        (codes, scales) = ([], []);
         (slotFiles, slotChunks, slotLengths, slotTerms, slotFrequencies) = ([], [], [], [], []);
         slotCount = 0;
         nextOrdinal = 0;
@@ -235,7 +250,8 @@ internal sealed partial class StoreIndex(string modelName, int dimensions)
             foreach (var old in oldSlots)
             {
                 var slot = slotCount++;
-                oldVectors.AsSpan(old * Dimensions, Dimensions).CopyTo(vectors.AsSpan(slot * Dimensions, Dimensions));
+                oldCodes.AsSpan(old * Dimensions, Dimensions).CopyTo(codes.AsSpan(slot * Dimensions, Dimensions));
+                scales[slot] = oldScales[old];
                 (slotFiles[slot], slotChunks[slot], slotLengths[slot]) = (entry, oldChunks[old], oldLengths[old]);
                 (slotTerms[slot], slotFrequencies[slot]) = (oldTerms[old], oldFrequencies[old]);
                 for (var i = 0; i < oldTerms[old].Length; i++)
@@ -259,6 +275,4 @@ internal sealed partial class StoreIndex(string modelName, int dimensions)
 
         return (terms.Count, counts);
     }
-
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => TensorPrimitives.Dot(a, b);
 }

@@ -1,7 +1,9 @@
 using AgentHost.Core.Errors;
 using AgentHost.Core.Files;
 using AgentHost.Core.Json;
+using AgentHost.Core.Retrieval;
 using AgentHost.Core.Storage;
+using AgentHost.Core.VectorStores;
 using AgentHost.Server.Http;
 
 namespace AgentHost.Server.Files;
@@ -52,10 +54,22 @@ internal static class FileEndpoints
     private static async Task<IResult> GetAsync(string fileId, IFileStore files, CancellationToken cancellationToken) =>
         TypedResults.Json(await files.GetAsync(fileId, cancellationToken) ?? throw NotFound(fileId), FileJsonContext.Default.StoredFile);
 
-    private static async Task<IResult> DeleteAsync(string fileId, IFileStore files, CancellationToken cancellationToken) =>
-        await files.DeleteAsync(fileId, cancellationToken)
-            ? TypedResults.Json(new FileDeletionStatus(fileId, true), FileJsonContext.Default.FileDeletionStatus)
-            : throw NotFound(fileId);
+    /// <summary>Deletes the file and takes it out of every vector store that holds it, so no search returns its chunks.</summary>
+    private static async Task<IResult> DeleteAsync(string fileId, IFileStore files, IVectorStoreRepository stores, IVectorStoreIndex index, CancellationToken cancellationToken)
+    {
+        if (!await files.DeleteAsync(fileId, cancellationToken))
+        {
+            throw NotFound(fileId);
+        }
+
+        foreach (var storeId in await stores.StoresOfFileAsync(fileId, CancellationToken.None))
+        {
+            await stores.RemoveFileAsync(storeId, fileId, CancellationToken.None);
+            await index.RemoveFileAsync(storeId, fileId, CancellationToken.None);
+        }
+
+        return TypedResults.Json(new FileDeletionStatus(fileId, true), FileJsonContext.Default.FileDeletionStatus);
+    }
 
     private static async Task<IResult> ContentAsync(string fileId, IFileStore files, CancellationToken cancellationToken)
     {

@@ -1,5 +1,10 @@
 using AgentHost.Core.Files;
+using AgentHost.Core.FileSearch;
+using AgentHost.Core.Tools;
+using AgentHost.Core.VectorStores;
+using AgentHost.Ingestion;
 using AgentHost.Server.Files;
+using AgentHost.Server.VectorStores;
 using AgentHost.Server.Uploads;
 using AgentHost.Storage.Sqlite;
 using Microsoft.Extensions.Options;
@@ -22,6 +27,16 @@ public static class FileSearchHosting
             sp.GetRequiredService<SqliteDatabase>(),
             Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "uploads"),
             sp.GetRequiredService<TimeProvider>()));
+        services.AddOptions<FileSearchOptions>().Bind(configuration.GetSection("AgentHost:FileSearch"));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<FileSearchOptions>>().Value);
+        services.AddSingleton<IVectorStoreRepository, SqliteVectorStoreRepository>();
+        services.AddSingleton<ITextExtractor, DocumentTextExtractor>();
+        services.AddSingleton<IngestionSignal>();
+        services.AddSingleton<VectorStoreSearch>();
+        services.AddHostedService<IngestionWorker>();
+        services.AddSingleton<ThreadAttachmentStore>();
+        services.AddSingleton<IBuiltInTool, FileSearchTool>();
+        services.AddSingleton<IMessageAnnotator, FileSearchCitations>();
         return services;
     }
 
@@ -29,6 +44,7 @@ public static class FileSearchHosting
     {
         app.MapFileEndpoints();
         app.MapUploadEndpoints();
+        app.MapVectorStoreEndpoints();
         return app;
     }
 }

@@ -1,10 +1,15 @@
 using System.Text;
+using System.Text.Json;
+using AgentHost.Core.Domain;
+using AgentHost.Core.FileSearch;
+using AgentHost.Core.Json;
 using AgentHost.Core.Engine;
 
 namespace AgentHost.Server.Http;
 
 /// <summary>Writes run events as Server-Sent Events in the original's framing, ending with <c>event: done</c> / <c>[DONE]</c>.</summary>
-internal sealed class EventStream(HttpResponse response)
+/// <param name="includeFileSearchContent">Whether <c>include[]</c> asked for file_search result content in step events.</param>
+internal sealed class EventStream(HttpResponse response, bool includeFileSearchContent = false)
 {
     public async Task StartAsync()
     {
@@ -15,8 +20,9 @@ internal sealed class EventStream(HttpResponse response)
         await response.StartAsync();
     }
 
-    public Task WriteAsync(RunEvent runEvent, CancellationToken cancellationToken) =>
-        WriteAsync(runEvent.Name, runEvent.SerializeData(), cancellationToken);
+    public Task WriteAsync(RunEvent runEvent, CancellationToken cancellationToken) => runEvent.Data is RunStep step
+        ? WriteAsync(runEvent.Name, JsonSerializer.Serialize(FileSearchStepView.ForClient(step, includeFileSearchContent), CoreJsonContext.Default.RunStep), cancellationToken)
+        : WriteAsync(runEvent.Name, runEvent.SerializeData(), cancellationToken);
 
     public async Task WriteAsync(string name, string data, CancellationToken cancellationToken)
     {

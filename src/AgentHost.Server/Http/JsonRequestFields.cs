@@ -63,16 +63,7 @@ internal static class JsonRequestFields
                 return ToolDefinition.CodeInterpreter;
             case ToolTypes.FileSearch:
                 tool.Allow("type", "file_search");
-                var settings = tool.Object("file_search")?.Allow("max_num_results", "ranking_options");
-                return new ToolDefinition
-                {
-                    Type = type,
-                    FileSearch = settings is null ? null : new FileSearchSettings
-                    {
-                        MaxNumResults = settings.Integer("max_num_results", 1, 50),
-                        RankingOptions = settings.Get("ranking_options")?.Clone(),
-                    },
-                };
+                return new ToolDefinition { Type = type, FileSearch = VectorStores.FileSearchToolSettings.Read(tool.Object("file_search")) };
             case ToolTypes.Function:
                 tool.Allow("type", "function");
                 var function = (tool.Object("function") ?? throw ApiException.Invalid($"Missing required parameter: '{tool.Name("function")}'.", tool.Name("function"), "missing_required_parameter"))

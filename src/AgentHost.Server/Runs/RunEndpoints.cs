@@ -1,6 +1,7 @@
 using AgentHost.Core.Domain;
 using AgentHost.Core.Engine;
 using AgentHost.Core.Errors;
+using AgentHost.Core.FileSearch;
 using AgentHost.Core.Json;
 using AgentHost.Core.Storage;
 using AgentHost.Server.Http;
@@ -52,7 +53,7 @@ internal static class RunEndpoints
 
         using var subscription = hub.Subscribe(runId);
         var run = await runs.CreateRunAsync(threadId, runRequest, runId, cancellationToken);
-        var stream = new EventStream(http.Response);
+        var stream = new EventStream(http.Response, FileSearchStepView.Includes(http.Request.Query["include[]"]));
         await stream.StartAsync();
         await stream.WriteAsync(RunEvent.ForRun("thread.run.created", run), cancellationToken);
         await stream.WriteAsync(RunEvent.ForRun("thread.run.queued", run), cancellationToken);
@@ -149,13 +150,15 @@ internal static class RunEndpoints
         var query = ListQueryReader.Read(http);
         await runs.GetRunAsync(threadId, runId, cancellationToken);
         var page = await store.ListStepsAsync(threadId, runId, query, cancellationToken);
+        var include = FileSearchStepView.Includes(http.Query["include[]"]);
+        page = new Page<RunStep>([.. page.Data.Select(s => FileSearchStepView.ForClient(s, include))], page.HasMore);
         return TypedResults.Json(ListResponse<RunStep>.From(page, s => s.Id), ServerJsonContext.Default.ListResponseRunStep);
     }
 
-    private static async Task<IResult> GetStepAsync(string threadId, string runId, string stepId, IAgentStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetStepAsync(string threadId, string runId, string stepId, HttpRequest http, IAgentStore store, CancellationToken cancellationToken)
     {
         var step = await store.GetStepAsync(threadId, runId, stepId, cancellationToken) ?? throw ApiException.NotFound("run step", stepId);
-        return TypedResults.Json(step, CoreJsonContext.Default.RunStep);
+        return TypedResults.Json(FileSearchStepView.ForClient(step, FileSearchStepView.Includes(http.Query["include[]"])), CoreJsonContext.Default.RunStep);
     }
 
     private static RunRequest ReadRunRequest(JsonRequest request) => new()

@@ -11,15 +11,20 @@ internal sealed class RetrievalHarness : IAsyncDisposable
 {
     private readonly string directory = Path.Combine(Path.GetTempPath(), "agenthost-retrieval-" + Guid.NewGuid().ToString("N"));
     private readonly RetrievalOptions options;
+    private readonly bool ownsModels;
     private SqliteDatabase database;
 
+    /// <summary>With no options, shares one local embedder across tests (loading the ONNX model takes a second).</summary>
     public RetrievalHarness(RetrievalOptions? options = null)
     {
+        ownsModels = options is not null;
         this.options = options ?? new RetrievalOptions();
         database = new SqliteDatabase(Path.Combine(directory, "agenthost.db"));
-        Models = new EmbeddingModels(Options.Create(this.options));
+        Models = ownsModels ? new EmbeddingModels(Options.Create(this.options)) : SharedModels.Value;
         Index = Create();
     }
+
+    private static readonly Lazy<EmbeddingModels> SharedModels = new(() => new EmbeddingModels(Options.Create(new RetrievalOptions())));
 
     public EmbeddingModels Models { get; }
 
@@ -48,7 +53,11 @@ internal sealed class RetrievalHarness : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         database.Dispose();
-        Models.Dispose();
+        if (ownsModels)
+        {
+            Models.Dispose();
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {

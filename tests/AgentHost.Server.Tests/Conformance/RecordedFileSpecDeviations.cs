@@ -9,8 +9,14 @@ internal static class RecordedFileSpecDeviations
 {
     private const string FileNulls = "Files carry `expires_at: null` and `status_details: null`; the spec types them as integer and string.";
 
+    private const string StoreNulls = "Vector stores carry `name: null` and `expires_after: null` when unset; the spec types them as string and object.";
+
     public static readonly IReadOnlyList<SpecDeviation> All =
     [
+        SpecDeviation.Null("VectorStoreObject", "/name", StoreNulls),
+        SpecDeviation.Null("VectorStoreObject", "/expires_after", StoreNulls),
+        SpecDeviation.Null("ListVectorStoresResponse", "/data/*/name", StoreNulls),
+        SpecDeviation.Null("ListVectorStoresResponse", "/data/*/expires_after", StoreNulls),
         SpecDeviation.Null("OpenAIFile", "/expires_at", FileNulls),
         SpecDeviation.Null("OpenAIFile", "/status_details", FileNulls),
         SpecDeviation.Null("ListFilesResponse", "/data/*/expires_at", FileNulls),

@@ -1,0 +1,30 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgentHost.Core.Domain;
+using AgentHost.Core.Engine;
+
+namespace AgentHost.Core.FileSearch;
+
+/// <summary>Steps as clients see them: file_search results without their chunk content unless <c>include[]</c> asked for it.</summary>
+public static class FileSearchStepView
+{
+    public static bool Includes(IEnumerable<string?> include) => include.Contains(FileSearchCall.IncludeContent, StringComparer.Ordinal);
+
+    public static RunStep ForClient(RunStep step, bool includeContent)
+    {
+        if (step.StepDetails.ToolCalls is not { } calls || !calls.Any(c => c.FileSearch is not null))
+        {
+            return step;
+        }
+
+        return step with
+        {
+            StepDetails = step.StepDetails with
+            {
+                ToolCalls = [.. calls.Select(c => c.FileSearch is { } payload && JsonNode.Parse(payload.GetRawText()) is JsonObject json
+                    ? c with { FileSearch = JsonSerializer.SerializeToElement(FileSearchCall.ForClient(json, includeContent), EngineJsonContext.Default.JsonObject) }
+                    : c)],
+            },
+        };
+    }
+}

@@ -1,0 +1,10 @@
+namespace AgentHost.Ingestion;
+
+internal enum FileKind
+{
+    Text,
+    Html,
+    Pdf,
+    Docx,
+    Pptx,
+}

@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AgentHost.Retrieval.Tests.Support;
+
+/// <summary>
+/// A real HTTP server speaking OpenAI's <c>POST /v1/embeddings</c> (float or base64 encoding). Its "model" hashes
+/// each word into one of <see cref="Dimensions"/> buckets, so texts sharing words get similar vectors. It records
+/// every request.
+/// </summary>
+internal sealed class EmbeddingsUpstream : IAsyncDisposable
+{
+    public const int Dimensions = 16;
+
+    private readonly ConcurrentQueue<(string Path, string? Authorization, JsonObject Body)> requests = new();
+    private WebApplication? app;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public IReadOnlyList<(string Path, string? Authorization, JsonObject Body)> Requests => [.. requests];
+
+    public static async Task<EmbeddingsUpstream> StartAsync()
+    {
+        var upstream = new EmbeddingsUpstream();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        upstream.app = builder.Build();
+        upstream.app.Run(upstream.HandleAsync);
+        await upstream.app.StartAsync();
+        upstream.BaseUrl = upstream.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single().TrimEnd('/') + "/v1";
+        return upstream;
+    }
+
+    public static float[] Embed(string text)
+    {
+        var vector = new float[Dimensions];
+        foreach (var word in text.ToLowerInvariant().Split([' ', '.', ',', '?', '!'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            vector[(int)((uint)string.GetHashCode(word.AsSpan(), StringComparison.Ordinal) % Dimensions)] += 1;
+        }
+
+        return vector;
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var body = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body))!;
+        requests.Enqueue((context.Request.Path, context.Request.Headers.Authorization.ToString(), body));
+        if (context.Request.Path != "/v1/embeddings")
+        {
+            context.Response.StatusCode = 404;
+            return;
+        }
+
+        var inputs = body["input"] is JsonArray array ? array.Select(i => i!.GetValue<string>()).ToArray() : [body["input"]!.GetValue<string>()];
+        var base64 = body["encoding_format"]?.GetValue<string>() == "base64";
+        var data = new JsonArray();
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var vector = Embed(inputs[i]);
+            JsonNode embedding = base64
+                ? JsonValue.Create(Convert.ToBase64String(MemoryMarshal.AsBytes(vector.AsSpan())))
+                : new JsonArray([.. vector.Select(v => (JsonNode)JsonValue.Create(v))]);
+            data.Add(new JsonObject { ["object"] = "embedding", ["index"] = i, ["embedding"] = embedding });
+        }
+
+        var response = new JsonObject
+        {
+            ["object"] = "list",
+            ["data"] = data,
+            ["model"] = body["model"]!.GetValue<string>(),
+            ["usage"] = new JsonObject { ["prompt_tokens"] = inputs.Length, ["total_tokens"] = inputs.Length },
+        };
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(response.ToJsonString());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
+}
