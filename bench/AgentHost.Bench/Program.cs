@@ -11,6 +11,13 @@ if (options.Scenario is "sandbox")
     return;
 }
 
+if (options.Scenario is "retrieval-embed")
+{
+    Console.WriteLine("Query embedding, local MiniLM:");
+    await AgentHost.Bench.Retrieval.QueryEmbeddingScenario.RunAsync(AgentHost.Bench.Retrieval.Cisi.Load(), passes: 2);
+    return;
+}
+
 if (options.Scenario is "retrieval" or "retrieval-scale")
 {
     await AgentHost.Bench.Retrieval.RetrievalScenario.RunAsync(options);
