@@ -11,13 +11,27 @@ if (options.Scenario is "sandbox")
     return;
 }
 
-if (options.Scenario is "retrieval")
+if (options.Scenario is "retrieval-embed")
+{
+    Console.WriteLine("Query embedding, local MiniLM:");
+    await AgentHost.Bench.Retrieval.QueryEmbeddingScenario.RunAsync(AgentHost.Bench.Retrieval.Cisi.Load(), passes: 2);
+    return;
+}
+
+if (options.Scenario is "retrieval" or "retrieval-scale")
 {
     await AgentHost.Bench.Retrieval.RetrievalScenario.RunAsync(options);
     return;
 }
 
 await using var host = await BenchHost.StartAsync();
+if (options.Scenario is "retrieval-http")
+{
+    Console.WriteLine("CISI through the HTTP API:");
+    await new AgentHost.Bench.Retrieval.HttpQualityScenario(host, AgentHost.Bench.Retrieval.Cisi.Load()).RunAsync(latencyPasses: 4);
+    return;
+}
+
 var assistantId = await host.CreateAssistantAsync();
 
 if (options.Scenario is "throughput" or "all")

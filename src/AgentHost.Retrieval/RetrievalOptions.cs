@@ -16,6 +16,9 @@ public sealed class RetrievalOptions
     /// <summary>Texts per embedding call; large enough to amortise a call, small enough to keep padding waste low.</summary>
     public int EmbeddingBatchSize { get; set; } = 32;
 
+    /// <summary>Load every store into memory in the background at start, so the first search after a restart does not wait for it.</summary>
+    public bool WarmStoresOnStart { get; set; } = true;
+
     /// <summary>OpenAI-compatible embedding endpoints by model name, from <c>AgentHost:Embeddings:Models</c>.</summary>
     public Dictionary<string, EmbeddingModelOptions> Models { get; } = new(StringComparer.Ordinal);
 }

@@ -26,7 +26,9 @@ public static class RetrievalServiceCollectionExtensions
         });
         services.AddSingleton<EmbeddingModels>();
         services.AddSingleton<ChunkRepository>();
-        services.AddSingleton<IVectorStoreIndex, VectorStoreIndex>();
+        services.AddSingleton<VectorStoreIndex>();
+        services.AddSingleton<IVectorStoreIndex>(provider => provider.GetRequiredService<VectorStoreIndex>());
+        services.AddHostedService<StoreWarmup>();
         return services;
     }
 }

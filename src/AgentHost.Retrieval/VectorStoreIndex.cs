@@ -190,17 +190,5 @@ internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingMode
     }
 
     /// <summary>Loads without the caller's token: the load is shared by every waiter and kept.</summary>
-    private async Task<StoreIndex?> LoadAsync(string storeId)
-    {
-        var stored = await repository.LoadAsync(storeId, CancellationToken.None);
-        if (stored is null)
-        {
-            return null;
-        }
-
-        var store = new StoreIndex(stored.EmbeddingModel, stored.Dimensions);
-        store.AddFiles([.. stored.Files.Select(f => (f.FileId, f.Filename, f.Attributes, (IReadOnlyList<IndexedChunk>)f.Chunks))]);
-
-        return store;
-    }
+    private Task<StoreIndex?> LoadAsync(string storeId) => repository.LoadAsync(storeId, CancellationToken.None);
 }

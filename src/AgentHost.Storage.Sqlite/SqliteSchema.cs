@@ -40,6 +40,12 @@ internal static class SqliteSchema
         CREATE INDEX trace_spans_by_thread ON trace_spans (thread_id);
         CREATE INDEX trace_spans_by_time ON trace_spans (started_at);
         """,
+        // Retrieval: each chunk's int8 vector and BM25 terms, so a store loads in one scan without re-analysing text.
+        """
+        CREATE TABLE retrieval_chunk_index (store_id TEXT NOT NULL, file_id TEXT NOT NULL, chunk_index INTEGER NOT NULL,
+            term_total INTEGER NOT NULL, scale REAL NOT NULL, codes BLOB NOT NULL, terms BLOB NOT NULL,
+            PRIMARY KEY (store_id, file_id, chunk_index)) WITHOUT ROWID;
+        """,
     ];
 
     public static void Migrate(SqliteConnection connection)

@@ -8,6 +8,12 @@ internal static class RetrievalScenario
     public static async Task RunAsync(BenchOptions options)
     {
         var cisi = Cisi.Load();
+        if (options.Scenario is "retrieval-scale")
+        {
+            await RunScaleAsync(options, cisi);
+            return;
+        }
+
         var directory = options.RetrievalDir ?? Path.Combine(Path.GetTempPath(), "agenthost-bench-retrieval-" + Guid.NewGuid().ToString("N"));
         var fresh = !File.Exists(Path.Combine(directory, "agenthost.db"));
         using var bench = new RetrievalBench(directory);
@@ -28,6 +34,11 @@ internal static class RetrievalScenario
             Console.WriteLine($"  embedding {weights.EmbeddingWeight:F1} / text {weights.TextWeight:F1}: {await quality.EvaluateAsync(weights):F3}");
         }
 
+        await RunScaleAsync(options, cisi);
+    }
+
+    private static async Task RunScaleAsync(BenchOptions options, Cisi cisi)
+    {
         Console.WriteLine("Search latency at 100,000 chunks:");
         var scaleDirectory = Path.Combine(Path.GetTempPath(), "agenthost-bench-scale-" + Guid.NewGuid().ToString("N"));
         using (var scale = new RetrievalBench(scaleDirectory))

@@ -88,17 +88,6 @@ internal sealed partial class StoreIndex(string modelName, int dimensions)
     public void AddFile(string fileId, string filename, IReadOnlyDictionary<string, object?> attributes, IReadOnlyList<IndexedChunk> chunks) =>
         AddFile(fileId, filename, attributes, chunks, [.. chunks.Select(c => Analyse(c.Text))]);
 
-    /// <summary>Adds many files (a store loading from the database), analysing their text on all cores.</summary>
-    public void AddFiles(IReadOnlyList<(string FileId, string Filename, IReadOnlyDictionary<string, object?> Attributes, IReadOnlyList<IndexedChunk> Chunks)> batch)
-    {
-        var analysed = new (int, Dictionary<string, int>)[batch.Count][];
-        Parallel.For(0, batch.Count, i => analysed[i] = [.. batch[i].Chunks.Select(c => Analyse(c.Text))]);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            AddFile(batch[i].FileId, batch[i].Filename, batch[i].Attributes, batch[i].Chunks, analysed[i]);
-        }
-    }
-
     private void AddFile(string fileId, string filename, IReadOnlyDictionary<string, object?> attributes, IReadOnlyList<IndexedChunk> chunks,
         (int Length, Dictionary<string, int> Counts)[] analysed)
     {
@@ -264,7 +253,7 @@ internal sealed partial class StoreIndex(string modelName, int dimensions)
         }
     }
 
-    private static (int Length, Dictionary<string, int> Counts) Analyse(string text)
+    internal static (int Length, Dictionary<string, int> Counts) Analyse(string text)
     {
         var terms = TermAnalyzer.Terms(text);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);

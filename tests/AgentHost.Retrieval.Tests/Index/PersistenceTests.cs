@@ -23,6 +23,37 @@ public sealed class PersistenceTests
     }
 
     [Fact]
+    public async Task StoredTerms_LoadAsAnalysedText_IncludingNonAsciiTerms()
+    {
+        await using var harness = await HybridSearchTests.SeededAsync();
+        await harness.AddAsync("vs", "cafe", "Le café crème coûte trois euros à Zürich.");
+        var before = await harness.SearchAsync("vs", "café Zürich", weights: new HybridWeights(0, 1));
+
+        harness.Reopen();
+        var after = await harness.SearchAsync("vs", "café Zürich", weights: new HybridWeights(0, 1));
+
+        Assert.Equal("cafe", before[0].FileId);
+        Assert.Equal("cafe", after[0].FileId);
+        Assert.Equal(before.Select(h => h.Score).Order(), after.Select(h => h.Score).Order(), (x, y) => Math.Abs(x - y) < 1e-9);
+    }
+
+    [Fact]
+    public async Task ChunksWrittenBeforeTheIndexTable_StillLoad()
+    {
+        await using var harness = await HybridSearchTests.SeededAsync();
+        var before = await harness.SearchAsync("vs", "kitten", max: 50);
+
+        // As a version before retrieval_chunk_index wrote them: chunks only, for one file.
+        await harness.ExecuteAsync("DELETE FROM retrieval_chunk_index WHERE file_id = 'cats'");
+        harness.Reopen();
+        var after = await harness.SearchAsync("vs", "kitten", max: 50);
+
+        Assert.Contains(before, h => h.FileId == "cats");
+        Assert.Equal(before.Select(h => (h.FileId, h.ChunkIndex)).Order(), after.Select(h => (h.FileId, h.ChunkIndex)).Order());
+        Assert.Equal(before.Select(h => h.Score).Order(), after.Select(h => h.Score).Order(), (x, y) => Math.Abs(x - y) < 1e-6);
+    }
+
+    [Fact]
     public async Task IndexingAFileAgain_ReplacesItsChunks()
     {
         await using var harness = await HybridSearchTests.SeededAsync();

@@ -48,6 +48,15 @@ internal sealed class RetrievalHarness : IAsyncDisposable
         Index = Create();
     }
 
+    /// <summary>Runs SQL on the database, e.g. to make data look as an older version wrote it.</summary>
+    public Task ExecuteAsync(string sql) => database.WriteAsync((connection, transaction) =>
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }, CancellationToken.None);
+
     private VectorStoreIndex Create() => new(new ChunkRepository(database), Models, Options.Create(options));
 
     public ValueTask DisposeAsync()
