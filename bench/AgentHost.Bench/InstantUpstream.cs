@@ -1,12 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using AgentHost.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AgentHost.Bench;
 
@@ -42,29 +38,18 @@ internal sealed class InstantUpstream : IAsyncDisposable
     private static readonly byte[] AnthropicJsonAnswer = Encoding.UTF8.GetBytes(
         """{"id":"msg_bench","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"text","text":"Hello from the bench."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":12,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":4}}""");
 
-    private readonly WebApplication app;
+    private readonly LoopbackServer server;
 
-    private InstantUpstream(WebApplication app, string baseUrl)
-    {
-        this.app = app;
-        BaseUrl = baseUrl;
-    }
+    private InstantUpstream(LoopbackServer server) => this.server = server;
 
     /// <summary>Origin of the server, without <c>/v1</c>.</summary>
-    public string BaseUrl { get; }
+    public string BaseUrl => server.Origin;
 
-    public static async Task<InstantUpstream> StartAsync()
+    public static async Task<InstantUpstream> StartAsync() => new(await LoopbackServer.StartAsync(app =>
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
         app.MapPost("/v1/chat/completions", AnswerAsync);
         app.MapPost("/v1/messages", AnswerAnthropicAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new InstantUpstream(app, address);
-    }
+    }));
 
     private static async Task AnswerAsync(HttpContext context)
     {
@@ -88,5 +73,5 @@ internal sealed class InstantUpstream : IAsyncDisposable
     private static string Chunk(string delta, string finishReason) =>
         $$"""data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{{delta}},"finish_reason":{{finishReason}}}]}""" + "\n\n";
 
-    public ValueTask DisposeAsync() => app.DisposeAsync();
+    public ValueTask DisposeAsync() => server.DisposeAsync();
 }

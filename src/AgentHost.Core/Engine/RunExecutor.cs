@@ -27,14 +27,12 @@ public sealed class RunExecutor
     private readonly Dictionary<string, IBuiltInTool> builtIns;
     private readonly PromptBuilder prompts;
     private readonly IMessageContentContributor[] contributors;
-    private readonly IReadOnlyList<IMessageAnnotator> annotators;
     private readonly IRunObserver observer;
 
     public RunExecutor(IAgentStore store, IModelRouter models, IRunEventSink events, RunTransitions transitions, ITokenCounter tokens,
         IEnumerable<IBuiltInTool> builtInTools, RunEngineOptions options, TimeProvider time, IRunObserver? observer = null,
-        IEnumerable<IMessageAnnotator>? annotators = null)
+        IEnumerable<IMessageContentContributor>? contributors = null)
     {
-        this.annotators = [.. annotators ?? []];
         this.store = store;
         this.models = models;
         this.events = events;
@@ -44,7 +42,7 @@ public sealed class RunExecutor
         this.tokens = tokens;
         builtIns = builtInTools.ToDictionary(t => t.Type);
         prompts = new PromptBuilder(tokens, builtIns);
-        contributors = [.. builtIns.Values.OfType<IMessageContentContributor>()];
+        this.contributors = [.. builtIns.Values.OfType<IMessageContentContributor>(), .. contributors ?? []];
         this.observer = observer ?? NullRunObserver.Instance;
     }
 
@@ -196,7 +194,7 @@ public sealed class RunExecutor
         {
             var truncated = finish == ChatFinishReason.Length;
             var now = time.UnixNow();
-            IReadOnlyList<MessageContent> content = text.Length == 0 ? [] : [AnnotatedText(text.ToString(), steps)];
+            IReadOnlyList<MessageContent> content = text.Length == 0 ? [] : [MessageContent.FromText(text.ToString())];
             foreach (var contributor in contributors.Where(c => run.Tools.Any(t => t.Type == c.Type)))
             {
                 content = await contributor.CompleteContentAsync(run, steps, content, cancellationToken);
@@ -222,11 +220,6 @@ public sealed class RunExecutor
     }
 
     private static readonly Usage Zero = new() { PromptTokens = 0, CompletionTokens = 0 };
-
-    /// <summary>The final text with the annotations tools derive from it (file citations), from the run's steps before it.</summary>
-    private MessageContent AnnotatedText(string text, IReadOnlyList<RunStep> steps) => annotators.Count == 0
-        ? MessageContent.FromText(text)
-        : new MessageContent { Type = "text", Text = new MessageText { Value = text, Annotations = [.. annotators.SelectMany(a => a.Annotate(text, steps))] } };
 
     private async Task<(ThreadMessage, RunStep)> StartMessageAsync(ThreadRun run, CancellationToken cancellationToken)
     {

@@ -11,9 +11,21 @@ namespace AgentHost.Core.FileSearch;
 /// <c>start_index</c>/<c>end_index</c> span the marker in the message text (UTF-16 code units, end exclusive), as the
 /// original did. Markers that name no recorded result are left as plain text.
 /// </summary>
-public sealed class FileSearchCitations : IMessageAnnotator
+public sealed class FileSearchCitations : IMessageContentContributor
 {
-    public IReadOnlyList<JsonElement> Annotate(string text, IReadOnlyList<RunStep> steps)
+    public string Type => ToolTypes.FileSearch;
+
+    public Task<IReadOnlyList<MessageContent>> CompleteContentAsync(ThreadRun run, IReadOnlyList<RunStep> steps, IReadOnlyList<MessageContent> content,
+        CancellationToken cancellationToken)
+    {
+        // Citations go before other annotations (e.g. the code interpreter's file paths) whichever contributor runs first.
+        IReadOnlyList<MessageContent> completed = [.. content.Select(part => part.Text is { } text
+            ? part with { Text = text with { Annotations = [.. Annotate(text.Value, steps), .. text.Annotations] } }
+            : part)];
+        return Task.FromResult(completed);
+    }
+
+    private static IReadOnlyList<JsonElement> Annotate(string text, IReadOnlyList<RunStep> steps)
     {
         var calls = CallsByNumber(steps);
         var annotations = new List<JsonElement>();

@@ -3,9 +3,10 @@ using AgentHost.Core.Domain;
 namespace AgentHost.Core.Tools;
 
 /// <summary>
-/// A built-in tool that adds to the assistant message written after its calls: the code interpreter puts its
-/// charts in as <c>image_file</c> parts and turns <c>sandbox:/mnt/data/…</c> links into <c>file_path</c> annotations.
-/// Called only when the run has the tool enabled.
+/// Completes the assistant message a run writes from what the run's tools recorded: the code interpreter puts its
+/// charts in as <c>image_file</c> parts and turns <c>sandbox:/mnt/data/…</c> links into <c>file_path</c> annotations;
+/// file search turns citation markers into <c>file_citation</c> annotations. A built-in tool may implement it itself,
+/// or it is registered in DI as <c>IMessageContentContributor</c>. Called only when the run has the tool enabled.
 /// </summary>
 public interface IMessageContentContributor
 {

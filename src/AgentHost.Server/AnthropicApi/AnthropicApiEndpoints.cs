@@ -1,7 +1,6 @@
 using System.Text.Json;
 using AgentHost.Core.Models;
 using AgentHost.Server.Compat;
-using Microsoft.Extensions.AI;
 
 namespace AgentHost.Server.AnthropicApi;
 
@@ -28,7 +27,7 @@ internal static class AnthropicApiEndpoints
             var client = router.GetClient(call.Model);
             if (call.Stream)
             {
-                await StreamAsync(context, client, call, requestId, cancellationToken);
+                await CompatStreaming.StreamAsync(client, call, new AnthropicStreamWriter(context.Response, call.Model, requestId), cancellationToken);
                 return;
             }
 
@@ -42,38 +41,6 @@ internal static class AnthropicApiEndpoints
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The client went away; there is no one to answer.
-        }
-    }
-
-    private static async Task StreamAsync(HttpContext context, IChatClient client, MessagesCall call, string requestId, CancellationToken cancellationToken)
-    {
-        // The first update is awaited before the 200 goes out, so a model that cannot be reached (after retries and
-        // fallback) is answered with its real status rather than an error event.
-        await using var updates = client.GetStreamingResponseAsync(call.Messages, call.Options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        var hasUpdate = await updates.MoveNextAsync();
-        var stream = new AnthropicStreamWriter(context.Response, call.Model);
-        stream.Start(hasUpdate ? updates.Current : new ChatResponseUpdate());
-        try
-        {
-            while (hasUpdate)
-            {
-                stream.Write(updates.Current);
-
-                // Updates that are already buffered go out in one write: a flush per update costs a syscall each.
-                var next = updates.MoveNextAsync();
-                if (!next.IsCompleted)
-                {
-                    await stream.FlushAsync(cancellationToken);
-                }
-
-                hasUpdate = await next;
-            }
-
-            await stream.EndAsync(cancellationToken);
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && CallFailure.From(e) is { } failure)
-        {
-            await stream.FailAsync(failure, requestId, cancellationToken);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using AgentHost.Server.Compat;
 using Anthropic.Models.Messages;
@@ -12,11 +11,11 @@ namespace AgentHost.Server.AnthropicApi;
 /// <c>message_delta</c> with the stop reason and cumulative usage, <c>message_stop</c>. Behind an Anthropic upstream
 /// the raw events are followed, so blocks split where the upstream split them and tool input streams as it arrives.
 /// </summary>
-internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedModel)
+internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedModel, string requestId) : ICompatStreamWriter
 {
     private enum Block { None, Text, Thinking, ToolUse }
 
-    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private readonly EventStreamBuffer _events = new(http);
     private readonly HashSet<string> _streamedCalls = new(StringComparer.Ordinal);
     private Block _open;
     private int _index = -1;
@@ -28,10 +27,7 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
 
     public void Start(ChatResponseUpdate first)
     {
-        http.StatusCode = StatusCodes.Status200OK;
-        http.ContentType = "text/event-stream; charset=utf-8";
-        http.Headers.CacheControl = "no-cache";
-        http.Headers["X-Accel-Buffering"] = "no";
+        _events.Start();
 
         var startUsage = first.RawRepresentation is RawMessageStreamEvent { Value: RawMessageStartEvent start }
             ? StartUsage(start.Message.Usage)
@@ -109,7 +105,7 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
     }
 
     /// <summary>A failure after the 200 went out can only be reported in the stream, as the API does.</summary>
-    public async Task FailAsync(CallFailure failure, string requestId, CancellationToken cancellationToken)
+    public async Task FailAsync(CallFailure failure, CancellationToken cancellationToken)
     {
         using (var writer = Event("error"))
         {
@@ -278,34 +274,23 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
         Write("event: ");
         Write(name);
         Write("\ndata: ");
-        return new Utf8JsonWriter(_buffer);
+        return new Utf8JsonWriter(_events.Writer);
     }
 
     private void EndEvent() => Write("\n\n");
 
     private void Write(string ascii)
     {
-        var span = _buffer.GetSpan(ascii.Length);
+        var span = _events.Writer.GetSpan(ascii.Length);
         for (var i = 0; i < ascii.Length; i++)
         {
             span[i] = (byte)ascii[i];
         }
 
-        _buffer.Advance(ascii.Length);
+        _events.Writer.Advance(ascii.Length);
     }
 
-    /// <summary>Sends what is buffered; the endpoint calls it only when the next update is not already at hand.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        if (_buffer.WrittenCount == 0)
-        {
-            return;
-        }
-
-        await http.Body.WriteAsync(_buffer.WrittenMemory, cancellationToken);
-        await http.Body.FlushAsync(cancellationToken);
-        _buffer.ResetWrittenCount();
-    }
+    public Task FlushAsync(CancellationToken cancellationToken) => _events.FlushAsync(cancellationToken);
 
     private static TokenUsage StartUsage(Usage usage) =>
         new(usage.InputTokens, usage.OutputTokens, usage.CacheReadInputTokens ?? 0, usage.CacheCreationInputTokens ?? 0, 0);

@@ -1,7 +1,6 @@
 using AgentHost.Core.Models;
 using AgentHost.Providers;
 using AgentHost.Server.Compat;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
 namespace AgentHost.Server.ChatCompletions;
@@ -26,7 +25,7 @@ internal static class ChatCompletionEndpoints
             var created = time.GetUtcNow().ToUnixTimeSeconds();
             if (call.Stream)
             {
-                await StreamAsync(context, client, call, created, cancellationToken);
+                await CompatStreaming.StreamAsync(client, call, new ChatCompletionStreamWriter(context.Response, call.Model, created, call.IncludeUsage), cancellationToken);
                 return;
             }
 
@@ -40,37 +39,6 @@ internal static class ChatCompletionEndpoints
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The client went away; there is no one to answer.
-        }
-    }
-
-    private static async Task StreamAsync(HttpContext context, IChatClient client, ChatCompletionCall call, long created, CancellationToken cancellationToken)
-    {
-        // As for the Messages API: the first update is awaited before the 200, so unreachable models get a real status.
-        await using var updates = client.GetStreamingResponseAsync(call.Messages, call.Options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        var hasUpdate = await updates.MoveNextAsync();
-        var stream = new ChatCompletionStreamWriter(context.Response, call.Model, created, call.IncludeUsage);
-        stream.Start(hasUpdate ? updates.Current : new ChatResponseUpdate());
-        try
-        {
-            while (hasUpdate)
-            {
-                stream.Write(updates.Current);
-
-                // Updates that are already buffered go out in one write: a flush per update costs a syscall each.
-                var next = updates.MoveNextAsync();
-                if (!next.IsCompleted)
-                {
-                    await stream.FlushAsync(cancellationToken);
-                }
-
-                hasUpdate = await next;
-            }
-
-            await stream.EndAsync(cancellationToken);
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && CallFailure.From(e) is { } failure)
-        {
-            await stream.FailAsync(failure, cancellationToken);
         }
     }
 }

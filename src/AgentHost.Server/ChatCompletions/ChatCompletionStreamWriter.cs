@@ -12,9 +12,9 @@ namespace AgentHost.Server.ChatCompletions;
 /// chunk, content and tool-call deltas (by call index), a finish chunk, and with <c>include_usage</c> a last chunk with
 /// usage and no choices. Behind an Anthropic upstream, tool arguments stream as the upstream sends them.
 /// </summary>
-internal sealed class ChatCompletionStreamWriter(HttpResponse http, string requestedModel, long created, bool includeUsage)
+internal sealed class ChatCompletionStreamWriter(HttpResponse http, string requestedModel, long created, bool includeUsage) : ICompatStreamWriter
 {
-    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private readonly EventStreamBuffer _events = new(http);
     private readonly HashSet<string> _streamedCalls = new(StringComparer.Ordinal);
     private string _id = "";
     private string _model = "";
@@ -26,10 +26,7 @@ internal sealed class ChatCompletionStreamWriter(HttpResponse http, string reque
 
     public void Start(ChatResponseUpdate first)
     {
-        http.StatusCode = StatusCodes.Status200OK;
-        http.ContentType = "text/event-stream; charset=utf-8";
-        http.Headers.CacheControl = "no-cache";
-        http.Headers["X-Accel-Buffering"] = "no";
+        _events.Start();
         _id = ChatCompletionJson.CompletionId(first.ResponseId);
         _model = first.ModelId ?? requestedModel;
         Chunk(writer =>
@@ -189,27 +186,16 @@ internal sealed class ChatCompletionStreamWriter(HttpResponse http, string reque
 
     private void Data(Action<Utf8JsonWriter> write)
     {
-        _buffer.Write("data: "u8);
-        using (var writer = new Utf8JsonWriter(_buffer))
+        _events.Writer.Write("data: "u8);
+        using (var writer = new Utf8JsonWriter(_events.Writer))
         {
             write(writer);
         }
 
-        _buffer.Write("\n\n"u8);
+        _events.Writer.Write("\n\n"u8);
     }
 
-    private void Done() => _buffer.Write("data: [DONE]\n\n"u8);
+    private void Done() => _events.Writer.Write("data: [DONE]\n\n"u8);
 
-    /// <summary>Sends what is buffered; the endpoint calls it only when the next update is not already at hand.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        if (_buffer.WrittenCount == 0)
-        {
-            return;
-        }
-
-        await http.Body.WriteAsync(_buffer.WrittenMemory, cancellationToken);
-        await http.Body.FlushAsync(cancellationToken);
-        _buffer.ResetWrittenCount();
-    }
+    public Task FlushAsync(CancellationToken cancellationToken) => _events.FlushAsync(cancellationToken);
 }

@@ -36,7 +36,7 @@ public static class FileSearchHosting
         services.AddHostedService<IngestionWorker>();
         services.AddSingleton<ThreadAttachmentStore>();
         services.AddSingleton<IBuiltInTool, FileSearchTool>();
-        services.AddSingleton<IMessageAnnotator, FileSearchCitations>();
+        services.AddSingleton<IMessageContentContributor, FileSearchCitations>();
         return services;
     }
 

@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AgentHost.Providers.Tests.Upstream;
 
@@ -18,10 +13,10 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
 {
     private readonly ConcurrentQueue<ScriptedResponse> _script = new();
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
-    private WebApplication? _app;
+    private LoopbackServer? _server;
 
     /// <summary>Without a path: Anthropic's SDK adds <c>/v1/messages</c>.</summary>
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => _server!.Origin;
 
     /// <summary>With <c>/v1</c>, as OpenAI-style clients expect.</summary>
     public string OpenAIBaseUrl => BaseUrl + "/v1";
@@ -31,15 +26,7 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
     public static async Task<ScriptedUpstream> StartAsync()
     {
         var upstream = new ScriptedUpstream();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        app.Run(upstream.HandleAsync);
-        await app.StartAsync();
-        upstream._app = app;
-        upstream.BaseUrl = app.Services.GetRequiredService<IServer>().Features
-            .Get<IServerAddressesFeature>()!.Addresses.Single().TrimEnd('/');
+        upstream._server = await LoopbackServer.StartAsync(app => app.Run(upstream.HandleAsync));
         return upstream;
     }
 
@@ -53,9 +40,9 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
     }
 

@@ -1,13 +1,9 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using AgentHost.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AgentHost.Retrieval.Tests.Support;
 
@@ -21,22 +17,17 @@ internal sealed class EmbeddingsUpstream : IAsyncDisposable
     public const int Dimensions = 16;
 
     private readonly ConcurrentQueue<(string Path, string? Authorization, JsonObject Body)> requests = new();
-    private WebApplication? app;
+    private LoopbackServer? server;
 
-    public string BaseUrl { get; private set; } = "";
+    /// <summary>With <c>/v1</c>, as OpenAI-style clients expect.</summary>
+    public string BaseUrl => server!.Origin + "/v1";
 
     public IReadOnlyList<(string Path, string? Authorization, JsonObject Body)> Requests => [.. requests];
 
     public static async Task<EmbeddingsUpstream> StartAsync()
     {
         var upstream = new EmbeddingsUpstream();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        upstream.app = builder.Build();
-        upstream.app.Run(upstream.HandleAsync);
-        await upstream.app.StartAsync();
-        upstream.BaseUrl = upstream.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single().TrimEnd('/') + "/v1";
+        upstream.server = await LoopbackServer.StartAsync(app => app.Run(upstream.HandleAsync));
         return upstream;
     }
 
@@ -86,9 +77,9 @@ internal sealed class EmbeddingsUpstream : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (app is not null)
+        if (server is not null)
         {
-            await app.DisposeAsync();
+            await server.DisposeAsync();
         }
     }
 }

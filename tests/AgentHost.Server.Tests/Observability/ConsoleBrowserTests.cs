@@ -16,7 +16,7 @@ public sealed class ConsoleBrowserTests
     public async Task Playground_RunsAConversation_AndTheTraceShowsTheToolCallAndItsCost()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium (.ci/run does).");
-        await using var anthropic = await ScriptedAnthropic.StartAsync();
+        await using var anthropic = await ScriptedUpstream.StartAsync();
         await using var server = await TraceTests.StartAsync(anthropic, new() { ["AgentHost:ApiKey"] = "sk-console" });
         // 1,000 in and 50 out, then 1,200 in and 20 out on gpt-4o: $0.0030 + $0.0032.
         server.Upstream.Enqueue(

@@ -14,14 +14,16 @@ public sealed class TraceTests
     [Fact]
     public async Task MultiStepRun_TraceHasEveryCallInOrder_WithRetryFallbackTokensAndCosts()
     {
-        await using var anthropic = await ScriptedAnthropic.StartAsync();
+        // Claude answers from its own scripted upstream, so the gpt-4o fallback's script stays apart.
+        await using var anthropic = await ScriptedUpstream.StartAsync();
         await using var server = await StartAsync(anthropic);
+        var overloaded = new ScriptedTurn { Status = 529, ErrorType = "overloaded_error" };
         anthropic.Enqueue(
-            AnthropicTurn.Overloaded(),
-            AnthropicTurn.Use("toolu_square", "code_interpreter", """{"n":7}""") with { InputTokens = 100, CacheReadTokens = 50, CacheWriteTokens = 20, OutputTokens = 30 },
-            AnthropicTurn.Overloaded(),
-            AnthropicTurn.Overloaded(),
-            AnthropicTurn.Say("7 squared is 49 and Oslo is sunny.") with { InputTokens = 300, OutputTokens = 12 });
+            overloaded,
+            ScriptedTurn.Call(("toolu_square", "code_interpreter", """{"n":7}""")) with { PromptTokens = 100, CachedTokens = 50, CacheCreationTokens = 20, CompletionTokens = 30 },
+            overloaded,
+            overloaded,
+            ScriptedTurn.Say("7 squared is 49 and Oslo is sunny.") with { PromptTokens = 300, CompletionTokens = 12 });
         server.Upstream.Enqueue(ScriptedTurn.Call(("call_weather", "get_weather", """{"city":"Oslo"}""")) with { PromptTokens = 120, CachedTokens = 80, CompletionTokens = 10 });
         var client = server.Assistants();
         Assistant assistant = await client.CreateAssistantAsync("claude-sonnet-4-5", new AssistantCreationOptions
@@ -105,12 +107,12 @@ public sealed class TraceTests
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"threads/{run.ThreadId}/runs/{run.Id}/trace")).StatusCode);
     }
 
-    internal static Task<AgentHostServer> StartAsync(ScriptedAnthropic anthropic, Dictionary<string, string?>? settings = null)
+    internal static Task<AgentHostServer> StartAsync(ScriptedUpstream anthropic, Dictionary<string, string?>? settings = null)
     {
         var all = new Dictionary<string, string?>
         {
             ["AgentHost:Providers:Anthropic:ApiKey"] = "sk-ant-scripted",
-            ["AgentHost:Providers:Anthropic:BaseUrl"] = anthropic.BaseUrl,
+            ["AgentHost:Providers:Anthropic:BaseUrl"] = anthropic.RootUrl,
             ["AgentHost:Providers:Fallbacks:claude-sonnet-4-5"] = "gpt-4o",
         };
         foreach (var (key, value) in settings ?? [])

@@ -1,39 +1,25 @@
 using System.Collections.Concurrent;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using AgentHost.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AgentHost.Server.Tests.Support;
 
 /// <summary>
-/// A model server speaking OpenAI's Chat Completions wire format (JSON and SSE) from a script, on a free
-/// loopback port. AgentHost reaches it through the real OpenAI SDK, exactly as it reaches api.openai.com.
+/// A model server speaking OpenAI's Chat Completions and Anthropic's Messages wire formats (JSON and SSE) from a
+/// script, on a free loopback port. AgentHost reaches it through the real SDKs, exactly as it reaches the real APIs.
 /// </summary>
 public sealed class ScriptedUpstream : IAsyncDisposable
 {
     private readonly ConcurrentQueue<ScriptedTurn> script = new();
-    private readonly WebApplication app;
-
-    public ScriptedUpstream()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        app = builder.Build();
-        app.MapPost("/v1/chat/completions", HandleAsync);
-        app.MapPost("/v1/messages", HandleAnthropicAsync);
-        app.MapPost("/v1/messages/count_tokens", HandleCountTokensAsync);
-    }
+    private LoopbackServer? server;
 
     /// <summary>Without <c>/v1</c>: the Anthropic SDK appends <c>/v1/messages</c> itself.</summary>
-    public string RootUrl => BaseUrl[..^"/v1".Length];
+    public string RootUrl => server!.Origin;
+
+    /// <summary>With <c>/v1</c>, as OpenAI-style clients expect.</summary>
+    public string BaseUrl => RootUrl + "/v1";
 
     /// <summary>The paths requests arrived on, in order (the wire format each provider used).</summary>
     public ConcurrentQueue<string> Paths { get; } = new();
@@ -43,16 +29,18 @@ public sealed class ScriptedUpstream : IAsyncDisposable
 
     public ConcurrentQueue<JsonObject> Requests { get; } = new();
 
-    public string BaseUrl { get; private set; } = string.Empty;
-
     /// <summary>What the model answers when the script is empty.</summary>
     public ScriptedTurn Default { get; set; } = ScriptedTurn.Say("Hello from the scripted model.");
 
     public static async Task<ScriptedUpstream> StartAsync()
     {
         var upstream = new ScriptedUpstream();
-        await upstream.app.StartAsync();
-        upstream.BaseUrl = upstream.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/v1";
+        upstream.server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapPost("/v1/chat/completions", context => upstream.AnswerAsync(context, "gpt-4o", OpenAITurns.Response));
+            app.MapPost("/v1/messages", context => upstream.AnswerAsync(context, "claude-sonnet-4-5", AnthropicTurns.Response));
+            app.MapPost("/v1/messages/count_tokens", upstream.CountTokensAsync);
+        });
         return upstream;
     }
 
@@ -64,154 +52,38 @@ public sealed class ScriptedUpstream : IAsyncDisposable
         }
     }
 
-    private async Task HandleAsync(HttpContext context)
+    public async ValueTask DisposeAsync()
     {
-        var request = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
-        Requests.Enqueue(request);
-        Paths.Enqueue(context.Request.Path);
+        if (server is not null)
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context, string defaultModel, Func<ScriptedTurn, string, bool, ScriptedResponse> wire)
+    {
+        var request = await RecordAsync(context);
         var turn = script.TryDequeue(out var next) ? next : Default;
         if (turn.Gate is { } gate)
         {
             await gate.Task.WaitAsync(context.RequestAborted);
         }
 
-        if (turn.Status != 200)
-        {
-            context.Response.StatusCode = turn.Status;
-            await context.Response.WriteAsJsonAsync(new { error = new { message = "scripted failure", type = "server_error", param = (string?)null, code = (string?)null } });
-            return;
-        }
-
-        var model = request["model"]?.GetValue<string>() ?? "gpt-4o";
-        if (request["stream"]?.GetValue<bool>() == true)
-        {
-            await StreamAsync(context, turn, model);
-            return;
-        }
-
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(Completion(turn, model).ToJsonString());
+        var model = request["model"]?.GetValue<string>() ?? defaultModel;
+        await wire(turn, model, request["stream"]?.GetValue<bool>() == true)(context);
     }
 
-    private static async Task StreamAsync(HttpContext context, ScriptedTurn turn, string model)
+    private async Task CountTokensAsync(HttpContext context)
     {
-        context.Response.ContentType = "text/event-stream";
-        async Task Send(JsonObject delta, string? finish = null, JsonObject? usage = null)
-        {
-            var chunk = new JsonObject
-            {
-                ["id"] = "chatcmpl-scripted",
-                ["object"] = "chat.completion.chunk",
-                ["created"] = 1,
-                ["model"] = model,
-                ["choices"] = usage is null ? new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finish }) : new JsonArray(),
-            };
-            if (usage is not null)
-            {
-                chunk["usage"] = usage;
-            }
-
-            await context.Response.WriteAsync($"data: {chunk.ToJsonString()}\n\n", Encoding.UTF8);
-            await context.Response.Body.FlushAsync();
-        }
-
-        await Send(new JsonObject { ["role"] = "assistant", ["content"] = "" });
-        if (turn.Text is { } text)
-        {
-            foreach (var word in text.Split(' '))
-            {
-                await Send(new JsonObject { ["content"] = word == text.Split(' ')[0] ? word : " " + word });
-                if (turn.FailMidStream is not null)
-                {
-                    // A broken chunk, not a dropped connection: a reset could discard what the client has not read yet.
-                    await context.Response.WriteAsync("data: {\"choices\": [\n\n", Encoding.UTF8);
-                    return;
-                }
-            }
-        }
-
-        for (var i = 0; i < turn.ToolCalls.Count; i++)
-        {
-            var (id, name, arguments) = turn.ToolCalls[i];
-            await Send(new JsonObject { ["tool_calls"] = new JsonArray(new JsonObject { ["index"] = i, ["id"] = id, ["type"] = "function", ["function"] = new JsonObject { ["name"] = name, ["arguments"] = "" } }) });
-            await Send(new JsonObject { ["tool_calls"] = new JsonArray(new JsonObject { ["index"] = i, ["function"] = new JsonObject { ["arguments"] = arguments } }) });
-        }
-
-        await Send(new JsonObject(), turn.FinishReason);
-        await Send(new JsonObject(), null, Usage(turn));
-        await context.Response.WriteAsync("data: [DONE]\n\n");
-    }
-
-    private static JsonObject Completion(ScriptedTurn turn, string model)
-    {
-        var message = new JsonObject { ["role"] = "assistant", ["content"] = turn.Text };
-        if (turn.ToolCalls.Count > 0)
-        {
-            message["tool_calls"] = new JsonArray(turn.ToolCalls.Select(c => (JsonNode)new JsonObject
-            {
-                ["id"] = c.Id,
-                ["type"] = "function",
-                ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = c.Arguments },
-            }).ToArray());
-        }
-
-        return new JsonObject
-        {
-            ["id"] = "chatcmpl-scripted",
-            ["object"] = "chat.completion",
-            ["created"] = 1,
-            ["model"] = model,
-            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["finish_reason"] = turn.FinishReason }),
-            ["usage"] = Usage(turn),
-        };
-    }
-
-    private static JsonObject Usage(ScriptedTurn turn)
-    {
-        var usage = new JsonObject
-        {
-            ["prompt_tokens"] = turn.PromptTokens + turn.CachedTokens,
-            ["completion_tokens"] = turn.CompletionTokens,
-            ["total_tokens"] = turn.PromptTokens + turn.CachedTokens + turn.CompletionTokens,
-        };
-        if (turn.CachedTokens > 0)
-        {
-            usage["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = turn.CachedTokens, ["audio_tokens"] = 0 };
-        }
-
-        return usage;
-    }
-
-    private async Task HandleAnthropicAsync(HttpContext context)
-    {
-        var request = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
-        Requests.Enqueue(request);
-        Paths.Enqueue(context.Request.Path);
-        var turn = script.TryDequeue(out var next) ? next : Default;
-        if (turn.Status != 200)
-        {
-            await AnthropicWire.ErrorAsync(context, turn.Status, turn.ErrorType);
-            return;
-        }
-
-        var model = request["model"]?.GetValue<string>() ?? "claude-sonnet-4-5";
-        if (request["stream"]?.GetValue<bool>() == true)
-        {
-            await AnthropicWire.StreamAsync(context, turn, model);
-            return;
-        }
-
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(AnthropicWire.Message(turn, model).ToJsonString());
-    }
-
-    private async Task HandleCountTokensAsync(HttpContext context)
-    {
-        var request = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
-        Requests.Enqueue(request);
-        Paths.Enqueue(context.Request.Path);
+        await RecordAsync(context);
         await context.Response.WriteAsJsonAsync(new { input_tokens = CountedTokens });
     }
 
-    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+    private async Task<JsonObject> RecordAsync(HttpContext context)
+    {
+        var request = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+        Requests.Enqueue(request);
+        Paths.Enqueue(context.Request.Path);
+        return request;
+    }
 }

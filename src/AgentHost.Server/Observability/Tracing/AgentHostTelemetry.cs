@@ -12,4 +12,13 @@ public static class AgentHostTelemetry
     public const string Name = "AgentHost";
 
     public static readonly ActivitySource Source = new(Name, typeof(AgentHostTelemetry).Assembly.GetName().Version?.ToString());
+
+    /// <summary>Marks <paramref name="activity"/> failed; returns the error to record (<paramref name="otherwise"/> without an exception).</summary>
+    internal static string SetFailed(Activity? activity, Exception? failure, string otherwise)
+    {
+        var error = failure?.Message ?? otherwise;
+        activity?.SetStatus(ActivityStatusCode.Error, error);
+        activity?.SetTag("error.type", failure?.GetType().Name ?? "incomplete");
+        return error;
+    }
 }

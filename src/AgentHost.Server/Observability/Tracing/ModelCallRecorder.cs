@@ -107,9 +107,7 @@ internal sealed class ModelCallRecorder : IModelCallTrace
         {
             recorded = true;
             var elapsed = tracer.Time.GetElapsedTime(startTimestamp);
-            var error = failure?.Message ?? "The call ended without a completion.";
-            activity?.SetStatus(ActivityStatusCode.Error, error);
-            activity?.SetTag("error.type", failure?.GetType().Name ?? "incomplete");
+            var error = AgentHostTelemetry.SetFailed(activity, failure, "The call ended without a completion.");
             tracer.Metrics.ModelCall(tracer.ProviderOf(run.Model), run.Model, "error", elapsed, firstUpdateMs, null, null);
             await tracer.SaveAsync(Span(elapsed) with { Status = "error", Error = error, Provider = tracer.ProviderOf(run.Model) });
         }
@@ -133,15 +131,8 @@ internal sealed class ModelCallRecorder : IModelCallTrace
             recordedEvents = [.. events];
         }
 
-        return new TraceSpan
+        return tracer.NewSpan(TraceSpanKinds.ModelCall, run, startedAt) with
         {
-            Id = "span_" + Guid.NewGuid().ToString("N")[..24],
-            Kind = TraceSpanKinds.ModelCall,
-            RunId = run.Id,
-            ThreadId = run.ThreadId,
-            AssistantId = run.AssistantId,
-            ApiKeyId = tracer.ApiKeyId,
-            StartedAt = startedAt,
             DurationMs = (long)elapsed.TotalMilliseconds,
             TimeToFirstUpdateMs = firstUpdateMs,
             Model = run.Model,

@@ -39,15 +39,8 @@ internal sealed partial class RunTracer(
         }
 
         metrics.BudgetStop(stop.Scope);
-        await SaveAsync(new TraceSpan
+        await SaveAsync(NewSpan(TraceSpanKinds.BudgetStop, run, time.GetUtcNow().ToUnixTimeMilliseconds()) with
         {
-            Id = "span_" + Guid.NewGuid().ToString("N")[..24],
-            Kind = TraceSpanKinds.BudgetStop,
-            RunId = run.Id,
-            ThreadId = run.ThreadId,
-            AssistantId = run.AssistantId,
-            ApiKeyId = ApiKeyId,
-            StartedAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
             Status = "stopped",
             Model = run.Model,
             Error = stop.Message,
@@ -71,6 +64,18 @@ internal sealed partial class RunTracer(
 
         return prices.Find(model)?.Provider ?? (model.StartsWith("claude", StringComparison.OrdinalIgnoreCase) ? "anthropic" : "openai");
     }
+
+    /// <summary>A span of <paramref name="run"/> with a new id, its owners and who pays filled in.</summary>
+    public TraceSpan NewSpan(string kind, ThreadRun run, long startedAt) => new()
+    {
+        Id = "span_" + Guid.NewGuid().ToString("N")[..24],
+        Kind = kind,
+        RunId = run.Id,
+        ThreadId = run.ThreadId,
+        AssistantId = run.AssistantId,
+        ApiKeyId = ApiKeyId,
+        StartedAt = startedAt,
+    };
 
     public async Task SaveAsync(TraceSpan span)
     {

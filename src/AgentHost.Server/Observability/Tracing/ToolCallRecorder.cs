@@ -50,9 +50,7 @@ internal sealed class ToolCallRecorder : IToolCallTrace
         if (!recorded)
         {
             recorded = true;
-            var error = failure?.Message ?? "The tool call ended without an output.";
-            activity?.SetStatus(ActivityStatusCode.Error, error);
-            activity?.SetTag("error.type", failure?.GetType().Name ?? "incomplete");
+            var error = AgentHostTelemetry.SetFailed(activity, failure, "The tool call ended without an output.");
             await RecordAsync(null, error);
         }
 
@@ -63,15 +61,8 @@ internal sealed class ToolCallRecorder : IToolCallTrace
     {
         var elapsed = tracer.Time.GetElapsedTime(startTimestamp);
         tracer.Metrics.ToolCall(toolType, elapsed, error is not null);
-        await tracer.SaveAsync(new TraceSpan
+        await tracer.SaveAsync(tracer.NewSpan(TraceSpanKinds.ToolCall, run, startedAt) with
         {
-            Id = "span_" + Guid.NewGuid().ToString("N")[..24],
-            Kind = TraceSpanKinds.ToolCall,
-            RunId = run.Id,
-            ThreadId = run.ThreadId,
-            AssistantId = run.AssistantId,
-            ApiKeyId = tracer.ApiKeyId,
-            StartedAt = startedAt,
             DurationMs = (long)elapsed.TotalMilliseconds,
             Status = error is null ? "ok" : "error",
             Error = error,

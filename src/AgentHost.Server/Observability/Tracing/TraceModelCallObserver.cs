@@ -10,32 +10,32 @@ internal sealed class TraceModelCallObserver(AgentHostMetrics metrics, TimeProvi
     public void OnRetry(ModelRetryEvent retry)
     {
         metrics.Retry(retry.Provider, retry.Model);
-        ModelCallContext.Current?.AddEvent(new TraceEvent
+        Add(Event("retry", retry.Provider, retry.Model, retry.StatusCode, retry.Reason) with
         {
-            Type = "retry",
-            At = time.GetUtcNow().ToUnixTimeMilliseconds(),
-            Provider = retry.Provider,
-            Model = retry.Model,
             Attempt = retry.Attempt,
-            StatusCode = retry.StatusCode,
             DelayMs = (long)retry.Delay.TotalMilliseconds,
-            Reason = retry.Reason,
         });
     }
 
     public void OnFallback(ModelFallbackEvent fallback)
     {
         metrics.Fallback(fallback.Provider, fallback.Model);
-        ModelCallContext.Current?.AddEvent(new TraceEvent
+        Add(Event("fallback", fallback.Provider, fallback.Model, fallback.StatusCode, fallback.Reason) with
         {
-            Type = "fallback",
-            At = time.GetUtcNow().ToUnixTimeMilliseconds(),
-            Provider = fallback.Provider,
-            Model = fallback.Model,
-            StatusCode = fallback.StatusCode,
-            Reason = fallback.Reason,
             FallbackProvider = fallback.FallbackProvider,
             FallbackModel = fallback.FallbackModel,
         });
     }
+
+    private static void Add(TraceEvent traceEvent) => ModelCallContext.Current?.AddEvent(traceEvent);
+
+    private TraceEvent Event(string type, string provider, string model, int? statusCode, string reason) => new()
+    {
+        Type = type,
+        At = time.GetUtcNow().ToUnixTimeMilliseconds(),
+        Provider = provider,
+        Model = model,
+        StatusCode = statusCode,
+        Reason = reason,
+    };
 }

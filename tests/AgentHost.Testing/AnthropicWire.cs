@@ -1,10 +1,13 @@
 using System.Text.Json.Nodes;
 
-namespace AgentHost.Providers.Tests.Upstream;
+namespace AgentHost.Testing;
 
 /// <summary>Anthropic Messages API responses, shaped as the real API sends them.</summary>
-internal static class AnthropicWire
+public static class AnthropicWire
 {
+    public const string DefaultId = "msg_01Test";
+    public const string DefaultModel = "claude-sonnet-4-5-20250929";
+
     public static JsonObject Text(string text) => new() { ["type"] = "text", ["text"] = text };
 
     public static JsonObject ToolUse(string id, string name, JsonObject input) =>
@@ -55,13 +58,17 @@ internal static class AnthropicWire
     /// message_start, then per block content_block_start, (a ping after the first), deltas and content_block_stop,
     /// then message_delta with the stop reason and cumulative output tokens, then message_stop.
     /// </summary>
-    public static IReadOnlyList<SseEvent> StreamEvents(string stopReason, JsonObject startUsage, int outputTokens, params StreamBlock[] blocks)
+    public static IReadOnlyList<SseEvent> StreamEvents(string stopReason, JsonObject startUsage, int outputTokens, params StreamBlock[] blocks) =>
+        StreamEvents(MessageObject([], null, startUsage), stopReason, null, CumulativeUsage(startUsage, outputTokens), blocks);
+
+    /// <summary>The same stream for a given <c>message_start</c> message, stop sequence and final usage.</summary>
+    public static IReadOnlyList<SseEvent> StreamEvents(JsonObject start, string stopReason, string? stopSequence, JsonObject finalUsage, IReadOnlyList<StreamBlock> blocks)
     {
         var events = new List<SseEvent>
         {
-            Event("message_start", new JsonObject { ["type"] = "message_start", ["message"] = MessageObject([], null, startUsage) }),
+            Event("message_start", new JsonObject { ["type"] = "message_start", ["message"] = start.DeepClone() }),
         };
-        for (var index = 0; index < blocks.Length; index++)
+        for (var index = 0; index < blocks.Count; index++)
         {
             events.Add(Event("content_block_start", new JsonObject
             {
@@ -90,24 +97,27 @@ internal static class AnthropicWire
         events.Add(Event("message_delta", new JsonObject
         {
             ["type"] = "message_delta",
-            ["delta"] = new JsonObject { ["stop_reason"] = stopReason, ["stop_sequence"] = null },
-            ["usage"] = CumulativeUsage(startUsage, outputTokens),
+            ["delta"] = new JsonObject { ["stop_reason"] = stopReason, ["stop_sequence"] = stopSequence },
+            ["usage"] = finalUsage.DeepClone(),
         }));
         events.Add(Event("message_stop", new JsonObject { ["type"] = "message_stop" }));
         return events;
     }
 
-    private static JsonObject MessageObject(JsonArray content, string? stopReason, JsonObject usage) => new()
+    public static JsonObject MessageObject(JsonArray content, string? stopReason, JsonObject usage, string model = DefaultModel, string id = DefaultId,
+        string? stopSequence = null) => new()
     {
-        ["id"] = "msg_01Test",
+        ["id"] = id,
         ["type"] = "message",
         ["role"] = "assistant",
-        ["model"] = "claude-sonnet-4-5-20250929",
+        ["model"] = model,
         ["content"] = content,
         ["stop_reason"] = stopReason,
-        ["stop_sequence"] = null,
+        ["stop_sequence"] = stopSequence,
         ["usage"] = usage.DeepClone(),
     };
+
+    public static SseEvent Event(string name, JsonObject data) => new(name, data.ToJsonString());
 
     // The API's message_delta usage is cumulative and repeats the input counts of message_start.
     private static JsonObject CumulativeUsage(JsonObject startUsage, int outputTokens)
@@ -116,6 +126,4 @@ internal static class AnthropicWire
         usage["output_tokens"] = outputTokens;
         return usage;
     }
-
-    private static SseEvent Event(string name, JsonObject data) => new(name, data.ToJsonString());
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace AgentHost.Providers.Tests.Upstream;
+namespace AgentHost.Testing;
 
 /// <summary>An Anthropic content block as streamed: its <c>content_block_start</c> and its deltas.</summary>
-internal sealed record StreamBlock(JsonObject Start, IReadOnlyList<JsonObject> Deltas);
+public sealed record StreamBlock(JsonObject Start, IReadOnlyList<JsonObject> Deltas);

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
 
-namespace AgentHost.Providers.Tests.Upstream;
+namespace AgentHost.Testing;
 
 /// <summary>OpenAI Chat Completions responses, shaped as the real API sends them.</summary>
-internal static class OpenAIWire
+public static class OpenAIWire
 {
+    public const string DefaultModel = "gpt-4o-2024-08-06";
     private const string Id = "chatcmpl-test";
     private const long Created = 1_750_000_000;
 
@@ -33,7 +34,7 @@ internal static class OpenAIWire
         ["completion_tokens_details"] = new JsonObject { ["reasoning_tokens"] = reasoning, ["audio_tokens"] = 0 },
     };
 
-    public static ScriptedResponse Completion(JsonObject message, string finishReason, JsonObject usage, string model = "gpt-4o-2024-08-06") =>
+    public static ScriptedResponse Completion(JsonObject message, string finishReason, JsonObject usage, string model = DefaultModel) =>
         ScriptedResponses.Json(200, new JsonObject
         {
             ["id"] = Id,
@@ -61,13 +62,13 @@ internal static class OpenAIWire
             },
             headers);
 
-    public static JsonObject Chunk(JsonObject delta, string? finishReason = null) => ChunkObject(new JsonArray(new JsonObject
+    public static JsonObject Chunk(JsonObject delta, string? finishReason = null, string model = DefaultModel) => ChunkObject(new JsonArray(new JsonObject
     {
         ["index"] = 0,
         ["delta"] = delta,
         ["logprobs"] = null,
         ["finish_reason"] = finishReason,
-    }));
+    }), model);
 
     public static JsonObject TextDelta(string text) => new() { ["content"] = text };
 
@@ -94,9 +95,9 @@ internal static class OpenAIWire
     }
 
     /// <summary>The last chunk when <c>stream_options.include_usage</c> is set: no choices, only usage.</summary>
-    public static JsonObject UsageChunk(JsonObject usage)
+    public static JsonObject UsageChunk(JsonObject usage, string model = DefaultModel)
     {
-        var chunk = ChunkObject([]);
+        var chunk = ChunkObject([], model);
         chunk["usage"] = usage;
         return chunk;
     }
@@ -106,12 +107,12 @@ internal static class OpenAIWire
     public static IReadOnlyList<SseEvent> StreamEvents(params JsonObject[] chunks) =>
         [.. chunks.Select(c => new SseEvent(null, c.ToJsonString())), new SseEvent(null, "[DONE]")];
 
-    private static JsonObject ChunkObject(JsonArray choices) => new()
+    private static JsonObject ChunkObject(JsonArray choices, string model) => new()
     {
         ["id"] = Id,
         ["object"] = "chat.completion.chunk",
         ["created"] = Created,
-        ["model"] = "gpt-4o-2024-08-06",
+        ["model"] = model,
         ["system_fingerprint"] = "fp_test",
         ["choices"] = choices,
     };

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace AgentHost.Providers.Tests.Upstream;
+namespace AgentHost.Testing;
 
 /// <summary>The wire-level shapes every provider shares: a JSON body, an SSE stream, a stall.</summary>
-internal static class ScriptedResponses
+public static class ScriptedResponses
 {
     public static ScriptedResponse Json(int status, JsonNode body, params (string Name, string Value)[] headers)
     {
