@@ -55,10 +55,10 @@ public sealed class IngestionDurabilityTests
         var dataDir = Directory.CreateTempSubdirectory("agenthost-kill-ingest-").FullName;
         var port = ServerProcess.FreePort();
         var text = new StringBuilder();
-        for (var i = 0; i < 1500; i++)
+        for (var i = 0; i < 600; i++)
         {
             text.Append("Line ").Append(i).Append(": measurement ").Append(i * 7).Append(" was logged by the ").Append(i % 2 == 0 ? "east" : "west").AppendLine(" station.");
-            if (i == 1100)
+            if (i == 450)
             {
                 text.AppendLine("The harbour pass phrase is marlin7781.");
             }
@@ -82,8 +82,8 @@ public sealed class IngestionDurabilityTests
 
             using var second = await ServerProcess.StartAsync(port, dataDir);
             using var client = second.Http();
-            var store = await WaitUntilIngestedAsync(client, storeId);
             using var fresh = await PostAsync(client, "vector_stores", $$"""{"file_ids":["{{fileId}}"],"chunking_strategy":{{Chunking}}}""");
+            var store = await WaitUntilIngestedAsync(client, storeId);
             var reference = await WaitUntilIngestedAsync(client, fresh.RootElement.GetProperty("id").GetString()!);
             using var hits = await PostAsync(client, $"vector_stores/{storeId}/search", """{"query":"harbour pass phrase marlin7781","max_num_results":10}""");
 
