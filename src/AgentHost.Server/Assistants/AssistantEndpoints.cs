@@ -3,6 +3,7 @@ using AgentHost.Core.Errors;
 using AgentHost.Core.Json;
 using AgentHost.Core.Storage;
 using AgentHost.Server.Http;
+using AgentHost.Server.VectorStores;
 
 namespace AgentHost.Server.Assistants;
 
@@ -22,11 +23,14 @@ internal static class AssistantEndpoints
         group.MapDelete("/{assistantId}", DeleteAsync);
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest http, IAgentStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpRequest http, IAgentStore store, VectorStoreService vectorStores, TimeProvider time, CancellationToken cancellationToken)
     {
         var request = (await JsonRequest.ReadAsync(http, cancellationToken)).Allow(Fields);
         var assistant = Apply(request, new Assistant { Id = IdGenerator.Assistant(), CreatedAt = time.GetUtcNow().ToUnixTimeSeconds(), Model = request.RequiredString("model") });
+        await using var created = vectorStores.BeginRequest();
+        assistant = assistant with { ToolResources = await created.ResolveAsync(request.ToolResources(), cancellationToken) ?? assistant.ToolResources };
         await store.CreateAssistantAsync(assistant, cancellationToken);
+        created.Commit();
         return TypedResults.Json(assistant, CoreJsonContext.Default.Assistant);
     }
 
@@ -39,12 +43,15 @@ internal static class AssistantEndpoints
     private static async Task<IResult> GetAsync(string assistantId, IAgentStore store, CancellationToken cancellationToken) =>
         TypedResults.Json(await FindAsync(store, assistantId, cancellationToken), CoreJsonContext.Default.Assistant);
 
-    private static async Task<IResult> ModifyAsync(string assistantId, HttpRequest http, IAgentStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> ModifyAsync(string assistantId, HttpRequest http, IAgentStore store, VectorStoreService vectorStores, CancellationToken cancellationToken)
     {
         var request = (await JsonRequest.ReadAsync(http, cancellationToken)).Allow(Fields);
         var assistant = await FindAsync(store, assistantId, cancellationToken);
         assistant = Apply(request, assistant with { Model = request.String("model") ?? assistant.Model });
+        await using var created = vectorStores.BeginRequest();
+        assistant = assistant with { ToolResources = await created.ResolveAsync(request.ToolResources(), cancellationToken) ?? assistant.ToolResources };
         await store.UpdateAssistantAsync(assistant, cancellationToken);
+        created.Commit();
         return TypedResults.Json(assistant, CoreJsonContext.Default.Assistant);
     }
 
@@ -69,7 +76,7 @@ internal static class AssistantEndpoints
         Instructions = request.Has("instructions") ? request.String("instructions", 256_000) : assistant.Instructions,
         ReasoningEffort = request.Has("reasoning_effort") ? request.ReasoningEffort() : assistant.ReasoningEffort,
         Tools = request.Tools() ?? assistant.Tools,
-        ToolResources = request.ToolResources() ?? assistant.ToolResources,
+        ToolResources = request.ToolResources()?.Resources ?? assistant.ToolResources,
         Metadata = request.Metadata() ?? assistant.Metadata,
         Temperature = request.Has("temperature") ? request.Number("temperature", 0, 2) ?? 1.0 : assistant.Temperature,
         TopP = request.Has("top_p") ? request.Number("top_p", 0, 1) ?? 1.0 : assistant.TopP,

@@ -35,6 +35,7 @@ public static class FileSearchHosting
         services.AddSingleton<VectorStoreSearch>();
         services.AddHostedService<IngestionWorker>();
         services.AddSingleton<ThreadAttachmentStore>();
+        services.AddSingleton<VectorStoreService>();
         services.AddSingleton<IBuiltInTool, FileSearchTool>();
         services.AddSingleton<IMessageContentContributor, FileSearchCitations>();
         return services;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using AgentHost.Core.Domain;
 using AgentHost.Core.Engine;
 using AgentHost.Core.Errors;
+using AgentHost.Server.VectorStores;
 
 namespace AgentHost.Server.Http;
 
@@ -90,7 +91,11 @@ internal static class JsonRequestFields
         }
     }
 
-    public static ToolResources? ToolResources(this JsonRequest request, string field = "tool_resources")
+    /// <summary>
+    /// <c>tool_resources</c>. <c>file_search</c> takes either <c>vector_store_ids</c> or the helper <c>vector_stores</c>
+    /// (at most one store to create, with <c>file_ids</c>, <c>chunking_strategy</c>, <c>metadata</c>); never both.
+    /// </summary>
+    public static RequestedToolResources? ToolResources(this JsonRequest request, string field = "tool_resources")
     {
         if (request.Object(field)?.Allow("code_interpreter", "file_search") is not { } resources)
         {
@@ -99,11 +104,29 @@ internal static class JsonRequestFields
 
         var code = resources.Object("code_interpreter")?.Allow("file_ids");
         var search = resources.Object("file_search")?.Allow("vector_store_ids", "vector_stores");
-        return new ToolResources
+        if (search is not null && search.HasNonNull("vector_store_ids") && search.HasNonNull("vector_stores"))
         {
-            CodeInterpreter = code is null ? null : new CodeInterpreterResources { FileIds = code.Strings("file_ids", 20) },
-            FileSearch = search is null ? null : new FileSearchResources { VectorStoreIds = search.Strings("vector_store_ids", 1) },
-        };
+            throw ApiException.Invalid(
+                $"Invalid '{search.Name("vector_stores")}': provide either 'vector_store_ids' or 'vector_stores', not both.", search.Name("vector_stores"), "invalid_value");
+        }
+
+        var newStore = search?.Array("vector_stores", 1)?.Select((element, index) => NewToolVectorStore(search.Item(element, "vector_stores", index))).FirstOrDefault();
+        return new RequestedToolResources(
+            new ToolResources
+            {
+                CodeInterpreter = code is null ? null : new CodeInterpreterResources { FileIds = code.Strings("file_ids", 20) },
+                FileSearch = search is null ? null : new FileSearchResources { VectorStoreIds = search.Strings("vector_store_ids", 1) },
+            },
+            newStore);
+    }
+
+    private static NewToolVectorStore NewToolVectorStore(JsonRequest store)
+    {
+        store.Allow("file_ids", "chunking_strategy", "metadata");
+        return new NewToolVectorStore(
+            [.. store.FileIds("file_ids", 10_000).Distinct(StringComparer.Ordinal)],
+            store.Chunking(),
+            store.Metadata() ?? new Dictionary<string, string>());
     }
 
     public static IReadOnlyList<string> Strings(this JsonRequest request, string field, int maxItems)

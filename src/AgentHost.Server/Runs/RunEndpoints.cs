@@ -6,6 +6,7 @@ using AgentHost.Core.Json;
 using AgentHost.Core.Storage;
 using AgentHost.Server.Http;
 using AgentHost.Server.Threads;
+using AgentHost.Server.VectorStores;
 
 namespace AgentHost.Server.Runs;
 
@@ -62,21 +63,29 @@ internal static class RunEndpoints
         return Results.Empty;
     }
 
-    private static async Task<IResult> CreateThreadAndRunAsync(HttpContext http, RunService runs, RunEventHub hub, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateThreadAndRunAsync(HttpContext http, RunService runs, RunEventHub hub, VectorStoreService vectorStores, CancellationToken cancellationToken)
     {
         var request = (await JsonRequest.ReadAsync(http.Request, cancellationToken)).Allow(ThreadAndRunFields);
-        var runRequest = ReadRunRequest(request) with { ToolResources = request.ToolResources() };
-        var newThread = request.Object("thread") is { } thread ? ThreadEndpoints.ReadNewThread(thread) : new NewThread([], null, null);
+        var runResources = request.ToolResources();
+        var runRequest = ReadRunRequest(request);
+        var (newThread, threadResources) = request.Object("thread") is { } thread ? ThreadEndpoints.ReadNewThread(thread) : (new NewThread([], null, null), null);
+
+        // Helper vector stores are created last, after every field is read, and deleted again if the run is refused.
+        await using var created = vectorStores.BeginRequest();
+        newThread = newThread with { ToolResources = await created.ResolveAsync(threadResources, cancellationToken) };
+        runRequest = runRequest with { ToolResources = await created.ResolveAsync(runResources, cancellationToken) };
         var runId = IdGenerator.Run();
         if (request.Boolean("stream") != true)
         {
-            var (_, created) = await runs.CreateThreadAndRunAsync(newThread, runRequest, runId, cancellationToken);
+            var (_, createdRun) = await runs.CreateThreadAndRunAsync(newThread, runRequest, runId, cancellationToken);
+            created.Commit();
             runs.Start(runId);
-            return TypedResults.Json(created, CoreJsonContext.Default.ThreadRun);
+            return TypedResults.Json(createdRun, CoreJsonContext.Default.ThreadRun);
         }
 
         using var subscription = hub.Subscribe(runId);
         var (newlyCreated, run) = await runs.CreateThreadAndRunAsync(newThread, runRequest, runId, cancellationToken);
+        created.Commit();
         var stream = new EventStream(http.Response);
         await stream.StartAsync();
         await stream.WriteAsync(RunEvent.ForThread(newlyCreated), cancellationToken);

@@ -8,6 +8,30 @@ namespace AgentHost.Server.Tests.VectorStores;
 public sealed class IngestionAndSearchTests
 {
     [Fact]
+    public async Task Pptx_IsReadSlideBySlideInOrder_AndSearchFindsItsText()
+    {
+        await using var server = await AgentHostServer.StartAsync();
+        using var http = server.Http();
+        var deck = TestDocuments.Pptx(["Quarterly review", "Revenue grew in the northern region."], ["Next steps", "Open a warehouse in Tromsø."]);
+        var pptx = await UploadAsync(http, "review.pptx", deck);
+        var other = await UploadAsync(http, "other.txt", Encoding.UTF8.GetBytes("Bananas are yellow fruit."));
+        using var created = await PostAsync(http, "vector_stores", $$"""{"file_ids":["{{pptx}}","{{other}}"]}""");
+        var storeId = created.RootElement.GetProperty("id").GetString()!;
+
+        var store = await WaitUntilIngestedAsync(http, storeId);
+        using var content = JsonDocument.Parse(await http.GetStringAsync($"vector_stores/{storeId}/files/{pptx}/content"));
+        using var hits = await PostAsync(http, $"vector_stores/{storeId}/search", """{"query":"where will the warehouse open","max_num_results":1}""");
+
+        Assert.Equal(2, store.GetProperty("file_counts").GetProperty("completed").GetInt32());
+        var text = content.RootElement.GetProperty("data")[0].GetProperty("text").GetString()!;
+        Assert.Equal(["Quarterly review", "Revenue grew in the northern region.", "Next steps", "Open a warehouse in Tromsø."],
+            text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var top = hits.RootElement.GetProperty("data")[0];
+        Assert.Equal(pptx, top.GetProperty("file_id").GetString());
+        Assert.Contains("Tromsø", top.GetProperty("content")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PdfDocxAndMarkdown_AreIngested_AndSearchFindsTheRightFile()
     {
         await using var server = await AgentHostServer.StartAsync();

@@ -48,4 +48,65 @@ public sealed class IngestionDurabilityTests
             }
         }
     }
+
+    [Fact]
+    public async Task ProcessKilledMidIngestion_FileIsIngestedOnceAfterRestart()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("agenthost-kill-ingest-").FullName;
+        var port = ServerProcess.FreePort();
+        var text = new StringBuilder();
+        for (var i = 0; i < 600; i++)
+        {
+            text.Append("Line ").Append(i).Append(": measurement ").Append(i * 7).Append(" was logged by the ").Append(i % 2 == 0 ? "east" : "west").AppendLine(" station.");
+            if (i == 450)
+            {
+                text.AppendLine("The harbour pass phrase is marlin7781.");
+            }
+        }
+
+        const string Chunking = """{"type":"static","static":{"max_chunk_size_tokens":100,"chunk_overlap_tokens":0}}""";
+        string storeId, fileId;
+        try
+        {
+            using (var first = await ServerProcess.StartAsync(port, dataDir))
+            {
+                using var http = first.Http();
+                fileId = await UploadAsync(http, "log.txt", Encoding.UTF8.GetBytes(text.ToString()));
+                using var created = await PostAsync(http, "vector_stores", $$"""{"file_ids":["{{fileId}}"],"chunking_strategy":{{Chunking}}}""");
+                storeId = created.RootElement.GetProperty("id").GetString()!;
+                await Task.Delay(300); // let the worker start on the file; the check below shows it had not finished
+                using var during = JsonDocument.Parse(await http.GetStringAsync($"vector_stores/{storeId}/files/{fileId}"));
+                Assert.Equal("in_progress", during.RootElement.GetProperty("status").GetString());
+                await first.KillAsync();
+            }
+
+            using var second = await ServerProcess.StartAsync(port, dataDir);
+            using var client = second.Http();
+            using var fresh = await PostAsync(client, "vector_stores", $$"""{"file_ids":["{{fileId}}"],"chunking_strategy":{{Chunking}}}""");
+            var store = await WaitUntilIngestedAsync(client, storeId);
+            var reference = await WaitUntilIngestedAsync(client, fresh.RootElement.GetProperty("id").GetString()!);
+            using var hits = await PostAsync(client, $"vector_stores/{storeId}/search", """{"query":"harbour pass phrase marlin7781","max_num_results":10}""");
+
+            var counts = store.GetProperty("file_counts");
+            Assert.Equal("completed", store.GetProperty("status").GetString());
+            Assert.Equal((1, 0, 0, 1), (counts.GetProperty("completed").GetInt32(), counts.GetProperty("in_progress").GetInt32(), counts.GetProperty("failed").GetInt32(), counts.GetProperty("total").GetInt32()));
+            // Same chunks as a store that ingested the file in one go: nothing doubled by the interrupted attempt.
+            Assert.Equal(reference.GetProperty("usage_bytes").GetInt64(), store.GetProperty("usage_bytes").GetInt64());
+            var withPhrase = hits.RootElement.GetProperty("data").EnumerateArray()
+                .Where(h => h.GetProperty("content")[0].GetProperty("text").GetString()!.Contains("marlin7781", StringComparison.Ordinal)).ToList();
+            Assert.Single(withPhrase);
+            Assert.Equal(fileId, withPhrase[0].GetProperty("file_id").GetString());
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(dataDir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // The temp folder is the OS's to clean.
+            }
+        }
+    }
 }
