@@ -46,6 +46,22 @@ public sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
             .ReadAll(TraceJsonContext.Default.TraceSpan);
     }
 
+    public async Task<IReadOnlyList<TraceCost?>> GetRunModelCallCostsAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        using var command = connection.Command(
+            "SELECT json_extract(data, '$.cost') FROM trace_spans WHERE run_id = @run AND kind = @kind AND status = 'ok' ORDER BY started_at, seq",
+            null, ("@run", runId), ("@kind", TraceSpanKinds.ModelCall));
+        using var reader = command.ExecuteReader();
+        var costs = new List<TraceCost?>();
+        while (reader.Read())
+        {
+            costs.Add(reader.IsDBNull(0) ? null : JsonSerializer.Deserialize(reader.GetString(0), TraceJsonContext.Default.TraceCost));
+        }
+
+        return costs;
+    }
+
     public async Task<IReadOnlyList<UsageTotals>> SumUsageAsync(UsageQuery query, CancellationToken cancellationToken)
     {
         var key = query.GroupBy is null ? "NULL" : GroupColumns.TryGetValue(query.GroupBy, out var column)

@@ -7,17 +7,20 @@ namespace AgentHost.Server.Observability;
 internal sealed class RunCostSource(ITraceStore traces) : IRunCostSource
 {
     public async Task<RunCost?> CostOfRunAsync(string runId, CancellationToken cancellationToken) =>
-        Sum(await traces.GetRunSpansAsync(runId, cancellationToken));
+        Sum(await traces.GetRunModelCallCostsAsync(runId, cancellationToken));
 
-    public static RunCost? Sum(IReadOnlyList<TraceSpan> spans)
+    public static RunCost? Sum(IReadOnlyList<TraceSpan> spans) =>
+        Sum([.. spans.Where(s => s.Kind == TraceSpanKinds.ModelCall && s.Status == "ok").Select(s => s.Cost)]);
+
+    /// <param name="calls">The cost of each successful model call, null where the model has no price.</param>
+    private static RunCost? Sum(IReadOnlyList<TraceCost?> calls)
     {
-        var calls = spans.Where(s => s.Kind == TraceSpanKinds.ModelCall && s.Status == "ok").ToList();
         if (calls.Count == 0)
         {
             return null;
         }
 
-        var priced = calls.Where(c => c.Cost is not null).Select(c => c.Cost!).ToList();
+        var priced = calls.OfType<TraceCost>().ToList();
         return new RunCost
         {
             TotalUsd = priced.Sum(c => c.TotalUsd),
