@@ -13,5 +13,15 @@ if ! command -v bwrap >/dev/null || ! command -v chromium >/dev/null \
     bubblewrap python3-pandas python3-numpy python3-matplotlib chromium >/dev/null
 fi
 
+# The npm clients and servers the tests drive (official SDKs, agent SDKs, MCP servers): one pinned npm project per
+# folder under tests/clients/, installed from its lock file.
+for project in tests/clients/*/package.json; do
+  [ -e "$project" ] || continue
+  dir=$(dirname "$project")
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
+
 dotnet build AgentHost.slnx -c Release -warnaserror
 dotnet test AgentHost.slnx -c Release --no-build --logger "console;verbosity=normal"

@@ -1,3 +1,5 @@
+using AgentHost.Testing.Requirements;
+
 namespace AgentHost.Server.Tests.Conformance;
 
 /// <summary>A fact that is skipped, with a reason, when <c>../shared/</c> is absent.</summary>
@@ -7,7 +9,7 @@ internal sealed class SharedFactAttribute : FactAttribute
 {
     public SharedFactAttribute()
     {
-        if (!SharedArtifacts.IsAvailable)
+        if (TestComponents.SkipReason(["shared"]) is not null)
         {
             Skip = SharedArtifacts.MissingMessage;
         }

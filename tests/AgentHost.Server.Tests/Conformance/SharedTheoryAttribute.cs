@@ -1,3 +1,5 @@
+using AgentHost.Testing.Requirements;
+
 namespace AgentHost.Server.Tests.Conformance;
 
 /// <summary>A theory that is skipped, with a reason, when <c>../shared/</c> is absent.</summary>
@@ -6,7 +8,7 @@ internal sealed class SharedTheoryAttribute : TheoryAttribute
 {
     public SharedTheoryAttribute()
     {
-        if (!SharedArtifacts.IsAvailable)
+        if (TestComponents.SkipReason(["shared"]) is not null)
         {
             Skip = SharedArtifacts.MissingMessage;
         }
