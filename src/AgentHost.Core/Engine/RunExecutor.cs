@@ -1,6 +1,6 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using AgentHost.Core.Domain;
+using AgentHost.Core.Events;
 using AgentHost.Core.Models;
 using AgentHost.Core.Observability;
 using AgentHost.Core.Storage;
@@ -126,6 +126,7 @@ public sealed class RunExecutor
         string? responseModel = null;
 
         await using var trace = observer.StartModelCall(run, prompt, chatOptions);
+        events.Publish(new ModelCallStarted(run.Model) { RunId = run.Id });
         try
         {
             await foreach (var update in client.GetStreamingResponseAsync(prompt.Messages, chatOptions, cancellationToken))
@@ -147,9 +148,11 @@ public sealed class RunExecutor
                                 (message, messageStep) = await StartMessageAsync(run, cancellationToken);
                             }
 
-                            var first = text.Length == 0;
+                            events.Publish(new TextDelta(message.Id, 0, text.Length, delta.Text) { RunId = run.Id });
                             text.Append(delta.Text);
-                            events.Publish(run.Id, RunEvent.ForDelta("thread.message.delta", MessageDelta(message.Id, delta.Text, first)));
+                            break;
+                        case TextReasoningContent { Text.Length: > 0 } reasoning:
+                            events.Publish(new ReasoningDelta(reasoning.Text) { RunId = run.Id });
                             break;
                         case FunctionCallContent call:
                             calls.Add(call);
@@ -183,6 +186,7 @@ public sealed class RunExecutor
             Reported = reported,
             Usage = usageOfTurn,
         });
+        events.Publish(new ModelCallEnded(run.Model, string.IsNullOrEmpty(responseModel) ? null : responseModel, usageOfTurn, finish?.Value) { RunId = run.Id });
 
         if (message is null && calls.Count == 0)
         {
@@ -209,7 +213,7 @@ public sealed class RunExecutor
                 IncompleteDetails = truncated ? new IncompleteDetails("max_tokens") : null,
             };
             await store.SaveMessageAsync(message, cancellationToken);
-            events.Publish(run.Id, RunEvent.ForMessage(truncated ? "thread.message.incomplete" : "thread.message.completed", message));
+            events.Publish(new MessageCompleted(message) { RunId = run.Id });
 
             // With tool calls to follow, the tool step carries the turn's usage; counted once.
             messageStep = messageStep! with { Usage = calls.Count == 0 ? usageOfTurn : Zero };
@@ -238,10 +242,8 @@ public sealed class RunExecutor
 
         await store.SaveStepAsync(step, cancellationToken);
         await store.SaveMessageAsync(message, cancellationToken);
-        events.Publish(run.Id, RunEvent.ForStep("thread.run.step.created", step));
-        events.Publish(run.Id, RunEvent.ForStep("thread.run.step.in_progress", step));
-        events.Publish(run.Id, RunEvent.ForMessage("thread.message.created", message));
-        events.Publish(run.Id, RunEvent.ForMessage("thread.message.in_progress", message));
+        events.Publish(new StepStarted(step) { RunId = run.Id });
+        events.Publish(new MessageStarted(message) { RunId = run.Id });
         return (message, step);
     }
 
@@ -249,8 +251,7 @@ public sealed class RunExecutor
     {
         var step = NewStep(run, time.UnixNow(), new StepDetails { Type = StepTypes.ToolCalls, ToolCalls = [] });
         await store.SaveStepAsync(step, cancellationToken);
-        events.Publish(run.Id, RunEvent.ForStep("thread.run.step.created", step));
-        events.Publish(run.Id, RunEvent.ForStep("thread.run.step.in_progress", step));
+        events.Publish(new StepStarted(step) { RunId = run.Id });
 
         var records = new List<StepToolCall>(turn.ToolCalls.Count);
         var pending = new List<RequiredToolCall>();
@@ -260,6 +261,9 @@ public sealed class RunExecutor
             var callId = string.IsNullOrEmpty(call.CallId) ? IdGenerator.ToolCall() : call.CallId;
             var arguments = System.Text.Json.JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), EngineJsonContext.Default.IDictionaryStringObject);
             var builtIn = run.Tools.FirstOrDefault(t => t.Type == call.Name && builtIns.ContainsKey(t.Type));
+            var toolType = builtIn?.Type ?? ToolTypes.Function;
+            events.Publish(new ToolCallStarted { RunId = run.Id, StepId = step.Id, Index = index, CallId = callId, ToolType = toolType, Name = call.Name });
+            events.Publish(new ToolCallArgumentsDelta { RunId = run.Id, StepId = step.Id, Index = index, CallId = callId, ToolType = toolType, Delta = arguments });
             if (builtIn is not null)
             {
                 var record = await InvokeBuiltInAsync(run, builtIn, callId, arguments, step.Id, index, cancellationToken);
@@ -267,8 +271,6 @@ public sealed class RunExecutor
                 continue;
             }
 
-            events.Publish(run.Id, RunEvent.ForDelta("thread.run.step.delta", FunctionCallStartDelta(step.Id, index, callId, call.Name)));
-            events.Publish(run.Id, RunEvent.ForDelta("thread.run.step.delta", FunctionArgumentsDelta(step.Id, index, arguments)));
             records.Add(new StepToolCall { Id = callId, Type = ToolTypes.Function, Function = new StepFunctionCall(call.Name, arguments, null) });
             pending.Add(new RequiredToolCall { Id = callId, Function = new FunctionCall(call.Name, arguments) });
         }
@@ -282,11 +284,18 @@ public sealed class RunExecutor
         CancellationToken cancellationToken)
     {
         var tool = builtIns[definition.Type];
+        var started = time.GetTimestamp();
         await using var trace = observer.StartToolCall(run, callId, definition.Type, arguments);
         try
         {
             var record = await tool.InvokeAsync(new BuiltInToolCall(run, definition, callId, arguments) { StepId = stepId, Index = index }, cancellationToken);
-            await trace.CompleteAsync(tool.DescribeCall(record).Output);
+            var described = tool.DescribeCall(record);
+            await trace.CompleteAsync(described.Output);
+            events.Publish(new ToolCallCompleted
+            {
+                RunId = run.Id, StepId = stepId, Index = index, CallId = callId, ToolType = definition.Type, Name = definition.Type,
+                Arguments = described.Arguments, Output = described.Output, Duration = time.GetElapsedTime(started),
+            });
             return record;
         }
         catch (Exception e)
@@ -298,6 +307,11 @@ public sealed class RunExecutor
 
     private async Task<ThreadRun> RequireActionAsync(ThreadRun run, IReadOnlyList<RequiredToolCall> pending, CancellationToken cancellationToken)
     {
+        // Published before the pause itself, so a reader that stops at the pause has seen what it waits for.
+        events.Publish(new ApprovalRequested([.. pending.Select(p => new PendingDecision(p.Id, PendingDecision.ClientTool, ToolTypes.Function, p.Function.Name, p.Function.Arguments))])
+        {
+            RunId = run.Id,
+        });
         var next = run with
         {
             Status = RunStatus.RequiresAction,
@@ -311,7 +325,7 @@ public sealed class RunExecutor
     {
         var completed = step with { Status = StepStatus.Completed, CompletedAt = time.UnixNow() };
         await store.SaveStepAsync(completed, cancellationToken);
-        events.Publish(step.RunId, RunEvent.ForStep("thread.run.step.completed", completed));
+        events.Publish(new StepCompleted(completed) { RunId = step.RunId });
     }
 
     private async Task<ThreadRun> EndAsync(ThreadRun run, string status, RunError? error, RunIncompleteDetails? incomplete) =>
@@ -327,40 +341,5 @@ public sealed class RunExecutor
         Type = details.Type,
         ExpiresAt = run.ExpiresAt,
         StepDetails = details,
-    };
-
-    private static JsonObject MessageDelta(string messageId, string text, bool first)
-    {
-        var textNode = new JsonObject { ["value"] = text };
-        if (first)
-        {
-            textNode["annotations"] = new JsonArray();
-        }
-
-        return new JsonObject
-        {
-            ["id"] = messageId,
-            ["object"] = "thread.message.delta",
-            ["delta"] = new JsonObject { ["content"] = new JsonArray(new JsonObject { ["index"] = 0, ["type"] = "text", ["text"] = textNode }) },
-        };
-    }
-
-    private static JsonObject FunctionCallStartDelta(string stepId, int index, string callId, string name) =>
-        StepDelta(stepId, new JsonObject
-        {
-            ["index"] = index,
-            ["id"] = callId,
-            ["type"] = "function",
-            ["function"] = new JsonObject { ["name"] = name, ["arguments"] = string.Empty, ["output"] = null },
-        });
-
-    private static JsonObject FunctionArgumentsDelta(string stepId, int index, string arguments) =>
-        StepDelta(stepId, new JsonObject { ["index"] = index, ["type"] = "function", ["function"] = new JsonObject { ["arguments"] = arguments } });
-
-    private static JsonObject StepDelta(string stepId, JsonObject toolCall) => new()
-    {
-        ["id"] = stepId,
-        ["object"] = "thread.run.step.delta",
-        ["delta"] = new JsonObject { ["step_details"] = new JsonObject { ["type"] = "tool_calls", ["tool_calls"] = new JsonArray(toolCall) } },
     };
 }

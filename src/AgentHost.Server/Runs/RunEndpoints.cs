@@ -56,8 +56,8 @@ internal static class RunEndpoints
         var run = await runs.CreateRunAsync(threadId, runRequest, runId, cancellationToken);
         var stream = new EventStream(http.Response, FileSearchStepView.Includes(http.Request.Query["include[]"]));
         await stream.StartAsync();
-        await stream.WriteAsync(RunEvent.ForRun("thread.run.created", run), cancellationToken);
-        await stream.WriteAsync(RunEvent.ForRun("thread.run.queued", run), cancellationToken);
+        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.created", run), cancellationToken);
+        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.queued", run), cancellationToken);
         runs.Start(runId);
         await stream.RelayAsync(subscription, cancellationToken);
         return Results.Empty;
@@ -88,9 +88,9 @@ internal static class RunEndpoints
         created.Commit();
         var stream = new EventStream(http.Response);
         await stream.StartAsync();
-        await stream.WriteAsync(RunEvent.ForThread(newlyCreated), cancellationToken);
-        await stream.WriteAsync(RunEvent.ForRun("thread.run.created", run), cancellationToken);
-        await stream.WriteAsync(RunEvent.ForRun("thread.run.queued", run), cancellationToken);
+        await stream.WriteAsync(AssistantsStreamEvents.ThreadCreated(newlyCreated), cancellationToken);
+        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.created", run), cancellationToken);
+        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.queued", run), cancellationToken);
         runs.Start(runId);
         await stream.RelayAsync(subscription, cancellationToken);
         return Results.Empty;
@@ -118,8 +118,8 @@ internal static class RunEndpoints
         var (run, step) = await runs.SubmitToolOutputsAsync(threadId, runId, outputs, cancellationToken);
         var stream = new EventStream(http.Response);
         await stream.StartAsync();
-        await stream.WriteAsync(RunEvent.ForStep("thread.run.step.completed", step), cancellationToken);
-        await stream.WriteAsync(RunEvent.ForRun("thread.run.queued", run), cancellationToken);
+        await stream.WriteAsync(AssistantsStreamEvents.Step("thread.run.step.completed", step, stream.IncludeFileSearchContent), cancellationToken);
+        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.queued", run), cancellationToken);
         runs.Start(runId);
         await stream.RelayAsync(subscription, cancellationToken);
         return Results.Empty;
