@@ -24,13 +24,13 @@ public sealed class RunExecutor
     private readonly TimeProvider time;
     private readonly RunEngineOptions options;
     private readonly ITokenCounter tokens;
-    private readonly Dictionary<string, IBuiltInTool> builtIns;
+    private readonly ToolSources sources;
     private readonly PromptBuilder prompts;
     private readonly IMessageContentContributor[] contributors;
     private readonly IRunObserver observer;
 
     public RunExecutor(IAgentStore store, IModelRouter models, IRunEventSink events, RunTransitions transitions, ITokenCounter tokens,
-        IEnumerable<IBuiltInTool> builtInTools, RunEngineOptions options, TimeProvider time, IRunObserver? observer = null,
+        ToolSources sources, RunEngineOptions options, TimeProvider time, IRunObserver? observer = null,
         IEnumerable<IMessageContentContributor>? contributors = null)
     {
         this.store = store;
@@ -40,9 +40,9 @@ public sealed class RunExecutor
         this.time = time;
         this.options = options;
         this.tokens = tokens;
-        builtIns = builtInTools.ToDictionary(t => t.Type);
-        prompts = new PromptBuilder(tokens, builtIns);
-        this.contributors = [.. builtIns.Values.OfType<IMessageContentContributor>(), .. contributors ?? []];
+        this.sources = sources;
+        prompts = new PromptBuilder(tokens, sources);
+        this.contributors = [.. sources.Types.Select(sources.For).OfType<IMessageContentContributor>().Distinct(), .. contributors ?? []];
         this.observer = observer ?? NullRunObserver.Instance;
     }
 
@@ -58,6 +58,13 @@ public sealed class RunExecutor
             }
 
             var steps = await transitions.AllStepsAsync(run, cancellationToken);
+            if (steps.Count > 0 && steps[^1] is { Type: StepTypes.ToolCalls, Status: StepStatus.InProgress } decided)
+            {
+                // A step left open by submit_tool_outputs: the calls the caller approved run now, then the model goes on.
+                await CompleteStepAsync(await RunApprovedCallsAsync(run, decided, cancellationToken), cancellationToken);
+                continue;
+            }
+
             var used = RunTransitions.SumUsage(steps);
             if (run.MaxCompletionTokens is int maxCompletion && (used?.CompletionTokens ?? 0) >= maxCompletion)
             {
@@ -82,7 +89,8 @@ public sealed class RunExecutor
             }
 
             var client = models.GetClient(run.Model);
-            var chatOptions = RunOptionsMapper.ToChatOptions(run, builtIns, maxOutput);
+            var toolSet = await RunToolSet.BuildAsync(run, sources, cancellationToken);
+            var chatOptions = RunOptionsMapper.ToChatOptions(run, toolSet, maxOutput);
             var turn = await StreamTurnAsync(run, client, prompt, chatOptions, steps, cancellationToken);
 
             if (turn.ToolCalls.Count == 0)
@@ -93,7 +101,7 @@ public sealed class RunExecutor
                     : await EndAsync(run, RunStatus.Completed, null, null);
             }
 
-            var (step, pending) = await RunToolCallsAsync(run, turn, cancellationToken);
+            var (step, pending) = await RunToolCallsAsync(run, turn, toolSet, cancellationToken);
             if (pending.Count > 0)
             {
                 return await RequireActionAsync(run, pending, cancellationToken);
@@ -245,7 +253,8 @@ public sealed class RunExecutor
         return (message, step);
     }
 
-    private async Task<(RunStep Step, IReadOnlyList<RequiredToolCall> Pending)> RunToolCallsAsync(ThreadRun run, ModelTurn turn, CancellationToken cancellationToken)
+    private async Task<(RunStep Step, IReadOnlyList<RequiredToolCall> Pending)> RunToolCallsAsync(ThreadRun run, ModelTurn turn, RunToolSet toolSet,
+        CancellationToken cancellationToken)
     {
         var step = NewStep(run, time.UnixNow(), new StepDetails { Type = StepTypes.ToolCalls, ToolCalls = [] });
         await store.SaveStepAsync(step, cancellationToken);
@@ -259,11 +268,16 @@ public sealed class RunExecutor
             var call = turn.ToolCalls[index];
             var callId = string.IsNullOrEmpty(call.CallId) ? IdGenerator.ToolCall() : call.CallId;
             var arguments = System.Text.Json.JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), EngineJsonContext.Default.IDictionaryStringObject);
-            var builtIn = run.Tools.FirstOrDefault(t => t.Type == call.Name && builtIns.ContainsKey(t.Type));
-            if (builtIn is not null)
+            if (toolSet.Find(call.Name) is { } binding)
             {
-                var record = await InvokeBuiltInAsync(run, builtIn, callId, arguments, step.Id, index, cancellationToken);
-                records.Add(record);
+                var outcome = await InvokeAsync(new ToolInvocation(run, binding.Definition, call.Name, callId, arguments) { StepId = step.Id, Index = index },
+                    binding.Source, cancellationToken);
+                records.Add(outcome.Record);
+                if (outcome.Approval is { } approval)
+                {
+                    pending.Add(new RequiredToolCall { Id = callId, Function = new FunctionCall(approval.Name, approval.Arguments) });
+                }
+
                 continue;
             }
 
@@ -278,16 +292,42 @@ public sealed class RunExecutor
         return (step, pending);
     }
 
-    private async Task<StepToolCall> InvokeBuiltInAsync(ThreadRun run, ToolDefinition definition, string callId, string arguments, string stepId, int index,
-        CancellationToken cancellationToken)
+    /// <summary>Runs the calls of <paramref name="step"/> that the caller approved; returns the step with their results.</summary>
+    private async Task<RunStep> RunApprovedCallsAsync(ThreadRun run, RunStep step, CancellationToken cancellationToken)
     {
-        var tool = builtIns[definition.Type];
-        await using var trace = observer.StartToolCall(run, callId, definition.Type, arguments);
+        var calls = step.StepDetails.ToolCalls ?? [];
+        var toolSet = await RunToolSet.BuildAsync(run, sources, cancellationToken);
+        var records = new List<StepToolCall>(calls.Count);
+        for (var index = 0; index < calls.Count; index++)
+        {
+            var call = calls[index];
+            if (sources.For(call.Type) is { } source && source.AwaitsExecution(call))
+            {
+                var view = source.Describe(call);
+                var definition = toolSet.Find(view.Name)?.Definition ?? run.Tools.FirstOrDefault(t => t.Type == call.Type) ?? new ToolDefinition { Type = call.Type };
+                var invocation = new ToolInvocation(run, definition, view.Name, call.Id, view.Arguments) { StepId = step.Id, Index = index, Approved = call };
+                records.Add((await InvokeAsync(invocation, source, cancellationToken)).Record);
+            }
+            else
+            {
+                records.Add(call);
+            }
+        }
+
+        step = step with { StepDetails = step.StepDetails with { ToolCalls = records } };
+        await store.SaveStepAsync(step, cancellationToken);
+        return step;
+    }
+
+    private async Task<ToolCallOutcome> InvokeAsync(ToolInvocation invocation, IToolSource source, CancellationToken cancellationToken)
+    {
+        var type = invocation.Definition.Type;
+        await using var trace = observer.StartToolCall(invocation.Run, invocation.CallId, invocation.Name == type ? type : $"{type}:{invocation.Name}", invocation.Arguments);
         try
         {
-            var record = await tool.InvokeAsync(new BuiltInToolCall(run, definition, callId, arguments) { StepId = stepId, Index = index }, cancellationToken);
-            await trace.CompleteAsync(tool.DescribeCall(record).Output);
-            return record;
+            var outcome = await source.InvokeAsync(invocation, cancellationToken);
+            await trace.CompleteAsync(outcome.Approval is null ? source.Describe(outcome.Record).Output : "(waiting for approval)");
+            return outcome;
         }
         catch (Exception e)
         {
