@@ -30,15 +30,26 @@ internal sealed class RunToolSet
         var set = new RunToolSet();
         foreach (var definition in run.Tools)
         {
-            if (definition.Function is { } function && set.functions.Add(function.Name))
+            if (definition.Function is { } function)
             {
-                set.tools.Add(AIFunctionFactory.CreateDeclaration(function.Name, function.Description, function.Parameters));
+                set.functions.Add(function.Name);
             }
         }
 
+        var offeredFunctions = new HashSet<string>(StringComparer.Ordinal);
         foreach (var definition in run.Tools)
         {
-            if (definition.Function is not null || sources.For(definition.Type) is not { } source)
+            if (definition.Function is { } function)
+            {
+                if (offeredFunctions.Add(function.Name))
+                {
+                    set.tools.Add(AIFunctionFactory.CreateDeclaration(function.Name, function.Description, function.Parameters));
+                }
+
+                continue;
+            }
+
+            if (sources.For(definition.Type) is not { } source)
             {
                 continue;
             }
