@@ -19,8 +19,9 @@ public sealed record ToolDefinition
     public FileSearchSettings? FileSearch { get; init; }
 
     /// <summary>The settings of a source-served type, written flat beside <c>type</c>; never mutated once built.</summary>
+    /// <remarks>A setter, not <c>init</c>: System.Text.Json's source generator cannot fill init-only extension data.</remarks>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Settings { get; init; }
+    public Dictionary<string, JsonElement>? Settings { get; set; }
 
     public static readonly ToolDefinition CodeInterpreter = new() { Type = ToolTypes.CodeInterpreter };
 
