@@ -76,14 +76,17 @@ public sealed class RunExecutor
             }
 
             var maxOutput = run.MaxCompletionTokens is int max ? max - (used?.CompletionTokens ?? 0) : (int?)null;
-            if (await observer.CheckBeforeModelCallAsync(run, prompt, maxOutput, cancellationToken) is { } stopReason)
-            {
-                return await EndAsync(run, RunStatus.Incomplete, null, new RunIncompleteDetails(stopReason));
-            }
-
             var client = models.GetClient(run.Model);
-            var chatOptions = RunOptionsMapper.ToChatOptions(run, builtIns, maxOutput);
-            var turn = await StreamTurnAsync(run, client, prompt, chatOptions, steps, cancellationToken);
+            var chatOptions = ModelCallScope.ForRun(run, prompt.EstimatedTokens).AttachTo(RunOptionsMapper.ToChatOptions(run, builtIns, maxOutput));
+            ModelTurn turn;
+            try
+            {
+                turn = await StreamTurnAsync(run, client, prompt, chatOptions, steps, cancellationToken);
+            }
+            catch (BudgetExceededException stop)
+            {
+                return await EndAsync(run, RunStatus.Incomplete, null, new RunIncompleteDetails(stop.Reason));
+            }
 
             if (turn.ToolCalls.Count == 0)
             {
@@ -123,48 +126,32 @@ public sealed class RunExecutor
         var calls = new List<FunctionCallContent>();
         UsageDetails? reported = null;
         ChatFinishReason? finish = null;
-        string? responseModel = null;
 
-        await using var trace = observer.StartModelCall(run, prompt, chatOptions);
-        try
+        await foreach (var update in client.GetStreamingResponseAsync(prompt.Messages, chatOptions, cancellationToken))
         {
-            await foreach (var update in client.GetStreamingResponseAsync(prompt.Messages, chatOptions, cancellationToken))
+            finish = update.FinishReason ?? finish;
+            foreach (var content in update.Contents)
             {
-                if (responseModel is null)
+                switch (content)
                 {
-                    trace.FirstUpdate();
-                }
+                    case TextContent { Text.Length: > 0 } delta:
+                        if (message is null)
+                        {
+                            (message, messageStep) = await StartMessageAsync(run, cancellationToken);
+                        }
 
-                finish = update.FinishReason ?? finish;
-                responseModel = update.ModelId ?? responseModel ?? string.Empty;
-                foreach (var content in update.Contents)
-                {
-                    switch (content)
-                    {
-                        case TextContent { Text.Length: > 0 } delta:
-                            if (message is null)
-                            {
-                                (message, messageStep) = await StartMessageAsync(run, cancellationToken);
-                            }
-
-                            var first = text.Length == 0;
-                            text.Append(delta.Text);
-                            events.Publish(run.Id, RunEvent.ForDelta("thread.message.delta", MessageDelta(message.Id, delta.Text, first)));
-                            break;
-                        case FunctionCallContent call:
-                            calls.Add(call);
-                            break;
-                        case UsageContent usage:
-                            reported = usage.Details;
-                            break;
-                    }
+                        var first = text.Length == 0;
+                        text.Append(delta.Text);
+                        events.Publish(run.Id, RunEvent.ForDelta("thread.message.delta", MessageDelta(message.Id, delta.Text, first)));
+                        break;
+                    case FunctionCallContent call:
+                        calls.Add(call);
+                        break;
+                    case UsageContent usage:
+                        reported = usage.Details;
+                        break;
                 }
             }
-        }
-        catch (Exception e)
-        {
-            trace.Fail(e);
-            throw;
         }
 
         var usageOfTurn = new Usage
@@ -174,16 +161,6 @@ public sealed class RunExecutor
             PromptTokenDetails = new PromptTokenDetails((int)(reported?.CachedInputTokenCount ?? 0)),
             CompletionTokensDetails = new CompletionTokensDetails((int)(reported?.ReasoningTokenCount ?? 0)),
         };
-        await trace.CompleteAsync(new ModelCallOutcome
-        {
-            Text = text.ToString(),
-            ToolCalls = calls,
-            FinishReason = finish?.Value,
-            ResponseModel = string.IsNullOrEmpty(responseModel) ? null : responseModel,
-            Reported = reported,
-            Usage = usageOfTurn,
-        });
-
         if (message is null && calls.Count == 0)
         {
             // The model said nothing: the run still ends with an (empty) assistant message, as the original did.
