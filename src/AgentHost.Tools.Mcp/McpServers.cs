@@ -41,6 +41,9 @@ public sealed partial class McpServers : IAsyncDisposable
 
     internal McpOptions Options => options;
 
+    /// <summary>True while the configured server <paramref name="label"/> is up (started and not stopped or dead).</summary>
+    public bool IsRunning(string label) => configured.TryGetValue(label, out var connection) && connection.IsRunning;
+
     /// <summary>The configured server <paramref name="label"/>, or null.</summary>
     internal McpServerConnection? Configured(string label) => configured.GetValueOrDefault(label);
 
