@@ -1,6 +1,6 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using AgentHost.Core.Domain;
+using AgentHost.Core.Events;
 using AgentHost.Core.Models;
 using AgentHost.Core.Observability;
 using AgentHost.Core.Storage;
@@ -134,6 +134,7 @@ public sealed class RunExecutor
         string? responseModel = null;
 
         await using var trace = observer.StartModelCall(run, prompt, chatOptions);
+        events.Publish(new ModelCallStarted(run.Model) { RunId = run.Id });
         try
         {
             await foreach (var update in client.GetStreamingResponseAsync(prompt.Messages, chatOptions, cancellationToken))
@@ -155,9 +156,11 @@ public sealed class RunExecutor
                                 (message, messageStep) = await StartMessageAsync(run, cancellationToken);
                             }
 
-                            var first = text.Length == 0;
+                            events.Publish(new TextDelta(message.Id, 0, text.Length, delta.Text) { RunId = run.Id });
                             text.Append(delta.Text);
-                            events.Publish(run.Id, RunEvent.ForDelta("thread.message.delta", MessageDelta(message.Id, delta.Text, first)));
+                            break;
+                        case TextReasoningContent { Text.Length: > 0 } reasoning:
+                            events.Publish(new ReasoningDelta(reasoning.Text) { RunId = run.Id });
                             break;
                         case FunctionCallContent call:
                             calls.Add(call);
@@ -191,6 +194,7 @@ public sealed class RunExecutor
             Reported = reported,
             Usage = usageOfTurn,
         });
+        events.Publish(new ModelCallEnded(run.Model, string.IsNullOrEmpty(responseModel) ? null : responseModel, usageOfTurn, finish?.Value) { RunId = run.Id });
 
         if (message is null && calls.Count == 0)
         {
@@ -217,7 +221,7 @@ public sealed class RunExecutor
                 IncompleteDetails = truncated ? new IncompleteDetails("max_tokens") : null,
             };
             await store.SaveMessageAsync(message, cancellationToken);
-            events.Publish(run.Id, RunEvent.ForMessage(truncated ? "thread.message.incomplete" : "thread.message.completed", message));
+            events.Publish(new MessageCompleted(message) { RunId = run.Id });
 
             // With tool calls to follow, the tool step carries the turn's usage; counted once.
             messageStep = messageStep! with { Usage = calls.Count == 0 ? usageOfTurn : Zero };
@@ -246,45 +250,44 @@ public sealed class RunExecutor
 
         await store.SaveStepAsync(step, cancellationToken);
         await store.SaveMessageAsync(message, cancellationToken);
-        events.Publish(run.Id, RunEvent.ForStep("thread.run.step.created", step));
-        events.Publish(run.Id, RunEvent.ForStep("thread.run.step.in_progress", step));
-        events.Publish(run.Id, RunEvent.ForMessage("thread.message.created", message));
-        events.Publish(run.Id, RunEvent.ForMessage("thread.message.in_progress", message));
+        events.Publish(new StepStarted(step) { RunId = run.Id });
+        events.Publish(new MessageStarted(message) { RunId = run.Id });
         return (message, step);
     }
 
-    private async Task<(RunStep Step, IReadOnlyList<RequiredToolCall> Pending)> RunToolCallsAsync(ThreadRun run, ModelTurn turn, RunToolSet toolSet,
+    private async Task<(RunStep Step, IReadOnlyList<PendingDecision> Pending)> RunToolCallsAsync(ThreadRun run, ModelTurn turn, RunToolSet toolSet,
         CancellationToken cancellationToken)
     {
         var step = NewStep(run, time.UnixNow(), new StepDetails { Type = StepTypes.ToolCalls, ToolCalls = [] });
         await store.SaveStepAsync(step, cancellationToken);
-        events.Publish(run.Id, RunEvent.ForStep("thread.run.step.created", step));
-        events.Publish(run.Id, RunEvent.ForStep("thread.run.step.in_progress", step));
+        events.Publish(new StepStarted(step) { RunId = run.Id });
 
         var records = new List<StepToolCall>(turn.ToolCalls.Count);
-        var pending = new List<RequiredToolCall>();
+        var pending = new List<PendingDecision>();
         for (var index = 0; index < turn.ToolCalls.Count; index++)
         {
             var call = turn.ToolCalls[index];
             var callId = string.IsNullOrEmpty(call.CallId) ? IdGenerator.ToolCall() : call.CallId;
             var arguments = System.Text.Json.JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), EngineJsonContext.Default.IDictionaryStringObject);
-            if (toolSet.Find(call.Name) is { } binding)
+            var binding = toolSet.Find(call.Name);
+            var toolType = binding?.Definition.Type ?? ToolTypes.Function;
+            events.Publish(new ToolCallStarted { RunId = run.Id, StepId = step.Id, Index = index, CallId = callId, ToolType = toolType, Name = call.Name });
+            events.Publish(new ToolCallArgumentsDelta { RunId = run.Id, StepId = step.Id, Index = index, CallId = callId, ToolType = toolType, Delta = arguments });
+            if (binding is not null)
             {
                 var outcome = await InvokeAsync(new ToolInvocation(run, binding.Definition, call.Name, callId, arguments) { StepId = step.Id, Index = index },
                     binding.Source, cancellationToken);
                 records.Add(outcome.Record);
                 if (outcome.Approval is { } approval)
                 {
-                    pending.Add(new RequiredToolCall { Id = callId, Function = new FunctionCall(approval.Name, approval.Arguments) });
+                    pending.Add(new PendingDecision(callId, approval.Kind, toolType, approval.Name, approval.Arguments));
                 }
 
                 continue;
             }
 
-            events.Publish(run.Id, RunEvent.ForDelta("thread.run.step.delta", FunctionCallStartDelta(step.Id, index, callId, call.Name)));
-            events.Publish(run.Id, RunEvent.ForDelta("thread.run.step.delta", FunctionArgumentsDelta(step.Id, index, arguments)));
             records.Add(new StepToolCall { Id = callId, Type = ToolTypes.Function, Function = new StepFunctionCall(call.Name, arguments, null) });
-            pending.Add(new RequiredToolCall { Id = callId, Function = new FunctionCall(call.Name, arguments) });
+            pending.Add(new PendingDecision(callId, PendingDecision.ClientTool, ToolTypes.Function, call.Name, arguments));
         }
 
         step = step with { StepDetails = step.StepDetails with { ToolCalls = records }, Usage = turn.Usage };
@@ -322,11 +325,24 @@ public sealed class RunExecutor
     private async Task<ToolCallOutcome> InvokeAsync(ToolInvocation invocation, IToolSource source, CancellationToken cancellationToken)
     {
         var type = invocation.Definition.Type;
+        var started = time.GetTimestamp();
         await using var trace = observer.StartToolCall(invocation.Run, invocation.CallId, invocation.Name == type ? type : $"{type}:{invocation.Name}", invocation.Arguments);
         try
         {
             var outcome = await source.InvokeAsync(invocation, cancellationToken);
-            await trace.CompleteAsync(outcome.Approval is null ? source.Describe(outcome.Record).Output : "(waiting for approval)");
+            if (outcome.Approval is not null)
+            {
+                await trace.CompleteAsync("(waiting for a decision)");
+                return outcome;
+            }
+
+            var described = source.Describe(outcome.Record);
+            await trace.CompleteAsync(described.Output);
+            events.Publish(new ToolCallCompleted
+            {
+                RunId = invocation.Run.Id, StepId = invocation.StepId, Index = invocation.Index, CallId = invocation.CallId, ToolType = type, Name = invocation.Name,
+                Arguments = described.Arguments, Output = described.Output, IsError = described.IsError, Duration = time.GetElapsedTime(started),
+            });
             return outcome;
         }
         catch (Exception e)
@@ -336,12 +352,18 @@ public sealed class RunExecutor
         }
     }
 
-    private async Task<ThreadRun> RequireActionAsync(ThreadRun run, IReadOnlyList<RequiredToolCall> pending, CancellationToken cancellationToken)
+    private async Task<ThreadRun> RequireActionAsync(ThreadRun run, IReadOnlyList<PendingDecision> pending, CancellationToken cancellationToken)
     {
+        // Published before the pause itself, so a reader that stops at the pause has seen what it waits for.
+        events.Publish(new ApprovalRequested(pending) { RunId = run.Id });
+
+        // Assistants renders every decision as a function call answered through submit_tool_outputs (an approval as
+        // e.g. mcp_approval, answered with approve or deny: <reason>).
+        var calls = pending.Select(p => new RequiredToolCall { Id = p.CallId, Function = new FunctionCall(p.Name, p.Arguments) }).ToList();
         var next = run with
         {
             Status = RunStatus.RequiresAction,
-            RequiredAction = new RequiredAction { SubmitToolOutputs = new SubmitToolOutputsAction(pending) },
+            RequiredAction = new RequiredAction { SubmitToolOutputs = new SubmitToolOutputsAction(calls) },
             ExpiresAt = (time.GetUtcNow() + options.RequiresActionTimeout).ToUnixTimeSeconds(),
         };
         return await transitions.TryMoveAsync(run, next, cancellationToken) ? next : throw new RunInterruptedException();
@@ -351,7 +373,7 @@ public sealed class RunExecutor
     {
         var completed = step with { Status = StepStatus.Completed, CompletedAt = time.UnixNow() };
         await store.SaveStepAsync(completed, cancellationToken);
-        events.Publish(step.RunId, RunEvent.ForStep("thread.run.step.completed", completed));
+        events.Publish(new StepCompleted(completed) { RunId = step.RunId });
     }
 
     private async Task<ThreadRun> EndAsync(ThreadRun run, string status, RunError? error, RunIncompleteDetails? incomplete) =>
@@ -367,40 +389,5 @@ public sealed class RunExecutor
         Type = details.Type,
         ExpiresAt = run.ExpiresAt,
         StepDetails = details,
-    };
-
-    private static JsonObject MessageDelta(string messageId, string text, bool first)
-    {
-        var textNode = new JsonObject { ["value"] = text };
-        if (first)
-        {
-            textNode["annotations"] = new JsonArray();
-        }
-
-        return new JsonObject
-        {
-            ["id"] = messageId,
-            ["object"] = "thread.message.delta",
-            ["delta"] = new JsonObject { ["content"] = new JsonArray(new JsonObject { ["index"] = 0, ["type"] = "text", ["text"] = textNode }) },
-        };
-    }
-
-    private static JsonObject FunctionCallStartDelta(string stepId, int index, string callId, string name) =>
-        StepDelta(stepId, new JsonObject
-        {
-            ["index"] = index,
-            ["id"] = callId,
-            ["type"] = "function",
-            ["function"] = new JsonObject { ["name"] = name, ["arguments"] = string.Empty, ["output"] = null },
-        });
-
-    private static JsonObject FunctionArgumentsDelta(string stepId, int index, string arguments) =>
-        StepDelta(stepId, new JsonObject { ["index"] = index, ["type"] = "function", ["function"] = new JsonObject { ["arguments"] = arguments } });
-
-    private static JsonObject StepDelta(string stepId, JsonObject toolCall) => new()
-    {
-        ["id"] = stepId,
-        ["object"] = "thread.run.step.delta",
-        ["delta"] = new JsonObject { ["step_details"] = new JsonObject { ["type"] = "tool_calls", ["tool_calls"] = new JsonArray(toolCall) } },
     };
 }

@@ -28,9 +28,13 @@ internal sealed class JsonRequest(JsonElement root, string path = "")
         try
         {
             using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                ? new JsonRequest(document.RootElement.Clone())
-                : throw ApiException.Invalid("The request body must be a JSON object.");
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw ApiException.Invalid("The request body must be a JSON object.");
+            }
+
+            UnicodeCheck.RequireValidText(document.RootElement);
+            return new JsonRequest(document.RootElement.Clone());
         }
         catch (JsonException)
         {

@@ -57,8 +57,8 @@ internal static class RunEndpoints
         var run = await runs.CreateRunAsync(threadId, runRequest, runId, cancellationToken);
         var stream = new EventStream(http.Response, FileSearchStepView.Includes(http.Request.Query["include[]"]));
         await stream.StartAsync();
-        await stream.WriteAsync(RunEvent.ForRun("thread.run.created", run), cancellationToken);
-        await stream.WriteAsync(RunEvent.ForRun("thread.run.queued", run), cancellationToken);
+        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.created", run), cancellationToken);
+        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.queued", run), cancellationToken);
         runs.Start(runId);
         await stream.RelayAsync(subscription, cancellationToken);
         return Results.Empty;
@@ -90,9 +90,9 @@ internal static class RunEndpoints
         created.Commit();
         var stream = new EventStream(http.Response);
         await stream.StartAsync();
-        await stream.WriteAsync(RunEvent.ForThread(newlyCreated), cancellationToken);
-        await stream.WriteAsync(RunEvent.ForRun("thread.run.created", run), cancellationToken);
-        await stream.WriteAsync(RunEvent.ForRun("thread.run.queued", run), cancellationToken);
+        await stream.WriteAsync(AssistantsStreamEvents.ThreadCreated(newlyCreated), cancellationToken);
+        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.created", run), cancellationToken);
+        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.queued", run), cancellationToken);
         runs.Start(runId);
         await stream.RelayAsync(subscription, cancellationToken);
         return Results.Empty;
@@ -123,10 +123,10 @@ internal static class RunEndpoints
         if (step.Status == StepStatus.Completed)
         {
             // A step with approved calls still to run is completed by the executor, which publishes it then.
-            await stream.WriteAsync(RunEvent.ForStep("thread.run.step.completed", step), cancellationToken);
+            await stream.WriteAsync(AssistantsStreamEvents.Step("thread.run.step.completed", step, stream.IncludeFileSearchContent), cancellationToken);
         }
 
-        await stream.WriteAsync(RunEvent.ForRun("thread.run.queued", run), cancellationToken);
+        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.queued", run), cancellationToken);
         runs.Start(runId);
         await stream.RelayAsync(subscription, cancellationToken);
         return Results.Empty;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentHost.Core.Domain;
 using AgentHost.Core.Engine;
+using AgentHost.Core.Events;
 using AgentHost.Core.Files;
 using AgentHost.Core.Sandbox;
 using AgentHost.Core.Storage;
@@ -46,14 +47,12 @@ public sealed class CodeInterpreterTool(
 
         var run = call.Run;
         var code = CodeOf(call.Arguments);
-        events.Publish(run.Id, RunEvent.ForDelta("thread.run.step.delta", CodeInterpreterDeltas.Start(call.StepId, call.Index, call.CallId)));
-        events.Publish(run.Id, RunEvent.ForDelta("thread.run.step.delta", CodeInterpreterDeltas.Input(call.StepId, call.Index, code)));
 
         var published = new StringBuilder();
         void PublishLogs(string text)
         {
             published.Append(text);
-            events.Publish(run.Id, RunEvent.ForDelta("thread.run.step.delta", CodeInterpreterDeltas.Logs(call.StepId, call.Index, 0, text)));
+            events.Publish(Progress(call, 0) with { Logs = text });
         }
 
         SandboxResult result;
@@ -81,7 +80,7 @@ public sealed class CodeInterpreterTool(
             for (var i = 0; i < result.Images.Count; i++)
             {
                 var image = await SaveAsync($"figure_{i + 1}.png", result.Images[i], cancellationToken);
-                events.Publish(run.Id, RunEvent.ForDelta("thread.run.step.delta", CodeInterpreterDeltas.Image(call.StepId, call.Index, outputs.Count, image.Id)));
+                events.Publish(Progress(call, outputs.Count) with { ImageFileId = image.Id });
                 outputs.Add(new JsonObject { ["type"] = "image", ["image"] = new JsonObject { ["file_id"] = image.Id } });
             }
 
@@ -243,7 +242,13 @@ public sealed class CodeInterpreterTool(
         return await files.CreateAsync(filename, FilePurposes.AssistantsOutput, stream, cancellationToken);
     }
 
-    private static string CodeOf(string arguments)
+    private ToolCallProgress Progress(ToolInvocation call, int outputIndex) => new()
+    {
+        RunId = call.Run.Id, StepId = call.StepId, Index = call.Index, CallId = call.CallId, ToolType = Type, OutputIndex = outputIndex,
+    };
+
+    /// <summary>The Python code of a call's arguments (<c>{"code": …}</c>); arguments that are not JSON are taken as the code itself.</summary>
+    public static string CodeOf(string arguments)
     {
         try
         {
