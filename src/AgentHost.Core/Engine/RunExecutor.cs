@@ -101,10 +101,10 @@ public sealed class RunExecutor
                     : await EndAsync(run, RunStatus.Completed, null, null);
             }
 
-            var (step, pending) = await RunToolCallsAsync(run, turn, toolSet, cancellationToken);
+            var (step, pending, decisions) = await RunToolCallsAsync(run, turn, toolSet, cancellationToken);
             if (pending.Count > 0)
             {
-                return await RequireActionAsync(run, pending, cancellationToken);
+                return await RequireActionAsync(run, pending, decisions, cancellationToken);
             }
 
             await CompleteStepAsync(step, cancellationToken);
@@ -255,7 +255,7 @@ public sealed class RunExecutor
         return (message, step);
     }
 
-    private async Task<(RunStep Step, IReadOnlyList<PendingDecision> Pending)> RunToolCallsAsync(ThreadRun run, ModelTurn turn, RunToolSet toolSet,
+    private async Task<(RunStep Step, IReadOnlyList<RequiredToolCall> Pending, IReadOnlyList<PendingDecision> Decisions)> RunToolCallsAsync(ThreadRun run, ModelTurn turn, RunToolSet toolSet,
         CancellationToken cancellationToken)
     {
         var step = NewStep(run, time.UnixNow(), new StepDetails { Type = StepTypes.ToolCalls, ToolCalls = [] });
@@ -263,7 +263,8 @@ public sealed class RunExecutor
         events.Publish(new StepStarted(step) { RunId = run.Id });
 
         var records = new List<StepToolCall>(turn.ToolCalls.Count);
-        var pending = new List<PendingDecision>();
+        var pending = new List<RequiredToolCall>();
+        var decisions = new List<PendingDecision>();
         for (var index = 0; index < turn.ToolCalls.Count; index++)
         {
             var call = turn.ToolCalls[index];
@@ -280,19 +281,21 @@ public sealed class RunExecutor
                 records.Add(outcome.Record);
                 if (outcome.Approval is { } approval)
                 {
-                    pending.Add(new PendingDecision(callId, approval.Kind, toolType, approval.Name, approval.Arguments));
+                    pending.Add(new RequiredToolCall { Id = callId, Function = new FunctionCall(approval.Name, approval.Arguments) });
+                    decisions.Add(new PendingDecision(callId, approval.Kind, toolType, call.Name, arguments));
                 }
 
                 continue;
             }
 
             records.Add(new StepToolCall { Id = callId, Type = ToolTypes.Function, Function = new StepFunctionCall(call.Name, arguments, null) });
-            pending.Add(new PendingDecision(callId, PendingDecision.ClientTool, ToolTypes.Function, call.Name, arguments));
+            pending.Add(new RequiredToolCall { Id = callId, Function = new FunctionCall(call.Name, arguments) });
+            decisions.Add(new PendingDecision(callId, PendingDecision.ClientTool, ToolTypes.Function, call.Name, arguments));
         }
 
         step = step with { StepDetails = step.StepDetails with { ToolCalls = records }, Usage = turn.Usage };
         await store.SaveStepAsync(step, cancellationToken);
-        return (step, pending);
+        return (step, pending, decisions);
     }
 
     /// <summary>Runs the calls of <paramref name="step"/> that the caller approved; returns the step with their results.</summary>
@@ -325,14 +328,14 @@ public sealed class RunExecutor
     private async Task<ToolCallOutcome> InvokeAsync(ToolInvocation invocation, IToolSource source, CancellationToken cancellationToken)
     {
         var type = invocation.Definition.Type;
-        var started = time.GetTimestamp();
         await using var trace = observer.StartToolCall(invocation.Run, invocation.CallId, invocation.Name == type ? type : $"{type}:{invocation.Name}", invocation.Arguments);
         try
         {
+            var started = time.GetTimestamp();
             var outcome = await source.InvokeAsync(invocation, cancellationToken);
             if (outcome.Approval is not null)
             {
-                await trace.CompleteAsync("(waiting for a decision)");
+                await trace.CompleteAsync("(waiting for approval)");
                 return outcome;
             }
 
@@ -340,8 +343,8 @@ public sealed class RunExecutor
             await trace.CompleteAsync(described.Output);
             events.Publish(new ToolCallCompleted
             {
-                RunId = invocation.Run.Id, StepId = invocation.StepId, Index = invocation.Index, CallId = invocation.CallId, ToolType = type, Name = invocation.Name,
-                Arguments = described.Arguments, Output = described.Output, IsError = described.IsError, Duration = time.GetElapsedTime(started),
+                RunId = invocation.Run.Id, StepId = invocation.StepId, Index = invocation.Index, CallId = invocation.CallId, ToolType = type,
+                Name = invocation.Name, Arguments = described.Arguments, Output = described.Output, IsError = described.IsError, Duration = time.GetElapsedTime(started),
             });
             return outcome;
         }
@@ -352,18 +355,18 @@ public sealed class RunExecutor
         }
     }
 
-    private async Task<ThreadRun> RequireActionAsync(ThreadRun run, IReadOnlyList<PendingDecision> pending, CancellationToken cancellationToken)
+    private async Task<ThreadRun> RequireActionAsync(ThreadRun run, IReadOnlyList<RequiredToolCall> pending, IReadOnlyList<PendingDecision> decisions,
+        CancellationToken cancellationToken)
     {
         // Published before the pause itself, so a reader that stops at the pause has seen what it waits for.
-        events.Publish(new ApprovalRequested(pending) { RunId = run.Id });
-
-        // Assistants renders every decision as a function call answered through submit_tool_outputs (an approval as
-        // e.g. mcp_approval, answered with approve or deny: <reason>).
-        var calls = pending.Select(p => new RequiredToolCall { Id = p.CallId, Function = new FunctionCall(p.Name, p.Arguments) }).ToList();
+        events.Publish(new ApprovalRequested(decisions)
+        {
+            RunId = run.Id,
+        });
         var next = run with
         {
             Status = RunStatus.RequiresAction,
-            RequiredAction = new RequiredAction { SubmitToolOutputs = new SubmitToolOutputsAction(calls) },
+            RequiredAction = new RequiredAction { SubmitToolOutputs = new SubmitToolOutputsAction(pending) },
             ExpiresAt = (time.GetUtcNow() + options.RequiresActionTimeout).ToUnixTimeSeconds(),
         };
         return await transitions.TryMoveAsync(run, next, cancellationToken) ? next : throw new RunInterruptedException();
