@@ -324,7 +324,7 @@ public sealed class RunExecutor
             events.Publish(new ToolCallCompleted
             {
                 RunId = invocation.Run.Id, StepId = invocation.StepId, Index = invocation.Index, CallId = invocation.CallId, ToolType = type,
-                Name = invocation.Name, Arguments = described.Arguments, Output = described.Output, Duration = time.GetElapsedTime(started),
+                Name = invocation.Name, Arguments = described.Arguments, Output = described.Output, IsError = described.IsError, Duration = time.GetElapsedTime(started),
             });
             return outcome;
         }

@@ -5,6 +5,7 @@ using AgentHost.Core.Tools;
 using AgentHost.Retrieval;
 using AgentHost.Server.Observability;
 using AgentHost.Storage.Sqlite;
+using AgentHost.Tools.Mcp;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -42,6 +43,7 @@ public static class AgentHostServices
         services.AddHostedService<RunWorker>();
         services.AddFileSearch(configuration);
         services.AddCodeInterpreter(configuration);
+        services.AddMcpTools(configuration, sp => Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "mcp"));
         services.AddObservabilityHosting(configuration);
         return services;
     }

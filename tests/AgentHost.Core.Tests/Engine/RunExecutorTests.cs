@@ -1,5 +1,6 @@
 using AgentHost.Core.Domain;
 using AgentHost.Core.Engine;
+using AgentHost.Core.Errors;
 using AgentHost.Core.Events;
 using AgentHost.Core.Tests.Support;
 using Microsoft.Extensions.AI;
@@ -117,6 +118,53 @@ public sealed class RunExecutorTests
         Assert.Equal(("call_7", EchoTool.ToolType, "pong: ping", false), (completed.CallId, completed.ToolType, completed.Output, completed.IsError));
         var result = engine.Model.Calls.ToList()[1].Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>().Single();
         Assert.Equal("pong: ping", result.Result?.ToString());
+    }
+
+    [Fact]
+    public async Task ACallNeedingApproval_PausesTheRun_AndRunsOnlyOnceApproved()
+    {
+        var echo = new EchoTool { AskFirst = true };
+        using var engine = new EngineHarness(builtIns: [echo]);
+        engine.Model.Enqueue(
+            ScriptedReply.Calls(("call_ok", EchoTool.ToolType, """{"text":"yes"}"""), ("call_no", EchoTool.ToolType, """{"text":"no"}""")),
+            ScriptedReply.Text("One ran."));
+        var (assistant, thread) = await engine.CreateAssistantAndThreadAsync([new ToolDefinition { Type = EchoTool.ToolType }]);
+        var run = await engine.StartRunAsync(assistant, thread);
+
+        var paused = await engine.Executor.ExecuteAsync(run, CancellationToken.None);
+
+        Assert.Equal(RunStatus.RequiresAction, paused.Status);
+        Assert.Empty(echo.Calls);
+        Assert.Equal(["echo_approval", "echo_approval"], paused.RequiredAction!.SubmitToolOutputs.ToolCalls.Select(c => c.Function.Name));
+        var approval = Assert.Single(engine.Events.OfType<ApprovalRequested>());
+        Assert.All(approval.Pending, p => Assert.Equal((PendingDecision.McpApproval, EchoTool.ToolType), (p.Kind, p.ToolType)));
+
+        var (queued, step) = await engine.Service.SubmitToolOutputsAsync(thread.Id, run.Id, [new ToolOutput("call_ok", "approve"), new ToolOutput("call_no", "deny: not needed")], CancellationToken.None);
+        Assert.Equal(StepStatus.InProgress, step.Status);
+        var resumed = queued with { Status = RunStatus.InProgress };
+        Assert.True(await engine.Transitions.TryMoveAsync(queued, resumed, CancellationToken.None));
+        var ended = await engine.Executor.ExecuteAsync(resumed, CancellationToken.None);
+
+        Assert.Equal(RunStatus.Completed, ended.Status);
+        Assert.Equal(["call_ok"], echo.Calls);
+        var results = engine.Model.Calls.ToList()[1].Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>().ToDictionary(r => r.CallId, r => r.Result?.ToString());
+        Assert.Equal("pong: yes", results["call_ok"]);
+        Assert.Equal("denied: not needed", results["call_no"]);
+        Assert.All(await engine.StepsAsync(run), s => Assert.Equal(StepStatus.Completed, s.Status));
+    }
+
+    [Fact]
+    public async Task AnApprovalAnsweredWithNeitherApproveNorDeny_IsRefused()
+    {
+        using var engine = new EngineHarness(builtIns: [new EchoTool { AskFirst = true }]);
+        engine.Model.Enqueue(ScriptedReply.Calls(("call_1", EchoTool.ToolType, "{}")));
+        var (assistant, thread) = await engine.CreateAssistantAndThreadAsync([new ToolDefinition { Type = EchoTool.ToolType }]);
+        var run = await engine.StartRunAsync(assistant, thread);
+        await engine.Executor.ExecuteAsync(run, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => engine.Service.SubmitToolOutputsAsync(thread.Id, run.Id, [new ToolOutput("call_1", "maybe")], CancellationToken.None));
+
+        Assert.Contains("'approve'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgentHost.Core.Domain;
+using AgentHost.Core.Errors;
+using AgentHost.Core.Tools;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+
+namespace AgentHost.Tools.Mcp;
+
+/// <summary>
+/// The <c>mcp</c> tool: each tool of the named server is offered to the model as <c>&lt;label&gt;__&lt;tool&gt;</c>
+/// (see <see cref="McpToolNames"/>); calls go to the shared server connection, ask for approval first when
+/// <c>require_approval</c> says so, and are recorded as <c>mcp</c> step calls. An unreachable server or a failing
+/// call is an error the model reads; the run goes on.
+/// </summary>
+internal sealed partial class McpToolSource(McpServers servers, McpResultMapper results, TimeProvider time, ILogger<McpToolSource> logger) : IToolSource
+{
+    public const string Type = "mcp";
+    public const string ApprovalFunction = "mcp_approval";
+
+    public IReadOnlyCollection<string> Types { get; } = [Type];
+
+    public ToolDefinition Validate(ToolDefinition definition, string parameter)
+    {
+        var settings = McpToolSettings.Read(definition, parameter);
+        if (servers.Configured(settings.Label) is not null)
+        {
+            if (settings.Url is not null && !string.Equals(settings.Url, servers.ConfiguredUrl(settings.Label), StringComparison.Ordinal))
+            {
+                throw McpToolSettings.Invalid(parameter, "server_url",
+                    $"'{settings.Url}' is not the URL of the configured server '{settings.Label}'; leave server_url out to use it.");
+            }
+
+            if (settings.Headers.Count > 0)
+            {
+                throw McpToolSettings.Invalid(parameter, "headers", $"the configured server '{settings.Label}' uses the headers its configuration gives; send none.");
+            }
+        }
+        else if (settings.Url is null)
+        {
+            var known = servers.Labels.Count == 0 ? "none is configured (AgentHost:Mcp:Servers)" : "configured: " + string.Join(", ", servers.Labels.Select(l => $"'{l}'"));
+            throw McpToolSettings.Invalid(parameter, "server_label", $"there is no MCP server '{settings.Label}'; {known}.");
+        }
+        else if (!servers.IsAllowedUrl(settings.Url))
+        {
+            throw McpToolSettings.Invalid(parameter, "server_url",
+                $"'{settings.Url}' is not an allowed MCP server URL; the operator allows remote servers with AgentHost:Mcp:AllowedUrls.");
+        }
+
+        return definition;
+    }
+
+    public async ValueTask<IReadOnlyList<AIFunctionDeclaration>> DeclareAsync(ThreadRun run, ToolDefinition definition, CancellationToken cancellationToken)
+    {
+        var settings = McpToolSettings.Of(definition);
+        IReadOnlyList<McpClientTool> tools;
+        try
+        {
+            tools = await Connection(settings).ToolsAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The model is not offered tools it cannot call; the log and the trace say why.
+            LogUnavailable(logger, settings.Label, e.Message);
+            return [];
+        }
+
+        var offered = Offered(settings, tools).ToList();
+        if (offered.Count > servers.Options.MaxToolsPerServer)
+        {
+            LogTooManyTools(logger, settings.Label, offered.Count, servers.Options.MaxToolsPerServer);
+            offered = offered[..servers.Options.MaxToolsPerServer];
+        }
+
+        var prefix = settings.Description ?? Connection(settings).Description;
+        return [.. offered.Select(tool => AIFunctionFactory.CreateDeclaration(
+            McpToolNames.For(settings.Label, tool.Name),
+            string.IsNullOrEmpty(prefix) ? tool.Description : $"[{settings.Label}: {prefix}] {tool.Description}",
+            tool.JsonSchema))];
+    }
+
+    public async Task<ToolCallOutcome> InvokeAsync(ToolInvocation invocation, CancellationToken cancellationToken)
+    {
+        var settings = McpToolSettings.Of(invocation.Definition);
+        var record = McpCallRecord.From(invocation.Approved?.Details) ?? new McpCallRecord
+        {
+            ServerLabel = settings.Label,
+            Name = await ToolNameOfAsync(settings, invocation.Name, cancellationToken),
+            Arguments = invocation.Arguments,
+        };
+
+        if (invocation.Approved is null && settings.Approval.Requires(record.Name))
+        {
+            var request = new JsonObject
+            {
+                ["server"] = record.ServerLabel,
+                ["tool"] = record.Name,
+                ["arguments"] = ParseObject(record.Arguments),
+            };
+            return new ToolCallOutcome(Step(invocation.CallId, record with { Approval = "pending" }))
+            {
+                Approval = new ToolApprovalRequest(ApprovalFunction, ApprovalFunction, request.ToJsonString()),
+            };
+        }
+
+        var started = time.GetTimestamp();
+        var progress = new LastProgress();
+        try
+        {
+            var connection = Connection(settings);
+            var timeout = servers.Options.Servers.GetValueOrDefault(settings.Label)?.CallTimeout ?? servers.Options.CallTimeout;
+            var result = await connection.CallAsync(record.Name, Arguments(record.Arguments), progress, timeout, cancellationToken);
+            record = await results.MapAsync(record, result, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogCallFailed(logger, record.ServerLabel, record.Name, e.Message);
+            record = record with { Error = ErrorOf(record, e) };
+        }
+
+        return new ToolCallOutcome(Step(invocation.CallId, record with
+        {
+            Progress = progress.Value,
+            DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
+        }));
+    }
+
+    public ToolCallView Describe(StepToolCall call)
+    {
+        var record = McpCallRecord.From(call.Details);
+        if (record is null)
+        {
+            return new ToolCallView(Type, "{}", "(no record of this call)") { IsError = true };
+        }
+
+        var name = McpToolNames.For(record.ServerLabel, record.Name);
+        var output = record.Error is { } error ? "Error: " + error : record.Output ?? string.Empty;
+        var media = (record.Content ?? [])
+            .Where(c => c is { Type: "image", Data: not null, MimeType: not null })
+            .Select(c => (AIContent)new DataContent(Convert.FromBase64String(c.Data!), c.MimeType!))
+            .ToList();
+        return new ToolCallView(name, record.Arguments, output) { IsError = record.Error is not null || record.IsError, Media = media };
+    }
+
+    public StepToolCall Decide(StepToolCall call, ToolDecision decision)
+    {
+        var record = McpCallRecord.From(call.Details) ?? throw ApiException.Invalid($"Tool call '{call.Id}' has no MCP record to decide on.", "tool_outputs");
+        if (record.Approval != "pending")
+        {
+            return call;
+        }
+
+        return Step(call.Id, decision.Approved
+            ? record with { Approval = "approved" }
+            : record with { Approval = "denied", Error = "The user denied this call" + (decision.Reason is { } reason ? ": " + reason : ".") });
+    }
+
+    public bool AwaitsExecution(StepToolCall call) =>
+        McpCallRecord.From(call.Details) is { Approval: "approved", Output: null, Error: null };
+
+    private McpServerConnection Connection(McpToolSettings settings) =>
+        servers.Configured(settings.Label) ?? servers.Remote(settings.Label, settings.Url!, settings.Headers, settings.Description);
+
+    private static IEnumerable<McpClientTool> Offered(McpToolSettings settings, IReadOnlyList<McpClientTool> tools) => tools.Where(tool =>
+        (settings.AllowedTools is null || settings.AllowedTools.Contains(tool.Name))
+        && (!settings.ReadOnlyOnly || tool.ProtocolTool.Annotations?.ReadOnlyHint == true));
+
+    /// <summary>The server's name for the tool the model called: the one whose offered name matches.</summary>
+    private async Task<string> ToolNameOfAsync(McpToolSettings settings, string offeredName, CancellationToken cancellationToken)
+    {
+        var prefix = settings.Label + "__";
+        if (offeredName.StartsWith(prefix, StringComparison.Ordinal) && McpToolNames.For(settings.Label, offeredName[prefix.Length..]) == offeredName)
+        {
+            return offeredName[prefix.Length..];
+        }
+
+        // A changed name (hashed): find it among the tools, which are cached from the declaration just made.
+        try
+        {
+            var tools = await Connection(settings).ToolsAsync(cancellationToken);
+            return tools.FirstOrDefault(t => McpToolNames.For(settings.Label, t.Name) == offeredName)?.Name ?? offeredName;
+        }
+        catch (McpServerUnavailableException)
+        {
+            return offeredName;
+        }
+    }
+
+    private string ErrorOf(McpCallRecord record, Exception e) => e switch
+    {
+        McpServerUnavailableException => e.Message,
+        TimeoutException => e.Message,
+        McpProtocolException protocol => $"The MCP server '{record.ServerLabel}' refused the call to '{record.Name}': {protocol.Message}",
+        McpException => $"The call to '{record.Name}' on MCP server '{record.ServerLabel}' failed: {e.Message}",
+        _ => $"The call to '{record.Name}' on MCP server '{record.ServerLabel}' failed ({e.GetType().Name}): {e.Message}",
+    };
+
+    private static StepToolCall Step(string callId, McpCallRecord record) => new() { Id = callId, Type = Type, Details = record.ToElement() };
+
+    private static JsonNode ParseObject(string arguments)
+    {
+        try
+        {
+            return JsonNode.Parse(string.IsNullOrWhiteSpace(arguments) ? "{}" : arguments) ?? new JsonObject();
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(arguments);
+        }
+    }
+
+    private static Dictionary<string, object?> Arguments(string arguments)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(arguments) ? "{}" : arguments);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? document.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone(), StringComparer.Ordinal)
+                : [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Keeps the last progress notification of a call, for its step.</summary>
+    private sealed class LastProgress : IProgress<ProgressNotificationValue>
+    {
+        public McpProgress? Value { get; private set; }
+
+        public void Report(ProgressNotificationValue value) => Value = new McpProgress(value.Progress, value.Total, value.Message);
+    }
+
+    [LoggerMessage(EventId = 1230, Level = LogLevel.Warning, Message = "MCP server '{Label}' offers no tools to this run: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string label, string reason);
+
+    [LoggerMessage(EventId = 1231, Level = LogLevel.Warning, Message = "MCP server '{Label}' has {Count} tools; only the first {Max} are offered (AgentHost:Mcp:MaxToolsPerServer)")]
+    private static partial void LogTooManyTools(ILogger logger, string label, int count, int max);
+
+    [LoggerMessage(EventId = 1232, Level = LogLevel.Information, Message = "MCP call {Label}/{Tool} failed: {Reason}")]
+    private static partial void LogCallFailed(ILogger logger, string label, string tool, string reason);
+}
