@@ -1,0 +1,59 @@
+using AgentHost.Core.Engine;
+using AgentHost.Core.Models;
+using AgentHost.Core.Storage;
+using AgentHost.Core.Tokens;
+using AgentHost.Storage.Sqlite;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AgentHost.Agents;
+
+/// <summary>Registers AgentHost's run engine; the AgentHost server registers its engine through these too.</summary>
+public static class AgentHostEngineServices
+{
+    /// <summary>
+    /// The run engine (executor, transitions, run service, event hub, queue) and <see cref="AgentRuntime"/>. Needs a store
+    /// (<see cref="AddAgentHostSqliteStore"/>) and a model (<see cref="AddAgentHostChatClient"/>, or an <see cref="IModelRouter"/>
+    /// such as AgentHost's provider router). Settings already registered (a <see cref="TimeProvider"/>, <see cref="RunEngineOptions"/>)
+    /// are kept.
+    /// </summary>
+    public static IServiceCollection AddAgentHostEngine(this IServiceCollection services, Action<RunEngineOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ =>
+        {
+            var options = new RunEngineOptions();
+            configure?.Invoke(options);
+            return options;
+        });
+        services.TryAddSingleton<ITokenCounter, TiktokenCounter>();
+        services.TryAddSingleton<RunEventHub>();
+        services.TryAddSingleton<IRunEventSink>(sp => sp.GetRequiredService<RunEventHub>());
+        services.TryAddSingleton<RunQueue>();
+        services.TryAddSingleton<RunCancellations>();
+        services.TryAddSingleton<RunTransitions>();
+        services.TryAddSingleton<RunExecutor>();
+        services.TryAddSingleton<RunService>();
+        services.TryAddSingleton<AgentRuntime>();
+        return services;
+    }
+
+    /// <summary>Keeps agents, sessions and runs in one SQLite file at <paramref name="path"/> (created if missing).</summary>
+    public static IServiceCollection AddAgentHostSqliteStore(this IServiceCollection services, string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        services.TryAddSingleton(_ => new SqliteDatabase(path));
+        services.TryAddSingleton<IAgentStore, SqliteAgentStore>();
+        return services;
+    }
+
+    /// <summary>Answers every model name with <paramref name="client"/> (any <see cref="IChatClient"/>).</summary>
+    public static IServiceCollection AddAgentHostChatClient(this IServiceCollection services, IChatClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        services.TryAddSingleton<IModelRouter>(new SingleClientRouter(client));
+        return services;
+    }
+}
