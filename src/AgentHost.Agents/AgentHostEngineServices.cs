@@ -36,7 +36,9 @@ public static class AgentHostEngineServices
         services.TryAddSingleton<RunTransitions>();
         services.TryAddSingleton<RunExecutor>();
         services.TryAddSingleton<RunService>();
-        services.TryAddSingleton<AgentRuntime>();
+        services.TryAddSingleton(sp => new AgentRuntime(
+            sp.GetRequiredService<IAgentStore>(), sp.GetRequiredService<RunService>(), sp.GetRequiredService<RunExecutor>(), sp.GetRequiredService<RunTransitions>(),
+            sp.GetRequiredService<RunEventHub>(), sp.GetRequiredService<RunEngineOptions>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

@@ -14,7 +14,7 @@ public sealed class AgentRuntime
     private readonly IAgentStore store;
 
     /// <summary>Built by dependency injection (<see cref="AgentHostEngineServices.AddAgentHostEngine"/>).</summary>
-    public AgentRuntime(IAgentStore store, RunService runs, RunExecutor executor, RunTransitions transitions, RunEventHub hub, RunEngineOptions options, TimeProvider time)
+    internal AgentRuntime(IAgentStore store, RunService runs, RunExecutor executor, RunTransitions transitions, RunEventHub hub, RunEngineOptions options, TimeProvider time)
     {
         this.store = store;
         Engine = new AgentEngine(store, runs, executor, transitions, hub, options, time);
