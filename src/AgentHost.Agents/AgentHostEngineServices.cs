@@ -1,3 +1,4 @@
+using AgentHost.Agents.Storage;
 using AgentHost.Core.Engine;
 using AgentHost.Core.Models;
 using AgentHost.Core.Storage;
@@ -48,6 +49,16 @@ public static class AgentHostEngineServices
         ArgumentException.ThrowIfNullOrEmpty(path);
         services.TryAddSingleton(_ => new SqliteDatabase(path));
         services.TryAddSingleton<IAgentStore, SqliteAgentStore>();
+        return services;
+    }
+
+    /// <summary>
+    /// Keeps agents, sessions and runs in process memory, with the same rules as the SQLite store; everything is lost when
+    /// the process ends (sessions cannot be resumed after a restart).
+    /// </summary>
+    public static IServiceCollection AddAgentHostInMemoryStore(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IAgentStore, InMemoryAgentStore>();
         return services;
     }
 

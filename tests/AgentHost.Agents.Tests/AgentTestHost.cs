@@ -1,4 +1,5 @@
 using AgentHost.Core.Events;
+using AgentHost.Core.Storage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -11,18 +12,14 @@ public sealed class AgentTestHost : IDisposable
     private readonly bool ownsFolder;
     private readonly ServiceProvider services;
 
-    public AgentTestHost(string? folder = null, ScriptedChatClient? model = null, FakeTimeProvider? time = null)
+    public AgentTestHost(string? folder = null, ScriptedChatClient? model = null, FakeTimeProvider? time = null, bool inMemory = false)
     {
         ownsFolder = folder is null;
         Folder = folder ?? Directory.CreateTempSubdirectory("agenthost-agents-").FullName;
         Model = model ?? new ScriptedChatClient();
         Time = time ?? new FakeTimeProvider(DateTimeOffset.Parse("2026-11-30T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        services = new ServiceCollection()
-            .AddSingleton<TimeProvider>(Time)
-            .AddAgentHostEngine()
-            .AddAgentHostSqliteStore(Path.Combine(Folder, "agents.db"))
-            .AddAgentHostChatClient(Model)
-            .BuildServiceProvider();
+        var collection = new ServiceCollection().AddSingleton<TimeProvider>(Time).AddAgentHostEngine().AddAgentHostChatClient(Model);
+        services = (inMemory ? collection.AddAgentHostInMemoryStore() : collection.AddAgentHostSqliteStore(Path.Combine(Folder, "agents.db"))).BuildServiceProvider();
         Runtime = services.GetRequiredService<AgentRuntime>();
     }
 
@@ -33,6 +30,8 @@ public sealed class AgentTestHost : IDisposable
     public FakeTimeProvider Time { get; }
 
     public AgentRuntime Runtime { get; }
+
+    public IAgentStore Store => services.GetRequiredService<IAgentStore>();
 
     public static Agent Agent(params AIFunction[] functions) => new() { Name = "helper", Model = "gpt-4o", Instructions = "Be brief.", Functions = functions };
 
