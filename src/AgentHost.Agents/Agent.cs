@@ -23,7 +23,7 @@ public sealed record Agent
 
     /// <summary>
     /// Tools AgentHost runs itself, e.g. <see cref="ToolDefinition.CodeInterpreter"/> or a <c>file_search</c> definition; their
-    /// implementations must be registered (<c>IBuiltInTool</c>) in the services the runtime was built from.
+    /// implementations must be registered (<c>IToolSource</c>) in the services the runtime was built from.
     /// </summary>
     public IReadOnlyList<ToolDefinition> BuiltInTools { get; init; } = [];
 

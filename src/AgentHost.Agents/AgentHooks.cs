@@ -9,7 +9,7 @@ namespace AgentHost.Agents;
 public sealed record AgentHooks
 {
     /// <summary>Asked before each function call: allow, deny with a reason, rewrite the arguments, or ask.</summary>
-    public IReadOnlyList<Func<ToolCallRequest, CancellationToken, ValueTask<ToolDecision>>> BeforeToolCall { get; init; } = [];
+    public IReadOnlyList<Func<ToolCallRequest, CancellationToken, ValueTask<ToolCallDecision>>> BeforeToolCall { get; init; } = [];
 
     /// <summary>Told each function call's output; returning a string replaces the output the model reads.</summary>
     public IReadOnlyList<Func<ToolCallRequest, string, CancellationToken, ValueTask<string?>>> AfterToolCall { get; init; } = [];

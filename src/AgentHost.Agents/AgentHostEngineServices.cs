@@ -3,6 +3,7 @@ using AgentHost.Core.Engine;
 using AgentHost.Core.Models;
 using AgentHost.Core.Storage;
 using AgentHost.Core.Tokens;
+using AgentHost.Core.Tools;
 using AgentHost.Storage.Sqlite;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +36,7 @@ public static class AgentHostEngineServices
         services.TryAddSingleton<RunQueue>();
         services.TryAddSingleton<RunCancellations>();
         services.TryAddSingleton<RunTransitions>();
+        services.TryAddSingleton<ToolSources>();
         services.TryAddSingleton<RunExecutor>();
         services.TryAddSingleton<RunService>();
         services.TryAddSingleton(sp => new AgentRuntime(

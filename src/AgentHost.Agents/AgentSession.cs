@@ -66,7 +66,7 @@ public sealed class AgentSession
             var runId = IdGenerator.Run();
             using var subscription = engine.Hub.Subscribe(runId);
             var run = await engine.Runs.CreateRunAsync(Id, request, runId, cancellationToken);
-            await foreach (var agentEvent in new AgentTurn(engine, this, subscription).DriveAsync(run, new Dictionary<string, ToolDecision>(), new Dictionary<string, ToolResult>(), cancellationToken))
+            await foreach (var agentEvent in new AgentTurn(engine, this, subscription).DriveAsync(run, new Dictionary<string, ToolCallDecision>(), new Dictionary<string, ToolResult>(), cancellationToken))
             {
                 yield return agentEvent;
             }
@@ -78,7 +78,7 @@ public sealed class AgentSession
     }
 
     /// <summary>Answers the calls of a paused turn (by call id) and runs on; calls left unanswered are asked again.</summary>
-    public async IAsyncEnumerable<AgentEvent> ContinueAsync(IReadOnlyDictionary<string, ToolDecision> decisions, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<AgentEvent> ContinueAsync(IReadOnlyDictionary<string, ToolCallDecision> decisions, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decisions);
         await oneTurn.WaitAsync(cancellationToken);

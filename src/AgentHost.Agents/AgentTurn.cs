@@ -25,7 +25,7 @@ internal sealed class AgentTurn(AgentEngine engine, AgentSession session, RunSub
     /// <param name="decided">Decisions the application gave for calls of a paused run.</param>
     /// <param name="done">Outputs of calls of a paused run that were already run before it paused.</param>
     /// <param name="cancellationToken">Stops the turn; the run ends cancelled.</param>
-    public async IAsyncEnumerable<AgentEvent> DriveAsync(ThreadRun run, IReadOnlyDictionary<string, ToolDecision> decided, IReadOnlyDictionary<string, ToolResult> done,
+    public async IAsyncEnumerable<AgentEvent> DriveAsync(ThreadRun run, IReadOnlyDictionary<string, ToolCallDecision> decided, IReadOnlyDictionary<string, ToolResult> done,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var ownedLimit = limit;
@@ -94,7 +94,7 @@ internal sealed class AgentTurn(AgentEngine engine, AgentSession session, RunSub
                 }
 
                 run = outcome.Next;
-                decided = new Dictionary<string, ToolDecision>();
+                decided = new Dictionary<string, ToolCallDecision>();
                 done = new Dictionary<string, ToolResult>();
             }
         }
@@ -189,7 +189,7 @@ internal sealed class AgentTurn(AgentEngine engine, AgentSession session, RunSub
     /// Decides each pending function call (permissions, then hooks, then the application if asked), runs the allowed ones,
     /// and submits every output; or, when some call waits for an answer nobody can give now, pauses the session.
     /// </summary>
-    private async Task<Outcome> DecideAsync(ThreadRun run, IReadOnlyDictionary<string, ToolDecision> decided, IReadOnlyDictionary<string, ToolResult> done,
+    private async Task<Outcome> DecideAsync(ThreadRun run, IReadOnlyDictionary<string, ToolCallDecision> decided, IReadOnlyDictionary<string, ToolResult> done,
         CancellationToken cancellationToken)
     {
         var calls = run.RequiredAction!.SubmitToolOutputs.ToolCalls;
@@ -207,7 +207,7 @@ internal sealed class AgentTurn(AgentEngine engine, AgentSession session, RunSub
                 }
 
                 var decision = decided.TryGetValue(call.CallId, out var given) ? given : await DecideAsync(call, cancellationToken);
-                if (decision.Kind == ToolDecisionKind.Ask)
+                if (decision.Kind == ToolCallDecisionKind.Ask)
                 {
                     asked.Add(call);
                     continue;
@@ -248,22 +248,22 @@ internal sealed class AgentTurn(AgentEngine engine, AgentSession session, RunSub
         return new Outcome(events, queued);
     }
 
-    private async Task<ToolDecision> DecideAsync(ToolCallRequest call, CancellationToken cancellationToken)
+    private async Task<ToolCallDecision> DecideAsync(ToolCallRequest call, CancellationToken cancellationToken)
     {
         var decision = Agent.Permissions.Check(call);
-        if (decision.Kind == ToolDecisionKind.Allow)
+        if (decision.Kind == ToolCallDecisionKind.Allow)
         {
             foreach (var hook in Agent.Hooks.BeforeToolCall)
             {
                 var said = await hook(call, cancellationToken);
-                if (said.Kind == ToolDecisionKind.Rewrite)
+                if (said.Kind == ToolCallDecisionKind.Rewrite)
                 {
                     call = call with { Arguments = said.Arguments! };
                     decision = said;
                     continue;
                 }
 
-                if (said.Kind != ToolDecisionKind.Allow)
+                if (said.Kind != ToolCallDecisionKind.Allow)
                 {
                     decision = said;
                     break;
@@ -271,7 +271,7 @@ internal sealed class AgentTurn(AgentEngine engine, AgentSession session, RunSub
             }
         }
 
-        if (decision.Kind == ToolDecisionKind.Ask && Agent.Permissions.Ask is { } ask)
+        if (decision.Kind == ToolCallDecisionKind.Ask && Agent.Permissions.Ask is { } ask)
         {
             decision = await ask(call, cancellationToken);
         }
@@ -279,14 +279,14 @@ internal sealed class AgentTurn(AgentEngine engine, AgentSession session, RunSub
         return decision;
     }
 
-    private async Task<(string Output, bool IsError)> RunAsync(ToolCallRequest call, ToolDecision decision, CancellationToken cancellationToken)
+    private async Task<(string Output, bool IsError)> RunAsync(ToolCallRequest call, ToolCallDecision decision, CancellationToken cancellationToken)
     {
-        if (decision.Kind == ToolDecisionKind.Deny)
+        if (decision.Kind == ToolCallDecisionKind.Deny)
         {
             return ("Denied: " + decision.Reason, true);
         }
 
-        if (decision.Kind == ToolDecisionKind.Rewrite)
+        if (decision.Kind == ToolCallDecisionKind.Rewrite)
         {
             call = call with { Arguments = decision.Arguments! };
         }

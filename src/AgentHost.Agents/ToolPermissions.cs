@@ -17,7 +17,7 @@ public sealed record ToolPermissions
     public IReadOnlySet<string> Names { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Asked for each call that needs a decision; null pauses the turn until <see cref="AgentSession.ContinueAsync"/>.</summary>
-    public Func<ToolCallRequest, CancellationToken, ValueTask<ToolDecision>>? Ask { get; init; }
+    public Func<ToolCallRequest, CancellationToken, ValueTask<ToolCallDecision>>? Ask { get; init; }
 
     /// <summary>Only <paramref name="names"/> may run.</summary>
     public static ToolPermissions AllowOnly(params string[] names) => new() { Mode = PermissionMode.AllowList, Names = names.ToHashSet(StringComparer.Ordinal) };
@@ -26,14 +26,14 @@ public sealed record ToolPermissions
     public static ToolPermissions DenyOnly(params string[] names) => new() { Mode = PermissionMode.DenyList, Names = names.ToHashSet(StringComparer.Ordinal) };
 
     /// <summary>Every call is decided by <paramref name="ask"/>, or pauses the turn when it is null.</summary>
-    public static ToolPermissions AskEveryCall(Func<ToolCallRequest, CancellationToken, ValueTask<ToolDecision>>? ask) => new() { Mode = PermissionMode.AskEveryCall, Ask = ask };
+    public static ToolPermissions AskEveryCall(Func<ToolCallRequest, CancellationToken, ValueTask<ToolCallDecision>>? ask) => new() { Mode = PermissionMode.AskEveryCall, Ask = ask };
 
-    internal ToolDecision Check(ToolCallRequest call) => Mode switch
+    internal ToolCallDecision Check(ToolCallRequest call) => Mode switch
     {
-        PermissionMode.AllowList when !Names.Contains(call.Name) => ToolDecision.Deny($"The tool '{call.Name}' is not on this agent's allow-list."),
-        PermissionMode.DenyList when Names.Contains(call.Name) => ToolDecision.Deny($"The tool '{call.Name}' is on this agent's deny-list."),
-        PermissionMode.AskEveryCall => ToolDecision.Ask,
-        _ => ToolDecision.Allow,
+        PermissionMode.AllowList when !Names.Contains(call.Name) => ToolCallDecision.Deny($"The tool '{call.Name}' is not on this agent's allow-list."),
+        PermissionMode.DenyList when Names.Contains(call.Name) => ToolCallDecision.Deny($"The tool '{call.Name}' is on this agent's deny-list."),
+        PermissionMode.AskEveryCall => ToolCallDecision.Ask,
+        _ => ToolCallDecision.Allow,
     };
 }
 

@@ -19,7 +19,7 @@ public sealed class HooksAndPermissionsTests
         host.Model.Enqueue(ScriptedReply.Calls(("call_1", "delete_file", """{"path":"/etc/passwd"}""")), ScriptedReply.Text("I may not."));
         var agent = AgentTestHost.Agent(Delete()) with
         {
-            Hooks = new AgentHooks { BeforeToolCall = [(call, _) => ValueTask.FromResult(call.Arguments.Contains("/etc", StringComparison.Ordinal) ? ToolDecision.Deny("system files are off limits") : ToolDecision.Allow)] },
+            Hooks = new AgentHooks { BeforeToolCall = [(call, _) => ValueTask.FromResult(call.Arguments.Contains("/etc", StringComparison.Ordinal) ? ToolCallDecision.Deny("system files are off limits") : ToolCallDecision.Allow)] },
         };
         var session = await host.Runtime.CreateSessionAsync(agent);
 
@@ -42,8 +42,8 @@ public sealed class HooksAndPermissionsTests
             {
                 BeforeToolCall =
                 [
-                    (_, _) => ValueTask.FromResult(ToolDecision.Rewrite("""{"path":"/sandbox/x"}""")),
-                    (call, _) => ValueTask.FromResult(call.Arguments.Contains("/sandbox", StringComparison.Ordinal) ? ToolDecision.Allow : ToolDecision.Deny("not rewritten")),
+                    (_, _) => ValueTask.FromResult(ToolCallDecision.Rewrite("""{"path":"/sandbox/x"}""")),
+                    (call, _) => ValueTask.FromResult(call.Arguments.Contains("/sandbox", StringComparison.Ordinal) ? ToolCallDecision.Allow : ToolCallDecision.Deny("not rewritten")),
                 ],
             },
         };
@@ -108,7 +108,7 @@ public sealed class HooksAndPermissionsTests
         var permissions = ToolPermissions.AskEveryCall((call, _) =>
         {
             asked.Add(call.Name);
-            return ValueTask.FromResult(call.Name == "list_files" ? ToolDecision.Allow : ToolDecision.Deny("the user said no"));
+            return ValueTask.FromResult(call.Name == "list_files" ? ToolCallDecision.Allow : ToolCallDecision.Deny("the user said no"));
         });
         var session = await host.Runtime.CreateSessionAsync(AgentTestHost.Agent(List(), Delete()) with { Permissions = permissions });
 
@@ -126,7 +126,7 @@ public sealed class HooksAndPermissionsTests
         host.Model.Enqueue(ScriptedReply.Calls(("call_1", "list_files", "{}"), ("call_2", "delete_file", """{"path":"a.txt"}""")), ScriptedReply.Text("Kept it."));
         var agent = AgentTestHost.Agent(List(), Delete()) with
         {
-            Hooks = new AgentHooks { BeforeToolCall = [(call, _) => ValueTask.FromResult(call.Name == "delete_file" ? ToolDecision.Ask : ToolDecision.Allow)] },
+            Hooks = new AgentHooks { BeforeToolCall = [(call, _) => ValueTask.FromResult(call.Name == "delete_file" ? ToolCallDecision.Ask : ToolCallDecision.Allow)] },
         };
         var session = await host.Runtime.CreateSessionAsync(agent);
 
@@ -137,7 +137,7 @@ public sealed class HooksAndPermissionsTests
         Assert.Equal(["call_2"], session.PendingDecisions.Select(p => p.CallId));
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await AgentTestHost.CollectAsync(session.RunAsync("hello?")));
 
-        var second = await AgentTestHost.CollectAsync(session.ContinueAsync(new Dictionary<string, ToolDecision> { ["call_2"] = ToolDecision.Deny("the user kept it") }));
+        var second = await AgentTestHost.CollectAsync(session.ContinueAsync(new Dictionary<string, ToolCallDecision> { ["call_2"] = ToolCallDecision.Deny("the user kept it") }));
 
         Assert.Equal(RunStatus.Completed, second.OfType<RunStatusChanged>().Last().Run.Status);
         Assert.Equal("a.txt b.txt", host.LastResults()["call_1"]);
@@ -160,7 +160,7 @@ public sealed class HooksAndPermissionsTests
         var resumed = await second.Runtime.ResumeSessionAsync(agent, session.Id);
         Assert.Equal(["call_1"], resumed.PendingDecisions.Select(p => p.CallId));
 
-        var events = await AgentTestHost.CollectAsync(resumed.ContinueAsync(new Dictionary<string, ToolDecision> { ["call_1"] = ToolDecision.Allow }));
+        var events = await AgentTestHost.CollectAsync(resumed.ContinueAsync(new Dictionary<string, ToolCallDecision> { ["call_1"] = ToolCallDecision.Allow }));
 
         Assert.Equal(["a.txt"], deleted);
         Assert.Equal(RunStatus.Completed, events.OfType<RunStatusChanged>().Last().Run.Status);

@@ -2,6 +2,7 @@ using AgentHost.Agents;
 using AgentHost.Core.Engine;
 using AgentHost.Core.Storage;
 using AgentHost.Core.Tokens;
+using AgentHost.Core.Tools;
 using AgentHost.Retrieval;
 using AgentHost.Server.Observability;
 using AgentHost.Storage.Sqlite;

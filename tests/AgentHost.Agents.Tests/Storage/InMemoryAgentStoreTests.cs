@@ -27,11 +27,11 @@ public sealed class InMemoryAgentStoreTests
                 ScriptedReply.Text("Still 5."));
             var agent = AgentTestHost.Agent(AIFunctionFactory.Create((int a, int b) => a + b, "add")) with
             {
-                Hooks = new AgentHooks { BeforeToolCall = [(call, _) => ValueTask.FromResult(call.CallId == "call_2" ? ToolDecision.Ask : ToolDecision.Allow)] },
+                Hooks = new AgentHooks { BeforeToolCall = [(call, _) => ValueTask.FromResult(call.CallId == "call_2" ? ToolCallDecision.Ask : ToolCallDecision.Allow)] },
             };
             var session = await host.Runtime.CreateSessionAsync(agent);
             await AgentTestHost.CollectAsync(session.RunAsync("Add them"));
-            await AgentTestHost.CollectAsync(session.ContinueAsync(new Dictionary<string, ToolDecision> { ["call_2"] = ToolDecision.Allow }));
+            await AgentTestHost.CollectAsync(session.ContinueAsync(new Dictionary<string, ToolCallDecision> { ["call_2"] = ToolCallDecision.Allow }));
             var firstAnswer = (await session.GetMessagesAsync())[1];
             var fork = await host.Runtime.ForkSessionAsync(agent, session.Id, firstAnswer.Id);
             await AgentTestHost.CollectAsync(fork.RunAsync("Again?"));

@@ -18,14 +18,15 @@ public sealed class EngineHarness : IDisposable
     private readonly string folder = Directory.CreateTempSubdirectory("agenthost-engine-").FullName;
     private readonly SqliteDatabase database;
 
-    public EngineHarness(RunEngineOptions? options = null, IEnumerable<IBuiltInTool>? builtIns = null)
+    public EngineHarness(RunEngineOptions? options = null, IEnumerable<IToolSource>? builtIns = null)
     {
+        Sources = new ToolSources(builtIns ?? []);
         database = new SqliteDatabase(Path.Combine(folder, "agenthost.db"));
         Store = new SqliteAgentStore(database);
         Options = options ?? new RunEngineOptions();
         Transitions = new RunTransitions(Store, Events, Time);
-        Executor = new RunExecutor(Store, new ScriptedModelRouter(Model), Events, Transitions, new TiktokenCounter(), builtIns ?? [], Options, Time);
-        Service = new RunService(Store, Queue, Transitions, Cancellations, Options, Time);
+        Executor = new RunExecutor(Store, new ScriptedModelRouter(Model), Events, Transitions, new TiktokenCounter(), Sources, Options, Time);
+        Service = new RunService(Store, Queue, Transitions, Cancellations, Options, Sources, Time);
     }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.Parse("2026-11-30T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
@@ -43,6 +44,8 @@ public sealed class EngineHarness : IDisposable
     public RunCancellations Cancellations { get; } = new();
 
     public RunTransitions Transitions { get; }
+
+    public ToolSources Sources { get; }
 
     public RunExecutor Executor { get; }
 
