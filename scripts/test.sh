@@ -18,3 +18,8 @@ done
 
 dotnet build AgentHost.slnx -c Release -warnaserror
 dotnet test AgentHost.slnx -c Release --no-build --logger "console;verbosity=normal"
+
+# The library's package, and the engine and store packages it depends on, must pack cleanly (XML docs, no warnings).
+for project in src/AgentHost.Core src/AgentHost.Storage.Sqlite src/AgentHost.Agents; do
+  dotnet pack "$project" -c Release --no-build -warnaserror -o artifacts/packages
+done

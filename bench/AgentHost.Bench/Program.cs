@@ -11,6 +11,13 @@ if (options.Scenario is "sandbox")
     return;
 }
 
+if (options.Scenario is "library")
+{
+    // Needs no server: the engine runs in-process through AgentHost.Agents.
+    await LibraryScenario.RunAsync(options);
+    return;
+}
+
 if (options.Scenario is "retrieval-embed")
 {
     Console.WriteLine("Query embedding, local MiniLM:");

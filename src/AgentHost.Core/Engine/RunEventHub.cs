@@ -55,6 +55,12 @@ public sealed class RunSubscription(string runId, RunEventHub hub) : IDisposable
 
     internal ChannelWriter<AgentEvent> Writer => channel.Writer;
 
+    /// <summary>Takes the next event already published, if any, without waiting.</summary>
+    public bool TryRead([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out AgentEvent agentEvent) => channel.Reader.TryRead(out agentEvent);
+
+    /// <summary>Waits until an event can be read; false once the subscription is complete.</summary>
+    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => channel.Reader.WaitToReadAsync(cancellationToken);
+
     /// <summary>The run's events until (and including) the first that ends or pauses it, or an error.</summary>
     public async IAsyncEnumerable<AgentEvent> ReadUntilPauseAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using AgentHost.Core.Domain;
-using AgentHost.Core.Models;
 using AgentHost.Core.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -100,13 +99,8 @@ public sealed partial class RunWorker(
         }
         catch (Exception exception)
         {
-            var error = exception switch
-            {
-                ModelCallException call => new RunError(call.Code, call.Message),
-                ModelUnavailableException unavailable => new RunError(RunErrorCodes.ServerError, unavailable.Message),
-                _ => new RunError(RunErrorCodes.ServerError, "AgentHost failed while executing the run: " + exception.Message),
-            };
-            if (exception is not (ModelCallException or ModelUnavailableException))
+            var error = RunFailures.ErrorOf(exception);
+            if (RunFailures.IsInternal(exception))
             {
                 LogRunFault(logger, run.Id, exception);
             }

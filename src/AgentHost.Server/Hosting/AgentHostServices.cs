@@ -1,3 +1,4 @@
+using AgentHost.Agents;
 using AgentHost.Core.Engine;
 using AgentHost.Core.Storage;
 using AgentHost.Core.Tokens;
@@ -31,15 +32,7 @@ public static class AgentHostServices
         services.AddRetrieval(configuration);
 
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<RunEngineOptions>>().Value);
-        services.AddSingleton<ITokenCounter, TiktokenCounter>();
-        services.AddSingleton<RunEventHub>();
-        services.AddSingleton<IRunEventSink>(sp => sp.GetRequiredService<RunEventHub>());
-        services.AddSingleton<RunQueue>();
-        services.AddSingleton<RunCancellations>();
-        services.AddSingleton<RunTransitions>();
-        services.AddSingleton<ToolSources>();
-        services.AddSingleton<RunExecutor>();
-        services.AddSingleton<RunService>();
+        services.AddAgentHostEngine();
         services.AddHostedService<RunWorker>();
         services.AddFileSearch(configuration);
         services.AddCodeInterpreter(configuration);

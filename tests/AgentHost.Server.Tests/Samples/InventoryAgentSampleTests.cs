@@ -1,4 +1,7 @@
+using AgentHost.Agents;
 using AgentHost.Server.Tests.Support;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AgentHost.Server.Tests.Samples;
 
@@ -46,9 +49,34 @@ public sealed class InventoryAgentSampleTests : IClassFixture<CompatServerFixtur
         AssertToolResultsReachedTheModel(log.ToString());
     }
 
+    [Theory]
+    [InlineData(CompatClients.Claude)]
+    [InlineData(CompatClients.Gpt)]
+    public async Task LibrarySample_RunsTheLoopInProcessAndSavesTheSession(string model)
+    {
+        using var log = new StringWriter();
+        await using var services = new ServiceCollection()
+            .AddAgentHostEngine()
+            .AddAgentHostInMemoryStore()
+            .AddAgentHostChatClient(_server.Chat(model).AsIChatClient())
+            .BuildServiceProvider();
+
+        var answer = await InventoryAgent.Library.InventoryAgent.RunAsync(services.GetRequiredService<AgentRuntime>(), model, Question, log);
+
+        Assert.Equal(Answer, answer);
+        Assert.Contains("[completed] " + Answer, log.ToString(), StringComparison.Ordinal);
+        Assert.Contains("search_database({\"query\":\"gadget mini\"}) -> gadget mini: 31 in stock (Lyon)", log.ToString(), StringComparison.Ordinal);
+        AssertToolResultsReachedTheModel();
+    }
+
     private void AssertToolResultsReachedTheModel(string log)
     {
         Assert.Contains("search_database(\"gadget mini\") -> gadget mini: 31 in stock (Lyon)", log, StringComparison.Ordinal);
+        AssertToolResultsReachedTheModel();
+    }
+
+    private void AssertToolResultsReachedTheModel()
+    {
         Assert.Equal(2, _server.Upstream.Requests.Count);
         var second = _server.Upstream.Requests.Last().ToJsonString();
         Assert.Contains("blue widget: 12 in stock (Leeds)", second, StringComparison.Ordinal);

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
-namespace AgentHost.Core.Tests.Support;
+namespace AgentHost.Testing.Chat;
 
 /// <summary>
 /// An <see cref="IChatClient"/> that answers each call with the next scripted reply and records what it was asked,

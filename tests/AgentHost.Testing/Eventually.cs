@@ -1,4 +1,4 @@
-namespace AgentHost.Core.Tests.Support;
+namespace AgentHost.Testing;
 
 /// <summary>Waits for a condition, checking it often, and fails the test if the deadline passes first.</summary>
 public static class Eventually

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace AgentHost.Core.Tests.Support;
+namespace AgentHost.Testing.Chat;
 
 /// <summary>One scripted model turn: the streamed updates it yields, optionally held until a gate opens, or an exception.</summary>
 public sealed record ScriptedReply

@@ -1,0 +1,74 @@
+using AgentHost.Agents.Storage;
+using AgentHost.Core.Engine;
+using AgentHost.Core.Models;
+using AgentHost.Core.Storage;
+using AgentHost.Core.Tokens;
+using AgentHost.Core.Tools;
+using AgentHost.Storage.Sqlite;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AgentHost.Agents;
+
+/// <summary>Registers AgentHost's run engine; the AgentHost server registers its engine through these too.</summary>
+public static class AgentHostEngineServices
+{
+    /// <summary>
+    /// The run engine (executor, transitions, run service, event hub, queue) and <see cref="AgentRuntime"/>. Needs a store
+    /// (<see cref="AddAgentHostSqliteStore"/>) and a model (<see cref="AddAgentHostChatClient"/>, or an <see cref="IModelRouter"/>
+    /// such as AgentHost's provider router). Settings already registered (a <see cref="TimeProvider"/>, <see cref="RunEngineOptions"/>)
+    /// are kept.
+    /// </summary>
+    public static IServiceCollection AddAgentHostEngine(this IServiceCollection services, Action<RunEngineOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ =>
+        {
+            var options = new RunEngineOptions();
+            configure?.Invoke(options);
+            return options;
+        });
+        services.TryAddSingleton<ITokenCounter, TiktokenCounter>();
+        services.TryAddSingleton<RunEventHub>();
+        services.TryAddSingleton<IRunEventSink>(sp => sp.GetRequiredService<RunEventHub>());
+        services.TryAddSingleton<RunQueue>();
+        services.TryAddSingleton<RunCancellations>();
+        services.TryAddSingleton<RunTransitions>();
+        services.TryAddSingleton<ToolSources>();
+        services.TryAddSingleton<RunExecutor>();
+        services.TryAddSingleton<RunService>();
+        services.TryAddSingleton(sp => new AgentRuntime(
+            sp.GetRequiredService<IAgentStore>(), sp.GetRequiredService<RunService>(), sp.GetRequiredService<RunExecutor>(), sp.GetRequiredService<RunTransitions>(),
+            sp.GetRequiredService<RunEventHub>(), sp.GetRequiredService<RunEngineOptions>(), sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>Keeps agents, sessions and runs in one SQLite file at <paramref name="path"/> (created if missing).</summary>
+    public static IServiceCollection AddAgentHostSqliteStore(this IServiceCollection services, string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        services.TryAddSingleton(_ => new SqliteDatabase(path));
+        services.TryAddSingleton<IAgentStore, SqliteAgentStore>();
+        return services;
+    }
+
+    /// <summary>
+    /// Keeps agents, sessions and runs in process memory, with the same rules as the SQLite store; everything is lost when
+    /// the process ends (sessions cannot be resumed after a restart).
+    /// </summary>
+    public static IServiceCollection AddAgentHostInMemoryStore(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IAgentStore, InMemoryAgentStore>();
+        return services;
+    }
+
+    /// <summary>Answers every model name with <paramref name="client"/> (any <see cref="IChatClient"/>).</summary>
+    public static IServiceCollection AddAgentHostChatClient(this IServiceCollection services, IChatClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        services.TryAddSingleton<IModelRouter>(new SingleClientRouter(client));
+        return services;
+    }
+}
