@@ -12,6 +12,9 @@ internal sealed class JsonRequest(JsonElement root, string path = "")
 {
     public JsonElement Root { get; } = root;
 
+    /// <summary>Where this object sits in the request, e.g. <c>tools[2]</c>; empty for the body itself.</summary>
+    public string Path => path;
+
     public static async Task<JsonRequest> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
