@@ -11,10 +11,13 @@ namespace AgentHost.Server.Tests.AnthropicApi;
 /// </summary>
 public sealed class ClaudeAgentSdkTests
 {
-    [RequiresFact("node:claude-agent-sdk")]
-    public async Task ClaudeModel_ReadsEditsAndAnswers_AndTheSessionListsEveryCallWithItsCost()
+    [RequiresTheory("node:claude-agent-sdk")]
+    [InlineData(null)]
+    [InlineData("gpt-4o")]
+    public async Task ReadsEditsAndAnswers_OnAClaudeModelOrAnOpenAIWireModelThroughAnAlias_AndTheSessionListsEveryCallWithItsCost(string? servedBy)
     {
-        await using var server = await AgentHostServer.StartAsync();
+        // The SDK asks for claude-sonnet-4-5; an alias can send it to an OpenAI-wire model instead.
+        await using var server = await AgentHostServer.StartAsync(settings: servedBy is null ? null : new() { ["AgentHost:Providers:Aliases:claude-sonnet-4-5"] = servedBy });
         var work = Directory.CreateTempSubdirectory("agenthost-agent-sdk-").FullName;
         var file = Path.Combine(work, "greeting.txt");
         await File.WriteAllTextAsync(file, "Hello, world\n");
@@ -36,6 +39,7 @@ public sealed class ClaudeAgentSdkTests
         Assert.Equal(3, calls.Count);
         Assert.All(calls, c => Assert.True(c["cost"]!["total_usd"]!.GetValue<decimal>() > 0m));
         Assert.Equal(["Read", "Edit"], calls.Take(2).Select(c => c["tool_calls"]![0]!.GetValue<string>()));
+        Assert.All(calls, c => Assert.StartsWith(servedBy ?? "claude-sonnet-4-5", c["served_model"]!.GetValue<string>(), StringComparison.Ordinal));
         Directory.Delete(work, recursive: true);
     }
 
