@@ -38,6 +38,9 @@ public sealed record ModelCallScope
     /// <summary>As <see cref="SessionBudgetUsd"/>, in input plus output tokens.</summary>
     public long? SessionBudgetTokens { get; init; }
 
+    /// <summary>Request fields the front door accepted but could not carry to the model; the call's trace lists them.</summary>
+    public IReadOnlyList<string> DroppedFields { get; init; } = [];
+
     /// <summary>The prompt's size as the caller already counted it, so the pipeline need not count it again.</summary>
     public int? EstimatedPromptTokens { get; init; }
 

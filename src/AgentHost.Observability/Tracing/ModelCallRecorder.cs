@@ -39,6 +39,7 @@ internal sealed class ModelCallRecorder
         apiKeyId = recording.ApiKeyIdOf(scope);
         startTimestamp = recording.Time.GetTimestamp();
         startedAt = recording.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        events = DroppedFields(scope, recording.ProviderOf(model), model, startedAt);
         activity = AgentHostTelemetry.Source.StartActivity($"chat {model}", ActivityKind.Client);
         if (activity is not null)
         {
@@ -54,6 +55,23 @@ internal sealed class ModelCallRecorder
             activity.SetTag("agenthost.run.id", scope.RunId);
             activity.SetTag("agenthost.session.id", scope.SessionId);
         }
+    }
+
+    /// <summary>The request fields that were not carried, as trace events of type <c>dropped_field</c>.</summary>
+    private static List<TraceEvent>? DroppedFields(ModelCallScope scope, string provider, string model, long at)
+    {
+        if (scope.DroppedFields.Count == 0)
+        {
+            return null;
+        }
+
+        var dropped = new List<TraceEvent>(scope.DroppedFields.Count);
+        foreach (var field in scope.DroppedFields)
+        {
+            dropped.Add(new TraceEvent { Type = "dropped_field", At = at, Provider = provider, Model = model, Reason = field + ": accepted, not carried to the model" });
+        }
+
+        return dropped;
     }
 
     /// <summary>The call's id, shared by its ledger row and its trace span.</summary>

@@ -25,7 +25,7 @@ internal static class AnthropicApiEndpoints
         try
         {
             var call = AnthropicRequestReader.Read(await CompatBody.ReadAsync(context, cancellationToken));
-            GatewayScope.For(context, ModelCallEntryPoints.Messages, call.Passthrough.Metadata).AttachTo(call.Options);
+            (GatewayScope.For(context, ModelCallEntryPoints.Messages, call.Passthrough.Metadata) with { DroppedFields = call.Dropped }).AttachTo(call.Options);
             var client = router.GetClient(call.Model);
             if (call.Stream)
             {

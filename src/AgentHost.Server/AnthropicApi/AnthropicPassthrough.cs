@@ -17,7 +17,10 @@ internal sealed record AnthropicPassthrough(long MaxTokens, JsonElement? Thinkin
 {
     public static readonly AnthropicPassthrough None = new(0, null, null, null);
 
-    public bool IsEmpty => Thinking is null && ToolChoice is null && Metadata is null;
+    /// <summary><c>output_config.effort</c>: an OpenAI reasoning model's effort, taking precedence over the thinking budget's.</summary>
+    public string? Effort { get; init; }
+
+    public bool IsEmpty => Thinking is null && ToolChoice is null && Metadata is null && Effort is null;
 
     public object? Create(IChatClient client)
     {
@@ -47,7 +50,7 @@ internal sealed record AnthropicPassthrough(long MaxTokens, JsonElement? Thinkin
     private ChatCompletionOptions? ForOpenAI(string? model)
     {
         var user = Metadata is { } metadata && metadata.TryGetProperty("user_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
-        var effort = IsReasoningModel(model) ? EffortOf(Thinking) : null;
+        var effort = IsReasoningModel(model) ? EffortNamed(Effort) ?? EffortOf(Thinking) : null;
         if (user is null && effort is null)
         {
             return null;
@@ -61,6 +64,14 @@ internal sealed record AnthropicPassthrough(long MaxTokens, JsonElement? Thinkin
 
         return options;
     }
+
+    private static ChatReasoningEffortLevel? EffortNamed(string? effort) => effort switch
+    {
+        null => null,
+        "low" => ChatReasoningEffortLevel.Low,
+        "medium" => ChatReasoningEffortLevel.Medium,
+        _ => ChatReasoningEffortLevel.High,
+    };
 
     // Thinking budgets map to OpenAI's efforts at the budgets the Anthropic adapter uses for them the other way.
     private static ChatReasoningEffortLevel? EffortOf(JsonElement? thinking) =>

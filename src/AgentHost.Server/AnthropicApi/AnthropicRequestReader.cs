@@ -15,8 +15,30 @@ internal static class AnthropicRequestReader
         }
         else
         {
+            // Every field of the Messages API's create parameters (beta included) as the pinned Anthropic TypeScript
+            // SDK defines them; any other field is still Anthropic's 400.
             Allow(body, "", "model", "messages", "max_tokens", "system", "metadata", "stop_sequences", "stream", "temperature",
-                "top_p", "top_k", "tools", "tool_choice", "thinking", "service_tier");
+                "top_p", "top_k", "tools", "tool_choice", "thinking", "service_tier", "billing_policy", "cache_control", "compaction",
+                "container", "context_management", "diagnostics", "fallback_credit_token", "fallbacks", "inference_geo", "mcp_servers",
+                "output_config", "output_format", "speed", "thread", "user_profile_id", "workspace_id");
+        }
+
+        // Fields whose omission would change what the call means are refused by name rather than dropped.
+        foreach (var (field, why) in Unsupported)
+        {
+            if (Get(body, field) is { ValueKind: not JsonValueKind.Null })
+            {
+                throw Invalid(field, why);
+            }
+        }
+
+        var dropped = new List<string>();
+        foreach (var field in Dropped)
+        {
+            if (Get(body, field) is { ValueKind: not JsonValueKind.Null })
+            {
+                dropped.Add(field);
+            }
         }
 
         var model = RequiredString(body, "model");
@@ -47,7 +69,8 @@ internal static class AnthropicRequestReader
             TopK = Integer(body, "top_k", 0),
             StopSequences = StopSequences(body),
         };
-        options.Tools = Tools(body);
+        options.Tools = Tools(body, dropped);
+        var effort = OutputConfig(body, options, dropped);
         var toolChoice = ToolChoice(body, options);
         var thinking = Thinking(body, maxTokens, countTokens);
         var metadata = Object(body, "metadata");
@@ -57,7 +80,12 @@ internal static class AnthropicRequestReader
             String(m, "user_id", "metadata");
         }
 
-        var passthrough = new AnthropicPassthrough(maxTokens, thinking, toolChoice, metadata);
+        if (thinking is { } t && t.TryGetProperty("display", out _))
+        {
+            dropped.Add("thinking.display");
+        }
+
+        var passthrough = new AnthropicPassthrough(maxTokens, thinking, toolChoice, metadata) { Effort = effort };
         if (!passthrough.IsEmpty)
         {
             options.RawRepresentationFactory = passthrough.Create;
@@ -71,7 +99,61 @@ internal static class AnthropicRequestReader
             Stream = !countTokens && (Boolean(body, "stream") ?? false),
             Passthrough = passthrough,
             Tools = Get(body, "tools"),
+            Dropped = dropped,
         };
+    }
+
+    private static readonly (string Field, string Why)[] Unsupported =
+    [
+        ("mcp_servers", "AgentHost does not connect to MCP servers for /v1/messages yet; run the MCP tools in your client."),
+        ("container", "AgentHost has no code execution container for /v1/messages; run code in your client."),
+        ("thread", "AgentHost does not hold Messages threads yet; send the whole conversation in 'messages'."),
+    ];
+
+    /// <summary>Accepted and not carried to the serving model (listed in the call's trace): none changes what the answer means.</summary>
+    private static readonly string[] Dropped =
+    [
+        "billing_policy", "cache_control", "compaction", "context_management", "diagnostics", "fallback_credit_token", "fallbacks",
+        "inference_geo", "service_tier", "speed", "user_profile_id", "workspace_id",
+    ];
+
+    /// <summary>
+    /// <c>output_config.format</c> (or the older <c>output_format</c>) becomes a JSON-schema response format;
+    /// <c>output_config.effort</c> is returned for OpenAI reasoning models (other models drop it).
+    /// </summary>
+    private static string? OutputConfig(JsonElement body, ChatOptions options, List<string> dropped)
+    {
+        string? effort = null;
+        JsonElement? format = Object(body, "output_format");
+        if (Object(body, "output_config") is { } config)
+        {
+            Allow(config, "output_config", "effort", "format", "task_budget");
+            effort = String(config, "effort", "output_config");
+            if (effort is not (null or "low" or "medium" or "high" or "max" or "xhigh"))
+            {
+                throw Invalid("output_config.effort", $"Input should be 'low', 'medium', 'high', 'xhigh' or 'max'");
+            }
+
+            format = Object(config, "format", "output_config") ?? format;
+            if (Get(config, "task_budget") is not null)
+            {
+                dropped.Add("output_config.task_budget");
+            }
+        }
+
+        if (format is { } f)
+        {
+            var type = RequiredString(f, "type", "output_config.format");
+            if (type != "json_schema")
+            {
+                throw Invalid("output_config.format.type", $"Input tag '{type}' found using 'type' does not match any of the expected tags: 'json_schema'");
+            }
+
+            var schema = Object(f, "schema", "output_config.format") ?? throw Invalid("output_config.format.schema", "Field required");
+            options.ResponseFormat = ChatResponseFormat.ForJsonSchema(schema.Clone(), "output");
+        }
+
+        return effort;
     }
 
     private static List<string>? StopSequences(JsonElement body)
@@ -90,7 +172,7 @@ internal static class AnthropicRequestReader
         return sequences.Count > 0 ? sequences : null;
     }
 
-    private static List<AITool>? Tools(JsonElement body)
+    private static List<AITool>? Tools(JsonElement body, List<string> dropped)
     {
         if (Array(body, "tools") is not { } items)
         {
@@ -113,7 +195,16 @@ internal static class AnthropicRequestReader
                 throw Invalid(Path(path, "type"), $"'{type}' is not supported by AgentHost; only custom (client) tools are.");
             }
 
-            Allow(tool, path, "type", "name", "description", "input_schema", "cache_control", "strict");
+            Allow(tool, path, "type", "name", "description", "input_schema", "cache_control", "strict", "defer_loading", "input_examples",
+                "eager_input_streaming", "allowed_callers");
+            foreach (var extra in (ReadOnlySpan<string>)["defer_loading", "input_examples", "eager_input_streaming", "allowed_callers"])
+            {
+                if (Get(tool, extra) is not null && !dropped.Contains("tools[]." + extra))
+                {
+                    dropped.Add("tools[]." + extra);
+                }
+            }
+
             var name = RequiredString(tool, "name", path);
             if (name.Length is 0 or > 128 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
             {

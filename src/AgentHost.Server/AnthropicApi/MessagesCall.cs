@@ -11,4 +11,7 @@ internal sealed record MessagesCall : CompatCall
 
     /// <summary>The raw <c>tools</c> array, for counting tokens.</summary>
     public JsonElement? Tools { get; init; }
+
+    /// <summary>Request fields accepted but not carried to the model (paths like <c>context_management</c>), for the trace.</summary>
+    public IReadOnlyList<string> Dropped { get; init; } = [];
 }

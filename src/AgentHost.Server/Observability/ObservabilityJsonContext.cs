@@ -10,5 +10,6 @@ namespace AgentHost.Server.Observability;
 [JsonSerializable(typeof(UsageReport))]
 [JsonSerializable(typeof(PriceTableFile))]
 [JsonSerializable(typeof(SessionObject))]
+[JsonSerializable(typeof(SessionTrace))]
 [JsonSerializable(typeof(ListResponse<SessionObject>))]
 internal sealed partial class ObservabilityJsonContext : JsonSerializerContext;

@@ -1,12 +1,13 @@
 using AgentHost.Core.Errors;
 using AgentHost.Core.Observability;
+using AgentHost.Observability.Tracing;
 using AgentHost.Server.Http;
 
 namespace AgentHost.Server.Observability.Sessions;
 
 /// <summary>
 /// <c>GET /v1/agenthost/sessions</c> (newest activity first, <c>limit</c> and <c>after</c>) and
-/// <c>GET /v1/agenthost/sessions/{id}</c> with every call the session made.
+/// <c>GET /v1/agenthost/sessions/{id}</c> with every call the session made, and <c>…/{id}/trace</c> with their spans.
 /// </summary>
 internal static class SessionEndpoints
 {
@@ -14,6 +15,7 @@ internal static class SessionEndpoints
     {
         routes.MapGet("/v1/agenthost/sessions", ListAsync);
         routes.MapGet("/v1/agenthost/sessions/{sessionId}", GetAsync);
+        routes.MapGet("/v1/agenthost/sessions/{sessionId}/trace", GetTraceAsync);
         return routes;
     }
 
@@ -29,6 +31,14 @@ internal static class SessionEndpoints
         var page = sessions.Take(query.Limit).Select(s => SessionObject.From(s)).ToList();
         return TypedResults.Json(new ListResponse<SessionObject>("list", page, page.FirstOrDefault()?.Id, page.LastOrDefault()?.Id, sessions.Count > query.Limit),
             ObservabilityJsonContext.Default.ListResponseSessionObject);
+    }
+
+    private static async Task<IResult> GetTraceAsync(string sessionId, IUsageLedger ledger, ITraceStore traces, TraceWriter writer, CancellationToken cancellationToken)
+    {
+        _ = await ledger.GetSessionAsync(sessionId, cancellationToken) ?? throw ApiException.NotFound("session", sessionId);
+        await writer.FlushAsync(cancellationToken);
+        var spans = await traces.GetSessionSpansAsync(sessionId, cancellationToken);
+        return TypedResults.Json(new SessionTrace { SessionId = sessionId, Spans = spans }, ObservabilityJsonContext.Default.SessionTrace);
     }
 
     private static async Task<IResult> GetAsync(string sessionId, IUsageLedger ledger, CancellationToken cancellationToken)
