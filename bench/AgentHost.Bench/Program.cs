@@ -25,6 +25,13 @@ if (options.Scenario is "retrieval" or "retrieval-scale")
 }
 
 await using var host = await BenchHost.StartAsync();
+if (options.Scenario is "retrieval-eval")
+{
+    var collections = AgentHost.Bench.Retrieval.Eval.EvalCollection.LoadAll(options.Collections, options.QueryLimit);
+    await new AgentHost.Bench.Retrieval.Eval.EvalScenario(host, options.Models.Split(',')).RunAsync(collections);
+    return;
+}
+
 if (options.Scenario is "retrieval-http")
 {
     Console.WriteLine("CISI through the HTTP API:");

@@ -13,8 +13,17 @@ public sealed class RetrievalOptions
     /// <summary>Threads the local ONNX embedder may use; 0 means all cores.</summary>
     public int EmbeddingThreads { get; set; }
 
-    /// <summary>Texts per embedding call; large enough to amortise a call, small enough to keep padding waste low.</summary>
+    /// <summary>
+    /// The embedding model of a vector store created without <c>embedding_model</c>: a local model's name or one
+    /// configured under <c>AgentHost:Embeddings:Models</c>. Existing stores keep the model they recorded.
+    /// </summary>
+    public string DefaultEmbeddingModel { get; set; } = RankingDefaults.EmbeddingModel;
+
+    /// <summary>Most texts per ONNX run of a local model.</summary>
     public int EmbeddingBatchSize { get; set; } = 32;
+
+    /// <summary>Most padded word pieces per ONNX run (texts × the longest text of the run), which bounds its memory.</summary>
+    public int EmbeddingBatchTokens { get; set; } = 8192;
 
     /// <summary>Load every store into memory in the background at start, so the first search after a restart does not wait for it.</summary>
     public bool WarmStoresOnStart { get; set; } = true;

@@ -23,6 +23,8 @@ internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingMode
     private readonly ConcurrentDictionary<string, Lazy<Task<StoreIndex?>>> stores = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> writeLocks = new(StringComparer.Ordinal);
 
+    public string EmbeddingModelForNewStore(string? requested) => (requested is null ? models.Default : models.Resolve(requested)).Name;
+
     public async Task<IndexedFile> IndexFileAsync(IndexFileRequest request, CancellationToken cancellationToken)
     {
         var model = models.Resolve(request.EmbeddingModel);
@@ -109,7 +111,7 @@ internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingMode
             if (!queryEmbeddings.TryGetValue(store.ModelName, out var embedded))
             {
                 embedded = plan.Weights.Embedding > 0
-                    ? await models.EmbedAsync(models.Resolve(store.ModelName), plan.Queries, cancellationToken)
+                    ? await models.EmbedQueriesAsync(models.Resolve(store.ModelName), plan.Queries, cancellationToken)
                     : [.. plan.Queries.Select(_ => Array.Empty<float>())];
                 queryEmbeddings[store.ModelName] = embedded;
             }

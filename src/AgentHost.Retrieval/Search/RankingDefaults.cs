@@ -11,6 +11,9 @@ public static class RankingDefaults
     /// <summary>The RRF constant: a document at rank r in one list scores weight / (K + r).</summary>
     public const int RrfK = 20;
 
+    /// <summary>The embedding model of new vector stores (bench: <c>retrieval-eval</c>; bench/README.md has the table).</summary>
+    public const string EmbeddingModel = "snowflake-arctic-embed-xs";
+
     /// <summary>How deep each ranking (BM25, dense) is read before fusion.</summary>
     public const int CandidateDepth = 100;
 }
