@@ -18,6 +18,20 @@ if (options.Scenario is "retrieval-embed")
     return;
 }
 
+if (options.Scenario is "retrieval-ingest")
+{
+    Console.WriteLine("Embedding throughput of the local models (ingestion's inner loop):");
+    await AgentHost.Bench.Retrieval.EmbeddingThroughputScenario.RunAsync(AgentHost.Bench.Retrieval.Cisi.Load(), options.QueryLimit > 0 ? options.QueryLimit : 300, options.Models);
+    return;
+}
+
+if (options.Scenario is "retrieval-profile")
+{
+    Console.WriteLine("ONNX Runtime profile of a local model embedding CISI chunks:");
+    AgentHost.Bench.Retrieval.EmbeddingProfileScenario.Run(AgentHost.Bench.Retrieval.Cisi.Load(), options.QueryLimit > 0 ? options.QueryLimit : 64, options.Models.Split(',')[0]);
+    return;
+}
+
 if (options.Scenario is "retrieval" or "retrieval-scale")
 {
     await AgentHost.Bench.Retrieval.RetrievalScenario.RunAsync(options);

@@ -10,6 +10,12 @@ public sealed class RetrievalOptions
 
     public double TextWeight { get; set; } = RankingDefaults.TextWeight;
 
+    /// <summary>Re-score the fused candidates by their exact dense and BM25 scores (<c>ranking_options.ranker</c> <c>none</c> skips it per search).</summary>
+    public bool SecondStage { get; set; } = true;
+
+    /// <summary>The second stage's dense weight when a search sends no <c>hybrid_search</c> weights.</summary>
+    public double SecondStageEmbeddingWeight { get; set; } = RankingDefaults.SecondStageEmbeddingWeight;
+
     /// <summary>Threads the local ONNX embedder may use; 0 means all cores.</summary>
     public int EmbeddingThreads { get; set; }
 
@@ -18,6 +24,9 @@ public sealed class RetrievalOptions
     /// configured under <c>AgentHost:Embeddings:Models</c>. Existing stores keep the model they recorded.
     /// </summary>
     public string DefaultEmbeddingModel { get; set; } = RankingDefaults.EmbeddingModel;
+
+    /// <summary>Run the local models' matrix products on int8 weights, quantised at load (see docs/retrieval.md).</summary>
+    public bool EmbeddingInt8 { get; set; }
 
     /// <summary>Most texts per ONNX run of a local model.</summary>
     public int EmbeddingBatchSize { get; set; } = 32;

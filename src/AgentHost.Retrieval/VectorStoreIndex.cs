@@ -125,7 +125,7 @@ internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingMode
                     throw new InvalidOperationException($"Embedding model '{store.ModelName}' returned {embedded[q].Length} dimensions; the store holds {store.Dimensions}.");
                 }
 
-                foreach (var candidate in store.Search(embedded[q], queryTerms[q], plan.Weights, plan.Depth, filter))
+                foreach (var candidate in store.Search(embedded[q], queryTerms[q], plan.Weights, plan.Depth, filter, plan.SecondStage))
                 {
                     var key = (candidate.File.FileId, candidate.ChunkIndex);
                     if (!best.TryGetValue(key, out var seen) || seen.Score < candidate.Score)

@@ -26,7 +26,7 @@ internal sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embe
             // ONNX Runtime's pool threads spin after each run by default, burning the cores that searches and
             // requests need; a server embeds in bursts, so they should sleep instead.
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-            return new OnnxSentenceEncoder(model, options, settings.EmbeddingBatchSize, settings.EmbeddingBatchTokens);
+            return new OnnxSentenceEncoder(model, options, settings.EmbeddingBatchSize, settings.EmbeddingBatchTokens, settings.EmbeddingInt8);
         }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 

@@ -21,7 +21,8 @@ internal sealed class OnnxSentenceEncoder : IDisposable
 
     /// <param name="maxBatch">Most texts per run.</param>
     /// <param name="tokenBudget">Most padded positions per run (texts × longest text), which bounds a run's memory and latency.</param>
-    public OnnxSentenceEncoder(LocalModel model, SessionOptions options, int maxBatch, int tokenBudget)
+    /// <param name="int8">Run the model's matrix products on int8 weights (<see cref="OnnxWeightQuantizer"/>).</param>
+    public OnnxSentenceEncoder(LocalModel model, SessionOptions options, int maxBatch, int tokenBudget, bool int8)
     {
         this.model = model;
         this.maxBatch = Math.Max(1, maxBatch);
@@ -35,7 +36,8 @@ internal sealed class OnnxSentenceEncoder : IDisposable
         using (var bytes = new MemoryStream(checked((int)graph.Length)))
         {
             graph.CopyTo(bytes);
-            session = new InferenceSession(bytes.GetBuffer(), options);
+            var onnx = bytes.ToArray();
+            session = new InferenceSession(int8 ? OnnxWeightQuantizer.Quantize(onnx, out _) : onnx, options);
         }
 
         hasTokenTypes = session.InputMetadata.ContainsKey("token_type_ids");
@@ -141,6 +143,9 @@ internal sealed class OnnxSentenceEncoder : IDisposable
 
         return VectorMath.Normalized(vector);
     }
+
+    /// <summary>Ends ONNX Runtime profiling, when the session options turned it on, and returns the trace file.</summary>
+    public string EndProfiling() => session.EndProfiling();
 
     public void Dispose() => session.Dispose();
 }

@@ -14,6 +14,12 @@ public static class RankingDefaults
     /// <summary>The embedding model of new vector stores (bench: <c>retrieval-eval</c>; bench/README.md has the table).</summary>
     public const string EmbeddingModel = "snowflake-arctic-embed-xs";
 
+    /// <summary>Weight of the exact dense score against BM25 when the second stage re-scores the fused candidates.</summary>
+    public const double SecondStageEmbeddingWeight = 0.6;
+
+    /// <summary>How many fused candidates the second stage re-scores.</summary>
+    public const int SecondStageCandidates = 50;
+
     /// <summary>How deep each ranking (BM25, dense) is read before fusion.</summary>
     public const int CandidateDepth = 100;
 }

@@ -4,7 +4,8 @@ using AgentHost.Core.Retrieval;
 namespace AgentHost.Retrieval.Search;
 
 /// <summary>A <see cref="SearchRequest"/> validated and with defaults applied.</summary>
-internal sealed record SearchPlan(IReadOnlyList<string> Queries, int MaxNumResults, double ScoreThreshold, FusionWeights Weights, int Depth)
+/// <param name="SecondStage">Null when the fused order is final: <c>ranker</c> <c>none</c>, a one-sided weighting, or turned off.</param>
+internal sealed record SearchPlan(IReadOnlyList<string> Queries, int MaxNumResults, double ScoreThreshold, FusionWeights Weights, int Depth, SecondStage? SecondStage)
 {
     public const int MaxResults = 50;
 
@@ -41,6 +42,11 @@ internal sealed record SearchPlan(IReadOnlyList<string> Queries, int MaxNumResul
         }
 
         var depth = Math.Max(RankingDefaults.CandidateDepth, request.MaxNumResults * 2);
-        return new SearchPlan(queries, request.MaxNumResults, request.ScoreThreshold, new FusionWeights(weights.EmbeddingWeight, weights.TextWeight), depth);
+        // The second stage weighs the exact scores as the request weighs the rankings; by default with its own measured weight.
+        SecondStage? secondStage = request.Ranker is "none" || !options.SecondStage || weights.EmbeddingWeight == 0 || weights.TextWeight == 0
+            ? null
+            : new SecondStage(request.Weights is { } given ? given.EmbeddingWeight / (given.EmbeddingWeight + given.TextWeight) : options.SecondStageEmbeddingWeight,
+                Math.Max(RankingDefaults.SecondStageCandidates, request.MaxNumResults));
+        return new SearchPlan(queries, request.MaxNumResults, request.ScoreThreshold, new FusionWeights(weights.EmbeddingWeight, weights.TextWeight), depth, secondStage);
     }
 }

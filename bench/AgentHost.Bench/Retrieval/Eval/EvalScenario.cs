@@ -23,7 +23,8 @@ internal sealed class EvalScenario(BenchHost host, IReadOnlyList<string> models)
     [
         ("bm25", """{"hybrid_search":{"embedding_weight":0,"text_weight":1}}"""),
         ("dense", """{"hybrid_search":{"embedding_weight":1,"text_weight":0}}"""),
-        ("fused (default)", null),
+        ("fused, ranker none", """{"ranker":"none"}"""),
+        ("fused + second stage (default)", null),
     ];
 
     public async Task RunAsync(IReadOnlyList<EvalCollection> collections)
@@ -51,7 +52,11 @@ internal sealed class EvalScenario(BenchHost host, IReadOnlyList<string> models)
                     Console.WriteLine("  " + row);
                 }
 
-                rankings.Add(await RankingsAsync(collection, model, storeId, docOf));
+                rankings.Add(await RankingsAsync(collection, model, storeId, docOf, withPrefix: true));
+                if (host.Services.GetRequiredService<EmbeddingModels>().Resolve(model).QueryPrefix is not null)
+                {
+                    rankings.Add(await RankingsAsync(collection, model, storeId, docOf, withPrefix: false));
+                }
             }
         }
 
@@ -134,16 +139,19 @@ internal sealed class EvalScenario(BenchHost host, IReadOnlyList<string> models)
     }
 
     /// <summary>Every query's full dense and BM25 rankings over the store, read from the server's own index.</summary>
-    private async Task<StoreRankings> RankingsAsync(EvalCollection collection, string model, string storeId, Dictionary<string, string> docOf)
+    private async Task<StoreRankings> RankingsAsync(EvalCollection collection, string model, string storeId, Dictionary<string, string> docOf, bool withPrefix)
     {
         var index = host.Services.GetRequiredService<VectorStoreIndex>();
         var embeddings = host.Services.GetRequiredService<EmbeddingModels>();
         var store = (await index.GetStoreAsync(storeId, CancellationToken.None))!;
-        var vectors = await embeddings.EmbedQueriesAsync(embeddings.Resolve(model), [.. collection.Queries.Select(q => q.Text)], CancellationToken.None);
+        string[] texts = [.. collection.Queries.Select(q => q.Text)];
+        var vectors = withPrefix
+            ? await embeddings.EmbedQueriesAsync(embeddings.Resolve(model), texts, CancellationToken.None)
+            : await embeddings.EmbedAsync(embeddings.Resolve(model), texts, CancellationToken.None);
         var all = store.LiveChunks;
         var queries = collection.Queries.Select((q, i) => new QueryRankings(q.Id, store.DenseTop(vectors[i], all, null),
             store.TextTop(TermAnalyzer.Terms(q.Text), all, null), slot => docOf[store.FileAt(slot)!.FileId])).ToArray();
-        return new StoreRankings(collection, model, queries);
+        return new StoreRankings(collection, withPrefix ? model : model + " (queries without prefix)", queries);
     }
 
     private async Task<JsonElement> PostAsync(string path, string json)
