@@ -16,6 +16,12 @@ public sealed class RetrievalOptions
     /// <summary>The second stage's dense weight when a search sends no <c>hybrid_search</c> weights.</summary>
     public double SecondStageEmbeddingWeight { get; set; } = RankingDefaults.SecondStageEmbeddingWeight;
 
+    /// <summary>The chat model that <c>ranking_options.ranker</c> <c>llm</c> asks to grade candidates (any model AgentHost serves); unset disables that ranker.</summary>
+    public string? RerankerModel { get; set; }
+
+    /// <summary>How many of the best candidates the LLM reranker grades (at least <c>max_num_results</c>).</summary>
+    public int RerankerCandidates { get; set; } = 20;
+
     /// <summary>Threads the local ONNX embedder may use; 0 means all cores.</summary>
     public int EmbeddingThreads { get; set; }
 

@@ -18,7 +18,8 @@ namespace AgentHost.Retrieval;
 /// store, loaded on first use. Embedding runs outside any lock; a store's mutations are serialised so the database
 /// and the memory copy apply them in the same order.
 /// </summary>
-internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingModels models, IOptions<RetrievalOptions> options) : IVectorStoreIndex
+internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingModels models, IOptions<RetrievalOptions> options, LlmReranker? reranker = null)
+    : IVectorStoreIndex
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<StoreIndex?>>> stores = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> writeLocks = new(StringComparer.Ordinal);
@@ -97,6 +98,11 @@ internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingMode
     internal async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, Dictionary<string, float[][]>? queryEmbeddings, CancellationToken cancellationToken)
     {
         var plan = SearchPlan.From(request, options.Value);
+        if (plan.LlmRerank)
+        {
+            (reranker ?? throw ApiException.Invalid("'ranking_options.ranker' 'llm' is not available in this host.", "ranking_options.ranker")).EnsureConfigured();
+        }
+
         var filter = FilterParser.Parse(request.Filter);
         var found = new List<(string StoreId, Candidate Candidate)>();
         queryEmbeddings ??= new Dictionary<string, float[][]>(StringComparer.Ordinal);
@@ -136,6 +142,14 @@ internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingMode
             }
 
             found.AddRange(best.Values.Select(c => (storeId, c)));
+        }
+
+        if (plan.LlmRerank)
+        {
+            // The model grades the engine's best candidates; the threshold then applies to its grades.
+            var candidates = found.OrderByDescending(f => f.Candidate.Score).Take(Math.Max(plan.MaxNumResults, reranker!.Candidates)).ToList();
+            var graded = await reranker.RerankAsync(string.Join(" / ", plan.Queries), await MaterializeAsync(candidates, cancellationToken), cancellationToken);
+            return [.. graded.Where(h => h.Score >= plan.ScoreThreshold).Take(plan.MaxNumResults)];
         }
 
         var top = found.Where(f => f.Candidate.Score >= plan.ScoreThreshold)

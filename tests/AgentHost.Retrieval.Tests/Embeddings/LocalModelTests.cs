@@ -50,10 +50,10 @@ public sealed class LocalModelTests
     public void NewStores_GetTheConfiguredDefault_AndStoresThatRecordedNoModelAreMiniLm()
     {
         using var defaults = new EmbeddingModels(Options.Create(new RetrievalOptions()));
-        using var configured = new EmbeddingModels(Options.Create(new RetrievalOptions { DefaultEmbeddingModel = MiniLm }));
+        using var configured = new EmbeddingModels(Options.Create(new RetrievalOptions { DefaultEmbeddingModel = Arctic }));
 
-        Assert.Equal(Arctic, defaults.Default.Name);
-        Assert.Equal(MiniLm, configured.Default.Name);
+        Assert.Equal(MiniLm, defaults.Default.Name);
+        Assert.Equal(Arctic, configured.Default.Name);
         Assert.Equal(MiniLm, defaults.Resolve(null).Name);
         Assert.Throws<OptionsValidationException>(() => new EmbeddingModels(Options.Create(new RetrievalOptions { DefaultEmbeddingModel = "nope" })));
     }

@@ -16,35 +16,35 @@ public sealed class EmbeddingModelTests
         var dataDir = Directory.CreateTempSubdirectory("agenthost-embedding-model-").FullName;
         try
         {
-            string defaultStore, miniLmStore;
+            string defaultStore, arcticStore;
             await using (var before = await AgentHostServer.StartAsync(settings: new() { ["AgentHost:DataDir"] = dataDir }))
             {
                 using var http = before.Http();
                 var file = await UploadAsync(http, "tides.txt", Encoding.UTF8.GetBytes("Tides rise and fall twice a day because of the moon's gravity."));
                 using var created = await PostAsync(http, "vector_stores", $$"""{"file_ids":["{{file}}"]}""");
-                using var chosen = await PostAsync(http, "vector_stores", $$"""{"file_ids":["{{file}}"],"embedding_model":"{{MiniLm}}"}""");
+                using var chosen = await PostAsync(http, "vector_stores", $$"""{"file_ids":["{{file}}"],"embedding_model":"{{Arctic}}"}""");
                 defaultStore = created.RootElement.GetProperty("id").GetString()!;
-                miniLmStore = chosen.RootElement.GetProperty("id").GetString()!;
-                Assert.Equal(Arctic, created.RootElement.GetProperty("embedding_model").GetString());
-                Assert.Equal(MiniLm, chosen.RootElement.GetProperty("embedding_model").GetString());
+                arcticStore = chosen.RootElement.GetProperty("id").GetString()!;
+                Assert.Equal(MiniLm, created.RootElement.GetProperty("embedding_model").GetString());
+                Assert.Equal(Arctic, chosen.RootElement.GetProperty("embedding_model").GetString());
                 await WaitUntilIngestedAsync(http, defaultStore);
-                await WaitUntilIngestedAsync(http, miniLmStore);
+                await WaitUntilIngestedAsync(http, arcticStore);
             }
 
-            // Restarted with MiniLM as the default: existing stores keep the model they were built with.
+            // Restarted with arctic as the default: existing stores keep the model they were built with.
             await using var after = await AgentHostServer.StartAsync(settings: new()
             {
                 ["AgentHost:DataDir"] = dataDir,
-                ["AgentHost:Retrieval:DefaultEmbeddingModel"] = MiniLm,
+                ["AgentHost:Retrieval:DefaultEmbeddingModel"] = Arctic,
             });
             using var client = after.Http();
             using var store = JsonDocument.Parse(await client.GetStringAsync($"vector_stores/{defaultStore}"));
             using var created2 = await PostAsync(client, "vector_stores", "{}");
 
-            Assert.Equal(Arctic, store.RootElement.GetProperty("embedding_model").GetString());
+            Assert.Equal(MiniLm, store.RootElement.GetProperty("embedding_model").GetString());
             Assert.Equal("tides.txt", await TopHitAsync(client, defaultStore));
-            Assert.Equal("tides.txt", await TopHitAsync(client, miniLmStore));
-            Assert.Equal(MiniLm, created2.RootElement.GetProperty("embedding_model").GetString());
+            Assert.Equal("tides.txt", await TopHitAsync(client, arcticStore));
+            Assert.Equal(Arctic, created2.RootElement.GetProperty("embedding_model").GetString());
         }
         finally
         {
