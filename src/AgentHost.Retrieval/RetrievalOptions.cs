@@ -31,8 +31,11 @@ public sealed class RetrievalOptions
     /// </summary>
     public string DefaultEmbeddingModel { get; set; } = RankingDefaults.EmbeddingModel;
 
-    /// <summary>Run the local models' matrix products on int8 weights, quantised at load (see docs/retrieval.md).</summary>
-    public bool EmbeddingInt8 { get; set; }
+    /// <summary>
+    /// Run the local models' matrix products on int8 weights, quantised at load: about 1.6× less CPU per ingested chunk
+    /// with the same nDCG@10 on CISI and Cranfield (vectors within cosine 0.99 of float32; see docs/retrieval.md).
+    /// </summary>
+    public bool EmbeddingInt8 { get; set; } = true;
 
     /// <summary>Most texts per ONNX run of a local model.</summary>
     public int EmbeddingBatchSize { get; set; } = 32;

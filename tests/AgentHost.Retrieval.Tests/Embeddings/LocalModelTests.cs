@@ -78,7 +78,7 @@ public sealed class LocalModelTests
     [InlineData(Arctic)]
     public async Task Batches_GiveTheSameVectorsAsOneTextAtATime(string name)
     {
-        using var models = new EmbeddingModels(Options.Create(new RetrievalOptions { EmbeddingBatchSize = 3, EmbeddingBatchTokens = 64 }));
+        using var models = new EmbeddingModels(Options.Create(new RetrievalOptions { EmbeddingBatchSize = 3, EmbeddingBatchTokens = 64, EmbeddingInt8 = false }));
         var model = models.Resolve(name);
         string[] texts = ["short", "a somewhat longer sentence about tides and the moon", "mid length text here", string.Join(' ', Enumerable.Repeat("word", 40))];
 
@@ -93,6 +93,26 @@ public sealed class LocalModelTests
         {
             Assert.Equal(384, together[i].Length);
             Assert.True(System.Numerics.Tensors.TensorPrimitives.Dot(together[i], alone[i]) > 0.9999f, $"text {i} differs when batched");
+        }
+    }
+
+    [Theory]
+    [InlineData(MiniLm)]
+    [InlineData(Arctic)]
+    public async Task Int8Weights_GiveVectorsCloseToFloat32(string name)
+    {
+        using var float32 = new EmbeddingModels(Options.Create(new RetrievalOptions { EmbeddingInt8 = false }));
+        using var int8 = new EmbeddingModels(Options.Create(new RetrievalOptions { EmbeddingInt8 = true }));
+        string[] texts = ["Tides rise and fall twice a day because of the moon's gravity.", "Bread dough rises when yeast ferments its sugars.", "quantum"];
+
+        var exact = await float32.EmbedAsync(float32.Resolve(name), texts, CancellationToken.None);
+        var quantized = await int8.EmbedAsync(int8.Resolve(name), texts, CancellationToken.None);
+
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var cosine = System.Numerics.Tensors.TensorPrimitives.Dot(exact[i], quantized[i]);
+            Assert.InRange(cosine, 0.98f, 1.0001f);
+            Assert.True(cosine < 0.99999f, "int8 weights should not give float32's exact vectors");
         }
     }
 }
