@@ -3,15 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The code interpreter's sandbox (bubblewrap, Debian's Python with pandas, numpy and matplotlib) and the console's
-# browser test (chromium).
-if ! command -v bwrap >/dev/null || ! command -v chromium >/dev/null \
-  || ! /usr/bin/python3 -c 'import pandas, numpy, matplotlib' 2>/dev/null; then
-  sudo=$([ "$(id -u)" -eq 0 ] || echo sudo)
-  $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-    bubblewrap python3-pandas python3-numpy python3-matplotlib chromium >/dev/null
-fi
+# The code interpreter's sandbox and the console's browser test: the Debian packages in these lists, when missing.
+bash scripts/install-packages.sh scripts/runtime-packages.txt scripts/test-packages.txt
 
 # The npm clients and servers the tests drive (official SDKs, agent SDKs, MCP servers): one pinned npm project per
 # folder under tests/clients/, installed from its lock file.

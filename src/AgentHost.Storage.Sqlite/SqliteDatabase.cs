@@ -56,9 +56,14 @@ public sealed class SqliteDatabase : IDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Closes the write connection once the write in flight (if any) has finished; later writes throw.</summary>
     public void Dispose()
     {
+        var acquired = writeLock.Wait(TimeSpan.FromSeconds(10));
         writer.Dispose();
-        writeLock.Dispose();
+        if (acquired)
+        {
+            writeLock.Release();
+        }
     }
 }

@@ -56,20 +56,21 @@ public sealed record StepDetails
 
 public sealed record MessageCreation(string MessageId);
 
-/// <summary>A tool call in a step. Built-in tools keep their details as JSON so each tool owns its shape.</summary>
+/// <summary>
+/// A tool call in a step. A <c>function</c> call keeps its name, arguments and submitted output; a call of any other
+/// type keeps the details its tool source recorded, written under a property named after the type
+/// (<c>"code_interpreter": {…}</c>, <c>"file_search": {…}</c>, <c>"mcp": {…}</c>), so each source owns its shape.
+/// </summary>
+[JsonConverter(typeof(StepToolCallConverter))]
 public sealed record StepToolCall
 {
     public required string Id { get; init; }
     public required string Type { get; init; }
 
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public StepFunctionCall? Function { get; init; }
 
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public JsonElement? CodeInterpreter { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public JsonElement? FileSearch { get; init; }
+    /// <summary>The source's record of a non-function call, as a JSON object.</summary>
+    public JsonElement? Details { get; init; }
 }
 
 public sealed record StepFunctionCall(string Name, string Arguments, string? Output);

@@ -11,7 +11,7 @@ namespace AgentHost.Core.Engine;
 /// truncation strategy. The run's own steps are the durable record of its tool calls, so a resumed run sends
 /// exactly what it would have sent before the interruption.
 /// </summary>
-internal sealed class PromptBuilder(ITokenCounter tokens, IReadOnlyDictionary<string, IBuiltInTool> builtInTools)
+internal sealed class PromptBuilder(ITokenCounter tokens, ToolSources sources)
 {
     private const int PerMessageOverhead = 4;
 
@@ -79,6 +79,7 @@ internal sealed class PromptBuilder(ITokenCounter tokens, IReadOnlyDictionary<st
     {
         var callContents = new List<AIContent>();
         var results = new List<AIContent>();
+        var media = new List<AIContent>();
         foreach (var call in calls)
         {
             if (call.Function is { } function)
@@ -86,16 +87,27 @@ internal sealed class PromptBuilder(ITokenCounter tokens, IReadOnlyDictionary<st
                 callContents.Add(new FunctionCallContent(call.Id, function.Name, ParseArguments(function.Arguments)));
                 results.Add(new FunctionResultContent(call.Id, function.Output ?? string.Empty));
             }
-            else if (builtInTools.TryGetValue(call.Type, out var tool))
+            else if (sources.For(call.Type) is { } source)
             {
-                var record = tool.DescribeCall(call);
-                callContents.Add(new FunctionCallContent(call.Id, call.Type, ParseArguments(record.Arguments)));
-                results.Add(new FunctionResultContent(call.Id, record.Output));
+                var view = source.Describe(call);
+                callContents.Add(new FunctionCallContent(call.Id, view.Name, ParseArguments(view.Arguments)));
+                results.Add(new FunctionResultContent(call.Id, view.Output));
+                if (view.Media.Count > 0)
+                {
+                    media.Add(new TextContent($"[The {view.Name} call {call.Id} returned {view.Media.Count} image(s), shown here.]"));
+                    media.AddRange(view.Media);
+                }
             }
         }
 
         yield return new ChatMessage(ChatRole.Assistant, callContents);
         yield return new ChatMessage(ChatRole.Tool, results);
+
+        // Tool results carry text on every provider; images a call returned follow as a user turn the model can see.
+        if (media.Count > 0)
+        {
+            yield return new ChatMessage(ChatRole.User, media);
+        }
     }
 
     internal static Dictionary<string, object?> ParseArguments(string arguments)

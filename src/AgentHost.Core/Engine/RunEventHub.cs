@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using AgentHost.Core.Events;
 
 namespace AgentHost.Core.Engine;
 
@@ -8,16 +9,16 @@ public sealed class RunEventHub : IRunEventSink
 {
     private readonly ConcurrentDictionary<string, RunSubscription[]> subscriptions = new();
 
-    public void Publish(string runId, RunEvent runEvent)
+    public void Publish(AgentEvent agentEvent)
     {
-        if (!subscriptions.TryGetValue(runId, out var subscribers))
+        if (!subscriptions.TryGetValue(agentEvent.RunId, out var subscribers))
         {
             return;
         }
 
         foreach (var subscriber in subscribers)
         {
-            subscriber.Writer.TryWrite(runEvent);
+            subscriber.Writer.TryWrite(agentEvent);
         }
     }
 
@@ -48,18 +49,19 @@ public sealed class RunEventHub : IRunEventSink
 /// <summary>The events of one run, in order, until the run ends or pauses.</summary>
 public sealed class RunSubscription(string runId, RunEventHub hub) : IDisposable
 {
-    private readonly Channel<RunEvent> channel = Channel.CreateUnbounded<RunEvent>(new() { SingleReader = true });
+    private readonly Channel<AgentEvent> channel = Channel.CreateUnbounded<AgentEvent>(new() { SingleReader = true });
 
     public string RunId { get; } = runId;
 
-    internal ChannelWriter<RunEvent> Writer => channel.Writer;
+    internal ChannelWriter<AgentEvent> Writer => channel.Writer;
 
-    public async IAsyncEnumerable<RunEvent> ReadUntilPauseAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The run's events until (and including) the first that ends or pauses it, or an error.</summary>
+    public async IAsyncEnumerable<AgentEvent> ReadUntilPauseAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var runEvent in channel.Reader.ReadAllAsync(cancellationToken))
+        await foreach (var agentEvent in channel.Reader.ReadAllAsync(cancellationToken))
         {
-            yield return runEvent;
-            if (runEvent.EndsStream)
+            yield return agentEvent;
+            if (agentEvent is RunStatusChanged { EndsOrPauses: true } or ErrorOccurred)
             {
                 yield break;
             }

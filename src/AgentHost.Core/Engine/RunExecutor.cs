@@ -1,6 +1,6 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using AgentHost.Core.Domain;
+using AgentHost.Core.Events;
 using AgentHost.Core.Models;
 using AgentHost.Core.Observability;
 using AgentHost.Core.Storage;
@@ -24,13 +24,13 @@ public sealed class RunExecutor
     private readonly TimeProvider time;
     private readonly RunEngineOptions options;
     private readonly ITokenCounter tokens;
-    private readonly Dictionary<string, IBuiltInTool> builtIns;
+    private readonly ToolSources sources;
     private readonly PromptBuilder prompts;
     private readonly IMessageContentContributor[] contributors;
     private readonly IRunObserver observer;
 
     public RunExecutor(IAgentStore store, IModelRouter models, IRunEventSink events, RunTransitions transitions, ITokenCounter tokens,
-        IEnumerable<IBuiltInTool> builtInTools, RunEngineOptions options, TimeProvider time, IRunObserver? observer = null,
+        ToolSources sources, RunEngineOptions options, TimeProvider time, IRunObserver? observer = null,
         IEnumerable<IMessageContentContributor>? contributors = null)
     {
         this.store = store;
@@ -40,9 +40,9 @@ public sealed class RunExecutor
         this.time = time;
         this.options = options;
         this.tokens = tokens;
-        builtIns = builtInTools.ToDictionary(t => t.Type);
-        prompts = new PromptBuilder(tokens, builtIns);
-        this.contributors = [.. builtIns.Values.OfType<IMessageContentContributor>(), .. contributors ?? []];
+        this.sources = sources;
+        prompts = new PromptBuilder(tokens, sources);
+        this.contributors = [.. sources.Types.Select(sources.For).OfType<IMessageContentContributor>().Distinct(), .. contributors ?? []];
         this.observer = observer ?? NullRunObserver.Instance;
     }
 
@@ -58,6 +58,13 @@ public sealed class RunExecutor
             }
 
             var steps = await transitions.AllStepsAsync(run, cancellationToken);
+            if (steps.Count > 0 && steps[^1] is { Type: StepTypes.ToolCalls, Status: StepStatus.InProgress } decided)
+            {
+                // A step left open by submit_tool_outputs: the calls the caller approved run now, then the model goes on.
+                await CompleteStepAsync(await RunApprovedCallsAsync(run, decided, cancellationToken), cancellationToken);
+                continue;
+            }
+
             var used = RunTransitions.SumUsage(steps);
             if (run.MaxCompletionTokens is int maxCompletion && (used?.CompletionTokens ?? 0) >= maxCompletion)
             {
@@ -82,7 +89,8 @@ public sealed class RunExecutor
             }
 
             var client = models.GetClient(run.Model);
-            var chatOptions = RunOptionsMapper.ToChatOptions(run, builtIns, maxOutput);
+            var toolSet = await RunToolSet.BuildAsync(run, sources, cancellationToken);
+            var chatOptions = RunOptionsMapper.ToChatOptions(run, toolSet, maxOutput);
             var turn = await StreamTurnAsync(run, client, prompt, chatOptions, steps, cancellationToken);
 
             if (turn.ToolCalls.Count == 0)
@@ -93,10 +101,10 @@ public sealed class RunExecutor
                     : await EndAsync(run, RunStatus.Completed, null, null);
             }
 
-            var (step, pending) = await RunToolCallsAsync(run, turn, cancellationToken);
+            var (step, pending, decisions) = await RunToolCallsAsync(run, turn, toolSet, cancellationToken);
             if (pending.Count > 0)
             {
-                return await RequireActionAsync(run, pending, cancellationToken);
+                return await RequireActionAsync(run, pending, decisions, cancellationToken);
             }
 
             await CompleteStepAsync(step, cancellationToken);
@@ -126,6 +134,7 @@ public sealed class RunExecutor
         string? responseModel = null;
 
         await using var trace = observer.StartModelCall(run, prompt, chatOptions);
+        events.Publish(new ModelCallStarted(run.Model) { RunId = run.Id });
         try
         {
             await foreach (var update in client.GetStreamingResponseAsync(prompt.Messages, chatOptions, cancellationToken))
@@ -147,9 +156,11 @@ public sealed class RunExecutor
                                 (message, messageStep) = await StartMessageAsync(run, cancellationToken);
                             }
 
-                            var first = text.Length == 0;
+                            events.Publish(new TextDelta(message.Id, 0, text.Length, delta.Text) { RunId = run.Id });
                             text.Append(delta.Text);
-                            events.Publish(run.Id, RunEvent.ForDelta("thread.message.delta", MessageDelta(message.Id, delta.Text, first)));
+                            break;
+                        case TextReasoningContent { Text.Length: > 0 } reasoning:
+                            events.Publish(new ReasoningDelta(reasoning.Text) { RunId = run.Id });
                             break;
                         case FunctionCallContent call:
                             calls.Add(call);
@@ -183,6 +194,7 @@ public sealed class RunExecutor
             Reported = reported,
             Usage = usageOfTurn,
         });
+        events.Publish(new ModelCallEnded(run.Model, string.IsNullOrEmpty(responseModel) ? null : responseModel, usageOfTurn, finish?.Value) { RunId = run.Id });
 
         if (message is null && calls.Count == 0)
         {
@@ -209,7 +221,7 @@ public sealed class RunExecutor
                 IncompleteDetails = truncated ? new IncompleteDetails("max_tokens") : null,
             };
             await store.SaveMessageAsync(message, cancellationToken);
-            events.Publish(run.Id, RunEvent.ForMessage(truncated ? "thread.message.incomplete" : "thread.message.completed", message));
+            events.Publish(new MessageCompleted(message) { RunId = run.Id });
 
             // With tool calls to follow, the tool step carries the turn's usage; counted once.
             messageStep = messageStep! with { Usage = calls.Count == 0 ? usageOfTurn : Zero };
@@ -238,56 +250,103 @@ public sealed class RunExecutor
 
         await store.SaveStepAsync(step, cancellationToken);
         await store.SaveMessageAsync(message, cancellationToken);
-        events.Publish(run.Id, RunEvent.ForStep("thread.run.step.created", step));
-        events.Publish(run.Id, RunEvent.ForStep("thread.run.step.in_progress", step));
-        events.Publish(run.Id, RunEvent.ForMessage("thread.message.created", message));
-        events.Publish(run.Id, RunEvent.ForMessage("thread.message.in_progress", message));
+        events.Publish(new StepStarted(step) { RunId = run.Id });
+        events.Publish(new MessageStarted(message) { RunId = run.Id });
         return (message, step);
     }
 
-    private async Task<(RunStep Step, IReadOnlyList<RequiredToolCall> Pending)> RunToolCallsAsync(ThreadRun run, ModelTurn turn, CancellationToken cancellationToken)
+    private async Task<(RunStep Step, IReadOnlyList<RequiredToolCall> Pending, IReadOnlyList<PendingDecision> Decisions)> RunToolCallsAsync(ThreadRun run, ModelTurn turn, RunToolSet toolSet,
+        CancellationToken cancellationToken)
     {
         var step = NewStep(run, time.UnixNow(), new StepDetails { Type = StepTypes.ToolCalls, ToolCalls = [] });
         await store.SaveStepAsync(step, cancellationToken);
-        events.Publish(run.Id, RunEvent.ForStep("thread.run.step.created", step));
-        events.Publish(run.Id, RunEvent.ForStep("thread.run.step.in_progress", step));
+        events.Publish(new StepStarted(step) { RunId = run.Id });
 
         var records = new List<StepToolCall>(turn.ToolCalls.Count);
         var pending = new List<RequiredToolCall>();
+        var decisions = new List<PendingDecision>();
         for (var index = 0; index < turn.ToolCalls.Count; index++)
         {
             var call = turn.ToolCalls[index];
             var callId = string.IsNullOrEmpty(call.CallId) ? IdGenerator.ToolCall() : call.CallId;
             var arguments = System.Text.Json.JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), EngineJsonContext.Default.IDictionaryStringObject);
-            var builtIn = run.Tools.FirstOrDefault(t => t.Type == call.Name && builtIns.ContainsKey(t.Type));
-            if (builtIn is not null)
+            var binding = toolSet.Find(call.Name);
+            var toolType = binding?.Definition.Type ?? ToolTypes.Function;
+            events.Publish(new ToolCallStarted { RunId = run.Id, StepId = step.Id, Index = index, CallId = callId, ToolType = toolType, Name = call.Name });
+            events.Publish(new ToolCallArgumentsDelta { RunId = run.Id, StepId = step.Id, Index = index, CallId = callId, ToolType = toolType, Delta = arguments });
+            if (binding is not null)
             {
-                var record = await InvokeBuiltInAsync(run, builtIn, callId, arguments, step.Id, index, cancellationToken);
-                records.Add(record);
+                var outcome = await InvokeAsync(new ToolInvocation(run, binding.Definition, call.Name, callId, arguments) { StepId = step.Id, Index = index },
+                    binding.Source, cancellationToken);
+                records.Add(outcome.Record);
+                if (outcome.Approval is { } approval)
+                {
+                    pending.Add(new RequiredToolCall { Id = callId, Function = new FunctionCall(approval.Name, approval.Arguments) });
+                    decisions.Add(new PendingDecision(callId, approval.Kind, toolType, call.Name, arguments));
+                }
+
                 continue;
             }
 
-            events.Publish(run.Id, RunEvent.ForDelta("thread.run.step.delta", FunctionCallStartDelta(step.Id, index, callId, call.Name)));
-            events.Publish(run.Id, RunEvent.ForDelta("thread.run.step.delta", FunctionArgumentsDelta(step.Id, index, arguments)));
             records.Add(new StepToolCall { Id = callId, Type = ToolTypes.Function, Function = new StepFunctionCall(call.Name, arguments, null) });
             pending.Add(new RequiredToolCall { Id = callId, Function = new FunctionCall(call.Name, arguments) });
+            decisions.Add(new PendingDecision(callId, PendingDecision.ClientTool, ToolTypes.Function, call.Name, arguments));
         }
 
         step = step with { StepDetails = step.StepDetails with { ToolCalls = records }, Usage = turn.Usage };
         await store.SaveStepAsync(step, cancellationToken);
-        return (step, pending);
+        return (step, pending, decisions);
     }
 
-    private async Task<StepToolCall> InvokeBuiltInAsync(ThreadRun run, ToolDefinition definition, string callId, string arguments, string stepId, int index,
-        CancellationToken cancellationToken)
+    /// <summary>Runs the calls of <paramref name="step"/> that the caller approved; returns the step with their results.</summary>
+    private async Task<RunStep> RunApprovedCallsAsync(ThreadRun run, RunStep step, CancellationToken cancellationToken)
     {
-        var tool = builtIns[definition.Type];
-        await using var trace = observer.StartToolCall(run, callId, definition.Type, arguments);
+        var calls = step.StepDetails.ToolCalls ?? [];
+        var toolSet = await RunToolSet.BuildAsync(run, sources, cancellationToken);
+        var records = new List<StepToolCall>(calls.Count);
+        for (var index = 0; index < calls.Count; index++)
+        {
+            var call = calls[index];
+            if (sources.For(call.Type) is { } source && source.AwaitsExecution(call))
+            {
+                var view = source.Describe(call);
+                var definition = toolSet.Find(view.Name)?.Definition ?? run.Tools.FirstOrDefault(t => t.Type == call.Type) ?? new ToolDefinition { Type = call.Type };
+                var invocation = new ToolInvocation(run, definition, view.Name, call.Id, view.Arguments) { StepId = step.Id, Index = index, Approved = call };
+                records.Add((await InvokeAsync(invocation, source, cancellationToken)).Record);
+            }
+            else
+            {
+                records.Add(call);
+            }
+        }
+
+        step = step with { StepDetails = step.StepDetails with { ToolCalls = records } };
+        await store.SaveStepAsync(step, cancellationToken);
+        return step;
+    }
+
+    private async Task<ToolCallOutcome> InvokeAsync(ToolInvocation invocation, IToolSource source, CancellationToken cancellationToken)
+    {
+        var type = invocation.Definition.Type;
+        await using var trace = observer.StartToolCall(invocation.Run, invocation.CallId, invocation.Name == type ? type : $"{type}:{invocation.Name}", invocation.Arguments);
         try
         {
-            var record = await tool.InvokeAsync(new BuiltInToolCall(run, definition, callId, arguments) { StepId = stepId, Index = index }, cancellationToken);
-            await trace.CompleteAsync(tool.DescribeCall(record).Output);
-            return record;
+            var started = time.GetTimestamp();
+            var outcome = await source.InvokeAsync(invocation, cancellationToken);
+            if (outcome.Approval is not null)
+            {
+                await trace.CompleteAsync("(waiting for approval)");
+                return outcome;
+            }
+
+            var described = source.Describe(outcome.Record);
+            await trace.CompleteAsync(described.Output);
+            events.Publish(new ToolCallCompleted
+            {
+                RunId = invocation.Run.Id, StepId = invocation.StepId, Index = invocation.Index, CallId = invocation.CallId, ToolType = type,
+                Name = invocation.Name, Arguments = described.Arguments, Output = described.Output, Duration = time.GetElapsedTime(started),
+            });
+            return outcome;
         }
         catch (Exception e)
         {
@@ -296,8 +355,14 @@ public sealed class RunExecutor
         }
     }
 
-    private async Task<ThreadRun> RequireActionAsync(ThreadRun run, IReadOnlyList<RequiredToolCall> pending, CancellationToken cancellationToken)
+    private async Task<ThreadRun> RequireActionAsync(ThreadRun run, IReadOnlyList<RequiredToolCall> pending, IReadOnlyList<PendingDecision> decisions,
+        CancellationToken cancellationToken)
     {
+        // Published before the pause itself, so a reader that stops at the pause has seen what it waits for.
+        events.Publish(new ApprovalRequested(decisions)
+        {
+            RunId = run.Id,
+        });
         var next = run with
         {
             Status = RunStatus.RequiresAction,
@@ -311,7 +376,7 @@ public sealed class RunExecutor
     {
         var completed = step with { Status = StepStatus.Completed, CompletedAt = time.UnixNow() };
         await store.SaveStepAsync(completed, cancellationToken);
-        events.Publish(step.RunId, RunEvent.ForStep("thread.run.step.completed", completed));
+        events.Publish(new StepCompleted(completed) { RunId = step.RunId });
     }
 
     private async Task<ThreadRun> EndAsync(ThreadRun run, string status, RunError? error, RunIncompleteDetails? incomplete) =>
@@ -327,40 +392,5 @@ public sealed class RunExecutor
         Type = details.Type,
         ExpiresAt = run.ExpiresAt,
         StepDetails = details,
-    };
-
-    private static JsonObject MessageDelta(string messageId, string text, bool first)
-    {
-        var textNode = new JsonObject { ["value"] = text };
-        if (first)
-        {
-            textNode["annotations"] = new JsonArray();
-        }
-
-        return new JsonObject
-        {
-            ["id"] = messageId,
-            ["object"] = "thread.message.delta",
-            ["delta"] = new JsonObject { ["content"] = new JsonArray(new JsonObject { ["index"] = 0, ["type"] = "text", ["text"] = textNode }) },
-        };
-    }
-
-    private static JsonObject FunctionCallStartDelta(string stepId, int index, string callId, string name) =>
-        StepDelta(stepId, new JsonObject
-        {
-            ["index"] = index,
-            ["id"] = callId,
-            ["type"] = "function",
-            ["function"] = new JsonObject { ["name"] = name, ["arguments"] = string.Empty, ["output"] = null },
-        });
-
-    private static JsonObject FunctionArgumentsDelta(string stepId, int index, string arguments) =>
-        StepDelta(stepId, new JsonObject { ["index"] = index, ["type"] = "function", ["function"] = new JsonObject { ["arguments"] = arguments } });
-
-    private static JsonObject StepDelta(string stepId, JsonObject toolCall) => new()
-    {
-        ["id"] = stepId,
-        ["object"] = "thread.run.step.delta",
-        ["delta"] = new JsonObject { ["step_details"] = new JsonObject { ["type"] = "tool_calls", ["tool_calls"] = new JsonArray(toolCall) } },
     };
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using AgentHost.Core.Domain;
-using AgentHost.Core.Tools;
 using Microsoft.Extensions.AI;
 
 namespace AgentHost.Core.Engine;
@@ -8,21 +7,9 @@ namespace AgentHost.Core.Engine;
 /// <summary>Maps a run's settings onto <see cref="ChatOptions"/> for any provider.</summary>
 internal static class RunOptionsMapper
 {
-    public static ChatOptions ToChatOptions(ThreadRun run, IReadOnlyDictionary<string, IBuiltInTool> builtIns, int? maxOutputTokens)
+    public static ChatOptions ToChatOptions(ThreadRun run, RunToolSet toolSet, int? maxOutputTokens)
     {
-        var tools = new List<AITool>();
-        foreach (var definition in run.Tools)
-        {
-            if (definition.Function is { } function)
-            {
-                tools.Add(AIFunctionFactory.CreateDeclaration(function.Name, function.Description, function.Parameters));
-            }
-            else if (builtIns.TryGetValue(definition.Type, out var tool))
-            {
-                tools.Add(tool.Describe(definition));
-            }
-        }
-
+        var tools = toolSet.Tools;
         var options = new ChatOptions
         {
             ModelId = run.Model,
@@ -34,7 +21,7 @@ internal static class RunOptionsMapper
 
         if (tools.Count > 0 && run.ToolChoice.Type != "none")
         {
-            options.Tools = tools;
+            options.Tools = [.. tools];
             options.AllowMultipleToolCalls = run.ParallelToolCalls;
             options.ToolMode = run.ToolChoice switch
             {

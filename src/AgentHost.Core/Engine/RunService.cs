@@ -1,6 +1,7 @@
 using AgentHost.Core.Domain;
 using AgentHost.Core.Errors;
 using AgentHost.Core.Storage;
+using AgentHost.Core.Tools;
 
 namespace AgentHost.Core.Engine;
 
@@ -8,7 +9,8 @@ namespace AgentHost.Core.Engine;
 /// The run operations of the API — create, submit tool outputs, cancel, read — with the original service's
 /// rules: one active run per thread, outputs for exactly the pending calls, expiry of paused runs.
 /// </summary>
-public sealed class RunService(IAgentStore store, RunQueue queue, RunTransitions transitions, RunCancellations cancellations, RunEngineOptions options, TimeProvider time)
+public sealed class RunService(
+    IAgentStore store, RunQueue queue, RunTransitions transitions, RunCancellations cancellations, RunEngineOptions options, ToolSources sources, TimeProvider time)
 {
     /// <param name="runId">The id to give the run, so a stream can subscribe before the worker can see it.</param>
     public async Task<ThreadRun> CreateRunAsync(string threadId, RunRequest request, string runId, CancellationToken cancellationToken)
@@ -94,16 +96,15 @@ public sealed class RunService(IAgentStore store, RunQueue queue, RunTransitions
         var step = steps.LastOrDefault(s => s.Status == StepStatus.InProgress && s.Type == StepTypes.ToolCalls)
             ?? throw new ApiException(ApiErrorKind.ServerError, $"Run {runId} is waiting for tool outputs but has no open tool step.");
         var byId = outputs.ToDictionary(o => o.ToolCallId, o => o.Output);
+        var calls = step.StepDetails.ToolCalls!.Select(c => Answer(c, byId)).ToList();
+
+        // Calls the caller approved still have to run: the step stays open and the executor runs them first.
+        var awaitsExecution = calls.Any(c => c.Function is null && sources.For(c.Type)?.AwaitsExecution(c) == true);
         var completedStep = step with
         {
-            Status = StepStatus.Completed,
-            CompletedAt = time.UnixNow(),
-            StepDetails = step.StepDetails with
-            {
-                ToolCalls = step.StepDetails.ToolCalls!
-                    .Select(c => c.Function is { } f && byId.TryGetValue(c.Id, out var output) ? c with { Function = f with { Output = output } } : c)
-                    .ToList(),
-            },
+            Status = awaitsExecution ? StepStatus.InProgress : StepStatus.Completed,
+            CompletedAt = awaitsExecution ? null : time.UnixNow(),
+            StepDetails = step.StepDetails with { ToolCalls = calls },
         };
 
         var resumed = run with { Status = RunStatus.Queued, RequiredAction = null };
@@ -115,6 +116,24 @@ public sealed class RunService(IAgentStore store, RunQueue queue, RunTransitions
 
         await store.SaveStepAsync(completedStep, cancellationToken);
         return (resumed, completedStep);
+    }
+
+    /// <summary>A pending call with the caller's answer: a function's output, or the decision on an approval a tool source asked for.</summary>
+    private StepToolCall Answer(StepToolCall call, IReadOnlyDictionary<string, string> outputs)
+    {
+        if (!outputs.TryGetValue(call.Id, out var output))
+        {
+            return call;
+        }
+
+        if (call.Function is { } function)
+        {
+            return call with { Function = function with { Output = output } };
+        }
+
+        var decision = ToolDecision.Parse(output) ?? throw ApiException.Invalid(
+            $"Invalid output for tool call '{call.Id}': it asks for an approval; answer 'approve', or 'deny' or 'deny: <reason>'.", "tool_outputs");
+        return sources.For(call.Type)?.Decide(call, decision) ?? call;
     }
 
     /// <summary>Hands a queued run to the worker.</summary>

@@ -1,4 +1,5 @@
 using AgentHost.Core.Domain;
+using AgentHost.Core.Events;
 using AgentHost.Core.Observability;
 using AgentHost.Core.Storage;
 
@@ -19,7 +20,7 @@ public sealed class RunTransitions(IAgentStore store, IRunEventSink events, Time
             return false;
         }
 
-        events.Publish(next.Id, RunEvent.ForRun("thread.run." + next.Status, next));
+        events.Publish(new RunStatusChanged(next) { RunId = next.Id });
         return true;
     }
 
@@ -48,9 +49,7 @@ public sealed class RunTransitions(IAgentStore store, IRunEventSink events, Time
         }
 
         await CloseOpenWorkAsync(next, steps, status, error, now, cancellationToken);
-        events.Publish(next.Id, status == RunStatus.Failed && error is not null
-            ? RunEvent.ForRun("thread.run.failed", next)
-            : RunEvent.ForRun("thread.run." + status, next));
+        events.Publish(new RunStatusChanged(next) { RunId = next.Id });
         return next;
     }
 
@@ -100,14 +99,14 @@ public sealed class RunTransitions(IAgentStore store, IRunEventSink events, Time
                 LastError = stepStatus == StepStatus.Failed ? error : null,
             };
             await store.SaveStepAsync(closed, cancellationToken);
-            events.Publish(run.Id, RunEvent.ForStep("thread.run.step." + stepStatus, closed));
+            events.Publish(new StepCompleted(closed) { RunId = run.Id });
 
             if (step.StepDetails.MessageCreation is { } creation &&
                 await store.GetMessageAsync(run.ThreadId, creation.MessageId, cancellationToken) is { Status: MessageStatus.InProgress } message)
             {
                 var incomplete = message with { Status = MessageStatus.Incomplete, IncompleteAt = now, IncompleteDetails = new IncompleteDetails(messageReason) };
                 await store.SaveMessageAsync(incomplete, cancellationToken);
-                events.Publish(run.Id, RunEvent.ForMessage("thread.message.incomplete", incomplete));
+                events.Publish(new MessageCompleted(incomplete) { RunId = run.Id });
             }
         }
     }

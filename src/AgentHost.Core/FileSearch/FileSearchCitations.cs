@@ -58,9 +58,9 @@ public sealed class FileSearchCitations : IMessageContentContributor
     public static Dictionary<int, List<IReadOnlyList<FileSearchResult>>> CallsByNumber(IReadOnlyList<RunStep> steps)
     {
         var calls = new Dictionary<int, List<IReadOnlyList<FileSearchResult>>>();
-        foreach (var search in steps.SelectMany(s => s.StepDetails.ToolCalls ?? []).Where(c => c.Type == ToolTypes.FileSearch && c.FileSearch is not null))
+        foreach (var search in steps.SelectMany(s => s.StepDetails.ToolCalls ?? []).Where(c => c.Type == ToolTypes.FileSearch && c.Details is not null))
         {
-            var payload = JsonNode.Parse(search.FileSearch!.Value.GetRawText());
+            var payload = JsonNode.Parse(search.Details!.Value.GetRawText());
             var number = FileSearchCall.CallNumber(payload);
             (calls.TryGetValue(number, out var list) ? list : calls[number] = []).Add(FileSearchCall.Results(payload));
         }

@@ -12,7 +12,7 @@ public static class FileSearchStepView
 
     public static RunStep ForClient(RunStep step, bool includeContent)
     {
-        if (step.StepDetails.ToolCalls is not { } calls || !calls.Any(c => c.FileSearch is not null))
+        if (step.StepDetails.ToolCalls is not { } calls || !calls.Any(c => c.Type == ToolTypes.FileSearch && c.Details is not null))
         {
             return step;
         }
@@ -21,8 +21,8 @@ public static class FileSearchStepView
         {
             StepDetails = step.StepDetails with
             {
-                ToolCalls = [.. calls.Select(c => c.FileSearch is { } payload && JsonNode.Parse(payload.GetRawText()) is JsonObject json
-                    ? c with { FileSearch = JsonSerializer.SerializeToElement(FileSearchCall.ForClient(json, includeContent), EngineJsonContext.Default.JsonObject) }
+                ToolCalls = [.. calls.Select(c => c.Type == ToolTypes.FileSearch && c.Details is { } payload && JsonNode.Parse(payload.GetRawText()) is JsonObject json
+                    ? c with { Details = JsonSerializer.SerializeToElement(FileSearchCall.ForClient(json, includeContent), EngineJsonContext.Default.JsonObject) }
                     : c)],
             },
         };

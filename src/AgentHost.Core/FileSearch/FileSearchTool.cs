@@ -23,7 +23,7 @@ public sealed class FileSearchTool(
     ThreadAttachmentStore attachments,
     IngestionSignal signal,
     FileSearchOptions options,
-    TimeProvider time) : IBuiltInTool
+    TimeProvider time) : IToolSource
 {
     public const int DefaultMaxNumResults = 20;
     public const string DefaultRanker = "default_2024_08_21";
@@ -44,14 +44,17 @@ public sealed class FileSearchTool(
         }
         """).RootElement.Clone();
 
-    public string Type => ToolTypes.FileSearch;
-
-    public AIFunctionDeclaration Describe(ToolDefinition definition) => AIFunctionFactory.CreateDeclaration(
+    private static readonly AIFunctionDeclaration Declaration = AIFunctionFactory.CreateDeclaration(
         ToolTypes.FileSearch,
         "Search the files the user has provided (documents, notes, code). Use it for any question the files may answer, then cite the results.",
         Parameters);
 
-    public async Task<StepToolCall> InvokeAsync(BuiltInToolCall call, CancellationToken cancellationToken)
+    public IReadOnlyCollection<string> Types { get; } = [ToolTypes.FileSearch];
+
+    public ValueTask<IReadOnlyList<AIFunctionDeclaration>> DeclareAsync(ThreadRun run, ToolDefinition definition, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<AIFunctionDeclaration>>([Declaration]);
+
+    public async Task<ToolCallOutcome> InvokeAsync(ToolInvocation call, CancellationToken cancellationToken)
     {
         var queries = ReadQueries(call.Arguments);
         var settings = call.Definition.FileSearch;
@@ -73,21 +76,21 @@ public sealed class FileSearchTool(
             cancellationToken);
         var results = hits.Select(h => new FileSearchResult(h.FileId, h.Filename, h.Score, h.Text, Attributes(h.Attributes))).ToList();
         var payload = FileSearchCall.Create(await CallNumberAsync(call.Run, cancellationToken), ranking.ForStep(), queries, results);
-        return new StepToolCall
+        return new ToolCallOutcome(new StepToolCall
         {
             Id = call.CallId,
             Type = ToolTypes.FileSearch,
-            FileSearch = JsonSerializer.SerializeToElement(payload, EngineJsonContext.Default.JsonObject),
-        };
+            Details = JsonSerializer.SerializeToElement(payload, EngineJsonContext.Default.JsonObject),
+        });
     }
 
-    public BuiltInCallRecord DescribeCall(StepToolCall call)
+    public ToolCallView Describe(StepToolCall call)
     {
-        var payload = call.FileSearch is { } json ? JsonNode.Parse(json.GetRawText()) : null;
+        var payload = call.Details is { } json ? JsonNode.Parse(json.GetRawText()) : null;
         var queries = FileSearchCall.Queries(payload);
         var arguments = new JsonObject { ["queries"] = new JsonArray([.. queries.Select(q => (JsonNode)JsonValue.Create(q))]) };
         var output = CitationMarkers.ToolOutput(FileSearchCall.CallNumber(payload), queries, FileSearchCall.Results(payload));
-        return new BuiltInCallRecord(arguments.ToJsonString(), output);
+        return new ToolCallView(ToolTypes.FileSearch, arguments.ToJsonString(), output);
     }
 
     /// <summary>How many file_search calls the run's finished turns made: this call's citation number.</summary>

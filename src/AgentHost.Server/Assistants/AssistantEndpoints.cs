@@ -2,6 +2,7 @@ using AgentHost.Core.Domain;
 using AgentHost.Core.Errors;
 using AgentHost.Core.Json;
 using AgentHost.Core.Storage;
+using AgentHost.Core.Tools;
 using AgentHost.Server.Http;
 using AgentHost.Server.VectorStores;
 
@@ -23,10 +24,11 @@ internal static class AssistantEndpoints
         group.MapDelete("/{assistantId}", DeleteAsync);
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest http, IAgentStore store, VectorStoreService vectorStores, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpRequest http, IAgentStore store, VectorStoreService vectorStores, ToolSources sources, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var request = (await JsonRequest.ReadAsync(http, cancellationToken)).Allow(Fields);
-        var assistant = Apply(request, new Assistant { Id = IdGenerator.Assistant(), CreatedAt = time.GetUtcNow().ToUnixTimeSeconds(), Model = request.RequiredString("model") });
+        var assistant = Apply(request, sources, new Assistant { Id = IdGenerator.Assistant(), CreatedAt = time.GetUtcNow().ToUnixTimeSeconds(), Model = request.RequiredString("model") });
         await using var created = vectorStores.BeginRequest();
         assistant = assistant with { ToolResources = await created.ResolveAsync(request.ToolResources(), cancellationToken) ?? assistant.ToolResources };
         await store.CreateAssistantAsync(assistant, cancellationToken);
@@ -43,11 +45,12 @@ internal static class AssistantEndpoints
     private static async Task<IResult> GetAsync(string assistantId, IAgentStore store, CancellationToken cancellationToken) =>
         TypedResults.Json(await FindAsync(store, assistantId, cancellationToken), CoreJsonContext.Default.Assistant);
 
-    private static async Task<IResult> ModifyAsync(string assistantId, HttpRequest http, IAgentStore store, VectorStoreService vectorStores, CancellationToken cancellationToken)
+    private static async Task<IResult> ModifyAsync(string assistantId, HttpRequest http, IAgentStore store, VectorStoreService vectorStores, ToolSources sources,
+        CancellationToken cancellationToken)
     {
         var request = (await JsonRequest.ReadAsync(http, cancellationToken)).Allow(Fields);
         var assistant = await FindAsync(store, assistantId, cancellationToken);
-        assistant = Apply(request, assistant with { Model = request.String("model") ?? assistant.Model });
+        assistant = Apply(request, sources, assistant with { Model = request.String("model") ?? assistant.Model });
         await using var created = vectorStores.BeginRequest();
         assistant = assistant with { ToolResources = await created.ResolveAsync(request.ToolResources(), cancellationToken) ?? assistant.ToolResources };
         await store.UpdateAssistantAsync(assistant, cancellationToken);
@@ -69,13 +72,13 @@ internal static class AssistantEndpoints
         await store.GetAssistantAsync(id, cancellationToken) ?? throw ApiException.NotFound("assistant", id);
 
     /// <summary>Fields present in the request replace the stored ones; explicit nulls clear the nullable ones.</summary>
-    private static Assistant Apply(JsonRequest request, Assistant assistant) => assistant with
+    private static Assistant Apply(JsonRequest request, ToolSources sources, Assistant assistant) => assistant with
     {
         Name = request.Has("name") ? request.String("name", 256) : assistant.Name,
         Description = request.Has("description") ? request.String("description", 512) : assistant.Description,
         Instructions = request.Has("instructions") ? request.String("instructions", 256_000) : assistant.Instructions,
         ReasoningEffort = request.Has("reasoning_effort") ? request.ReasoningEffort() : assistant.ReasoningEffort,
-        Tools = request.Tools() ?? assistant.Tools,
+        Tools = request.Tools(sources) ?? assistant.Tools,
         ToolResources = request.ToolResources()?.Resources ?? assistant.ToolResources,
         Metadata = request.Metadata() ?? assistant.Metadata,
         Temperature = request.Has("temperature") ? request.Number("temperature", 0, 2) ?? 1.0 : assistant.Temperature,

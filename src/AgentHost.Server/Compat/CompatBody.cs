@@ -19,8 +19,12 @@ internal static class CompatBody
         }
 
         context.Response.RegisterForDispose(document);
-        return document.RootElement.ValueKind == JsonValueKind.Object
-            ? document.RootElement
-            : throw ApiException.Invalid("The request body must be a JSON object.");
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw ApiException.Invalid("The request body must be a JSON object.");
+        }
+
+        Http.UnicodeCheck.RequireValidText(document.RootElement);
+        return document.RootElement;
     }
 }

@@ -22,7 +22,7 @@ public static class AgentHostEndpoints
             : Task.CompletedTask);
         app.UseApiKey(app.Services.GetRequiredService<IOptions<AgentHostOptions>>().Value.ApiKey);
 
-        app.MapGet("/health", () => TypedResults.Ok());
+        app.MapHealthEndpoints();
         app.MapAssistantEndpoints();
         app.MapThreadEndpoints();
         app.MapMessageEndpoints();

@@ -1,6 +1,7 @@
 using AgentHost.Core.Engine;
 using AgentHost.Core.Storage;
 using AgentHost.Core.Tokens;
+using AgentHost.Core.Tools;
 using AgentHost.Retrieval;
 using AgentHost.Server.Observability;
 using AgentHost.Storage.Sqlite;
@@ -35,6 +36,7 @@ public static class AgentHostServices
         services.AddSingleton<RunQueue>();
         services.AddSingleton<RunCancellations>();
         services.AddSingleton<RunTransitions>();
+        services.AddSingleton<ToolSources>();
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<RunService>();
         services.AddHostedService<RunWorker>();

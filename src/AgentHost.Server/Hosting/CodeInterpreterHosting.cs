@@ -19,7 +19,7 @@ public static class CodeInterpreterHosting
         services.AddSingleton<ICodeSandbox>(sp => sp.GetRequiredService<BubblewrapSandbox>());
         services.AddSingleton<CodeInterpreterSessions>();
         services.AddSingleton<CodeInterpreterTool>();
-        services.AddSingleton<IBuiltInTool>(sp => sp.GetRequiredService<CodeInterpreterTool>());
+        services.AddSingleton<IToolSource>(sp => sp.GetRequiredService<CodeInterpreterTool>());
         return services;
     }
 }

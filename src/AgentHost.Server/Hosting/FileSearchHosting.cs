@@ -36,7 +36,7 @@ public static class FileSearchHosting
         services.AddHostedService<IngestionWorker>();
         services.AddSingleton<ThreadAttachmentStore>();
         services.AddSingleton<VectorStoreService>();
-        services.AddSingleton<IBuiltInTool, FileSearchTool>();
+        services.AddSingleton<IToolSource, FileSearchTool>();
         services.AddSingleton<IMessageContentContributor, FileSearchCitations>();
         return services;
     }

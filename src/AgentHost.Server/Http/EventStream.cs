@@ -1,13 +1,11 @@
 using System.Text;
-using System.Text.Json;
-using AgentHost.Core.Domain;
-using AgentHost.Core.FileSearch;
-using AgentHost.Core.Json;
 using AgentHost.Core.Engine;
+using AgentHost.Core.Events;
+using AgentHost.Server.Runs;
 
 namespace AgentHost.Server.Http;
 
-/// <summary>Writes run events as Server-Sent Events in the original's framing, ending with <c>event: done</c> / <c>[DONE]</c>.</summary>
+/// <summary>Writes a run's events as Assistants Server-Sent Events in the original's framing, ending with <c>event: done</c> / <c>[DONE]</c>.</summary>
 /// <param name="includeFileSearchContent">Whether <c>include[]</c> asked for file_search result content in step events.</param>
 internal sealed class EventStream(HttpResponse response, bool includeFileSearchContent = false)
 {
@@ -20,24 +18,31 @@ internal sealed class EventStream(HttpResponse response, bool includeFileSearchC
         await response.StartAsync();
     }
 
-    public Task WriteAsync(RunEvent runEvent, CancellationToken cancellationToken) => runEvent.Data is RunStep step
-        ? WriteAsync(runEvent.Name, JsonSerializer.Serialize(FileSearchStepView.ForClient(step, includeFileSearchContent), CoreJsonContext.Default.RunStep), cancellationToken)
-        : WriteAsync(runEvent.Name, runEvent.SerializeData(), cancellationToken);
+    public bool IncludeFileSearchContent => includeFileSearchContent;
 
-    public async Task WriteAsync(string name, string data, CancellationToken cancellationToken)
+    /// <summary>Writes what <paramref name="agentEvent"/> renders as (none, one or two SSE events).</summary>
+    public async Task WriteAsync(AgentEvent agentEvent, CancellationToken cancellationToken)
     {
-        await response.Body.WriteAsync(Encoding.UTF8.GetBytes($"event: {name}\ndata: {data}\n\n"), cancellationToken);
+        foreach (var sseEvent in AssistantsStreamEvents.Render(agentEvent, includeFileSearchContent))
+        {
+            await WriteAsync(sseEvent, cancellationToken);
+        }
+    }
+
+    public async Task WriteAsync(AssistantsSseEvent sseEvent, CancellationToken cancellationToken)
+    {
+        await response.Body.WriteAsync(Encoding.UTF8.GetBytes($"event: {sseEvent.Name}\ndata: {sseEvent.Data}\n\n"), cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
     }
 
-    public Task DoneAsync(CancellationToken cancellationToken) => WriteAsync("done", "[DONE]", cancellationToken);
+    public Task DoneAsync(CancellationToken cancellationToken) => WriteAsync(new AssistantsSseEvent("done", "[DONE]"), cancellationToken);
 
     /// <summary>Relays a subscribed run's events until it ends or pauses, then closes the stream.</summary>
     public async Task RelayAsync(RunSubscription subscription, CancellationToken cancellationToken)
     {
-        await foreach (var runEvent in subscription.ReadUntilPauseAsync(cancellationToken))
+        await foreach (var agentEvent in subscription.ReadUntilPauseAsync(cancellationToken))
         {
-            await WriteAsync(runEvent, cancellationToken);
+            await WriteAsync(agentEvent, cancellationToken);
         }
 
         await DoneAsync(cancellationToken);

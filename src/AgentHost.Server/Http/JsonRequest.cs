@@ -12,6 +12,9 @@ internal sealed class JsonRequest(JsonElement root, string path = "")
 {
     public JsonElement Root { get; } = root;
 
+    /// <summary>Where this object sits in the request, e.g. <c>tools[2]</c>; empty for the body itself.</summary>
+    public string Path => path;
+
     public static async Task<JsonRequest> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
@@ -25,9 +28,13 @@ internal sealed class JsonRequest(JsonElement root, string path = "")
         try
         {
             using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                ? new JsonRequest(document.RootElement.Clone())
-                : throw ApiException.Invalid("The request body must be a JSON object.");
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw ApiException.Invalid("The request body must be a JSON object.");
+            }
+
+            UnicodeCheck.RequireValidText(document.RootElement);
+            return new JsonRequest(document.RootElement.Clone());
         }
         catch (JsonException)
         {

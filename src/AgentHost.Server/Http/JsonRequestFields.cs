@@ -2,6 +2,7 @@ using System.Text.Json;
 using AgentHost.Core.Domain;
 using AgentHost.Core.Engine;
 using AgentHost.Core.Errors;
+using AgentHost.Core.Tools;
 using AgentHost.Server.VectorStores;
 
 namespace AgentHost.Server.Http;
@@ -36,7 +37,11 @@ internal static class JsonRequestFields
         return pairs;
     }
 
-    public static IReadOnlyList<ToolDefinition>? Tools(this JsonRequest request, string field = "tools")
+    /// <summary>
+    /// <c>tools</c>: the Assistants types, and any type a registered tool source serves (<paramref name="sources"/>;
+    /// without it, as for message attachments, only the Assistants types), checked by that source.
+    /// </summary>
+    public static IReadOnlyList<ToolDefinition>? Tools(this JsonRequest request, ToolSources? sources = null, string field = "tools")
     {
         if (request.Array(field, 128) is not { } items)
         {
@@ -47,14 +52,14 @@ internal static class JsonRequestFields
         var index = 0;
         foreach (var element in items)
         {
-            tools.Add(Tool(request.Item(element, field, index++)));
+            tools.Add(Tool(request.Item(element, field, index++), sources));
         }
 
         var duplicate = tools.Where(t => t.Function is not null).GroupBy(t => t.Function!.Name).FirstOrDefault(g => g.Count() > 1);
         return duplicate is null ? tools : throw ApiException.Invalid($"Duplicate function name '{duplicate.Key}' in '{request.Name(field)}'.", request.Name(field));
     }
 
-    private static ToolDefinition Tool(JsonRequest tool)
+    private static ToolDefinition Tool(JsonRequest tool, ToolSources? sources)
     {
         var type = tool.RequiredString("type");
         switch (type)
@@ -87,7 +92,14 @@ internal static class JsonRequestFields
                     },
                 };
             default:
-                throw tool.InvalidValue("type", $"'{type}' is not one of ['code_interpreter', 'file_search', 'function'].");
+                if (sources?.For(type) is { } source)
+                {
+                    var settings = tool.Root.EnumerateObject().Where(p => p.Name != "type").ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
+                    return source.Validate(new ToolDefinition { Type = type, Settings = settings.Count == 0 ? null : settings }, tool.Path);
+                }
+
+                var known = new[] { ToolTypes.CodeInterpreter, ToolTypes.FileSearch, ToolTypes.Function }.Concat(sources?.Types ?? []).Distinct().Order(StringComparer.Ordinal);
+                throw tool.InvalidValue("type", $"'{type}' is not one of [{string.Join(", ", known.Select(k => $"'{k}'"))}].");
         }
     }
 

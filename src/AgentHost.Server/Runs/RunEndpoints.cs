@@ -4,6 +4,7 @@ using AgentHost.Core.Errors;
 using AgentHost.Core.FileSearch;
 using AgentHost.Core.Json;
 using AgentHost.Core.Storage;
+using AgentHost.Core.Tools;
 using AgentHost.Server.Http;
 using AgentHost.Server.Threads;
 using AgentHost.Server.VectorStores;
@@ -40,10 +41,10 @@ internal static class RunEndpoints
         group.MapGet("/{runId}/steps/{stepId}", GetStepAsync);
     }
 
-    private static async Task<IResult> CreateAsync(string threadId, HttpContext http, RunService runs, RunEventHub hub, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(string threadId, HttpContext http, RunService runs, RunEventHub hub, ToolSources sources, CancellationToken cancellationToken)
     {
         var request = (await JsonRequest.ReadAsync(http.Request, cancellationToken)).Allow(RunFields);
-        var runRequest = ReadRunRequest(request) with { AdditionalMessages = request.Messages("additional_messages") };
+        var runRequest = ReadRunRequest(request, sources) with { AdditionalMessages = request.Messages("additional_messages") };
         var runId = IdGenerator.Run();
         if (request.Boolean("stream") != true)
         {
@@ -56,18 +57,19 @@ internal static class RunEndpoints
         var run = await runs.CreateRunAsync(threadId, runRequest, runId, cancellationToken);
         var stream = new EventStream(http.Response, FileSearchStepView.Includes(http.Request.Query["include[]"]));
         await stream.StartAsync();
-        await stream.WriteAsync(RunEvent.ForRun("thread.run.created", run), cancellationToken);
-        await stream.WriteAsync(RunEvent.ForRun("thread.run.queued", run), cancellationToken);
+        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.created", run), cancellationToken);
+        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.queued", run), cancellationToken);
         runs.Start(runId);
         await stream.RelayAsync(subscription, cancellationToken);
         return Results.Empty;
     }
 
-    private static async Task<IResult> CreateThreadAndRunAsync(HttpContext http, RunService runs, RunEventHub hub, VectorStoreService vectorStores, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateThreadAndRunAsync(HttpContext http, RunService runs, RunEventHub hub, VectorStoreService vectorStores, ToolSources sources,
+        CancellationToken cancellationToken)
     {
         var request = (await JsonRequest.ReadAsync(http.Request, cancellationToken)).Allow(ThreadAndRunFields);
         var runResources = request.ToolResources();
-        var runRequest = ReadRunRequest(request);
+        var runRequest = ReadRunRequest(request, sources);
         var (newThread, threadResources) = request.Object("thread") is { } thread ? ThreadEndpoints.ReadNewThread(thread) : (new NewThread([], null, null), null);
 
         // Helper vector stores are created last, after every field is read, and deleted again if the run is refused.
@@ -88,9 +90,9 @@ internal static class RunEndpoints
         created.Commit();
         var stream = new EventStream(http.Response);
         await stream.StartAsync();
-        await stream.WriteAsync(RunEvent.ForThread(newlyCreated), cancellationToken);
-        await stream.WriteAsync(RunEvent.ForRun("thread.run.created", run), cancellationToken);
-        await stream.WriteAsync(RunEvent.ForRun("thread.run.queued", run), cancellationToken);
+        await stream.WriteAsync(AssistantsStreamEvents.ThreadCreated(newlyCreated), cancellationToken);
+        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.created", run), cancellationToken);
+        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.queued", run), cancellationToken);
         runs.Start(runId);
         await stream.RelayAsync(subscription, cancellationToken);
         return Results.Empty;
@@ -118,8 +120,13 @@ internal static class RunEndpoints
         var (run, step) = await runs.SubmitToolOutputsAsync(threadId, runId, outputs, cancellationToken);
         var stream = new EventStream(http.Response);
         await stream.StartAsync();
-        await stream.WriteAsync(RunEvent.ForStep("thread.run.step.completed", step), cancellationToken);
-        await stream.WriteAsync(RunEvent.ForRun("thread.run.queued", run), cancellationToken);
+        if (step.Status == StepStatus.Completed)
+        {
+            // A step with approved calls still to run is completed by the executor, which publishes it then.
+            await stream.WriteAsync(AssistantsStreamEvents.Step("thread.run.step.completed", step, stream.IncludeFileSearchContent), cancellationToken);
+        }
+
+        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.queued", run), cancellationToken);
         runs.Start(runId);
         await stream.RelayAsync(subscription, cancellationToken);
         return Results.Empty;
@@ -170,13 +177,13 @@ internal static class RunEndpoints
         return TypedResults.Json(FileSearchStepView.ForClient(step, FileSearchStepView.Includes(http.Query["include[]"])), CoreJsonContext.Default.RunStep);
     }
 
-    private static RunRequest ReadRunRequest(JsonRequest request) => new()
+    private static RunRequest ReadRunRequest(JsonRequest request, ToolSources sources) => new()
     {
         AssistantId = request.RequiredString("assistant_id"),
         Model = request.String("model"),
         Instructions = request.String("instructions", 256_000),
         AdditionalInstructions = request.String("additional_instructions"),
-        Tools = request.Tools(),
+        Tools = request.Tools(sources),
         Metadata = request.Metadata(),
         Temperature = request.Number("temperature", 0, 2),
         TopP = request.Number("top_p", 0, 1),

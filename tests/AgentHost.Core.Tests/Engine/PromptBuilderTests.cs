@@ -8,7 +8,7 @@ namespace AgentHost.Core.Tests.Engine;
 
 public sealed class PromptBuilderTests
 {
-    private static readonly PromptBuilder Builder = new(new TiktokenCounter(), new Dictionary<string, IBuiltInTool>());
+    private static readonly PromptBuilder Builder = new(new TiktokenCounter(), new ToolSources([]));
 
     private static ThreadRun Run(TruncationStrategy? truncation = null) => new()
     {

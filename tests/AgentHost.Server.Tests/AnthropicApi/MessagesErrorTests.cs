@@ -60,6 +60,7 @@ public sealed class MessagesErrorTests : IClassFixture<CompatServerFixture>
     [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":10,"temperature":3,"messages":[{"role":"user","content":"hi"}]}""", "temperature: Input should be between 0 and 1")]
     [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":10,"frobnicate":true,"messages":[{"role":"user","content":"hi"}]}""", "frobnicate: Extra inputs are not permitted")]
     [InlineData("""not json""", "not valid JSON")]
+    [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":10,"messages":[{"role":"user","content":"lone \ud800"}]}""", "'messages[0].content'")]
     public async Task InvalidRequest_Is400WithRequestIdAndNothingSentUpstream(string body, string message)
     {
         using var http = _server.Http();

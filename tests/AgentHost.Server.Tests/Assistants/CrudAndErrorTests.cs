@@ -67,6 +67,8 @@ public sealed class CrudAndErrorTests
     [InlineData("threads", """{"messages":[{"role":"system","content":"x"}]}""", 400, "messages[0].role")]
     [InlineData("threads", """{"metadata":{"k":5}}""", 400, "metadata.k")]
     [InlineData("threads", """{"messages":[{"role":"user"}]}""", 400, "messages[0].content")]
+    [InlineData("assistants", """{"model":"gpt-4o","name":"half \ud800 a pair"}""", 400, "name")]
+    [InlineData("threads", """{"messages":[{"role":"user","content":"fine \ud83d\ude00 then lone \udc00"}]}""", 400, "messages[0].content")]
     public async Task BadInput_IsRefusedWithOpenAIErrorNamingTheParameter(string path, string body, int status, string? param)
     {
         await using var server = await AgentHostServer.StartAsync();

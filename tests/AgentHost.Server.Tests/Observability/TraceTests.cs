@@ -122,8 +122,8 @@ public sealed class TraceTests
 
         return AgentHostServer.StartAsync(builder =>
         {
-            builder.Services.RemoveAll<IBuiltInTool>();
-            builder.Services.AddSingleton<IBuiltInTool, SquareTool>();
+            builder.Services.RemoveAll<IToolSource>();
+            builder.Services.AddSingleton<IToolSource, SquareTool>();
         }, all);
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentHost.Core.Domain;
 using AgentHost.Core.Engine;
+using AgentHost.Core.Events;
 using AgentHost.Core.Files;
 using AgentHost.Core.Sandbox;
 using AgentHost.Core.Storage;
@@ -15,7 +16,7 @@ namespace AgentHost.Core.Tools.CodeInterpreter;
 /// run's files under <c>/mnt/data</c>; logs and charts go to the step, charts and written files to the file store.
 /// </summary>
 public sealed class CodeInterpreterTool(
-    CodeInterpreterSessions sessions, ICodeSandbox sandbox, IAgentStore store, IFileStore files, IRunEventSink events) : IBuiltInTool, IMessageContentContributor
+    CodeInterpreterSessions sessions, ICodeSandbox sandbox, IAgentStore store, IFileStore files, IRunEventSink events) : IToolSource, IMessageContentContributor
 {
     private const string Description =
         "Runs Python 3 in a stateful, Jupyter-like session: variables, imports and files persist between calls in this thread. "
@@ -27,11 +28,16 @@ public sealed class CodeInterpreterTool(
         {"type":"object","properties":{"code":{"type":"string","description":"The Python code to run."}},"required":["code"]}
         """).RootElement.Clone();
 
+    private static readonly AIFunctionDeclaration Declaration = AIFunctionFactory.CreateDeclaration(ToolTypes.CodeInterpreter, Description, Parameters);
+
     public string Type => ToolTypes.CodeInterpreter;
 
-    public AIFunctionDeclaration Describe(ToolDefinition definition) => AIFunctionFactory.CreateDeclaration(Type, Description, Parameters);
+    public IReadOnlyCollection<string> Types { get; } = [ToolTypes.CodeInterpreter];
 
-    public async Task<StepToolCall> InvokeAsync(BuiltInToolCall call, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<AIFunctionDeclaration>> DeclareAsync(ThreadRun run, ToolDefinition definition, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<AIFunctionDeclaration>>([Declaration]);
+
+    public async Task<ToolCallOutcome> InvokeAsync(ToolInvocation call, CancellationToken cancellationToken)
     {
         if (sandbox.UnavailableReason is { } reason)
         {
@@ -41,14 +47,12 @@ public sealed class CodeInterpreterTool(
 
         var run = call.Run;
         var code = CodeOf(call.Arguments);
-        events.Publish(run.Id, RunEvent.ForDelta("thread.run.step.delta", CodeInterpreterDeltas.Start(call.StepId, call.Index, call.CallId)));
-        events.Publish(run.Id, RunEvent.ForDelta("thread.run.step.delta", CodeInterpreterDeltas.Input(call.StepId, call.Index, code)));
 
         var published = new StringBuilder();
         void PublishLogs(string text)
         {
             published.Append(text);
-            events.Publish(run.Id, RunEvent.ForDelta("thread.run.step.delta", CodeInterpreterDeltas.Logs(call.StepId, call.Index, 0, text)));
+            events.Publish(Progress(call, 0) with { Logs = text });
         }
 
         SandboxResult result;
@@ -76,7 +80,7 @@ public sealed class CodeInterpreterTool(
             for (var i = 0; i < result.Images.Count; i++)
             {
                 var image = await SaveAsync($"figure_{i + 1}.png", result.Images[i], cancellationToken);
-                events.Publish(run.Id, RunEvent.ForDelta("thread.run.step.delta", CodeInterpreterDeltas.Image(call.StepId, call.Index, outputs.Count, image.Id)));
+                events.Publish(Progress(call, outputs.Count) with { ImageFileId = image.Id });
                 outputs.Add(new JsonObject { ["type"] = "image", ["image"] = new JsonObject { ["file_id"] = image.Id } });
             }
 
@@ -89,19 +93,19 @@ public sealed class CodeInterpreterTool(
         }
 
         var details = new JsonObject { ["input"] = code, ["outputs"] = outputs };
-        return new StepToolCall
+        return new ToolCallOutcome(new StepToolCall
         {
             Id = call.CallId,
             Type = Type,
-            CodeInterpreter = JsonSerializer.SerializeToElement(details, EngineJsonContext.Default.JsonObject),
-        };
+            Details = JsonSerializer.SerializeToElement(details, EngineJsonContext.Default.JsonObject),
+        });
     }
 
-    public BuiltInCallRecord DescribeCall(StepToolCall call)
+    public ToolCallView Describe(StepToolCall call)
     {
         var input = string.Empty;
         var output = new StringBuilder();
-        if (call.CodeInterpreter is { ValueKind: JsonValueKind.Object } details)
+        if (call.Details is { ValueKind: JsonValueKind.Object } details)
         {
             input = details.TryGetProperty("input", out var i) ? i.GetString() ?? string.Empty : string.Empty;
             if (details.TryGetProperty("outputs", out var outputs) && outputs.ValueKind == JsonValueKind.Array)
@@ -121,7 +125,7 @@ public sealed class CodeInterpreterTool(
         }
 
         var arguments = new JsonObject { ["code"] = input }.ToJsonString();
-        return new BuiltInCallRecord(arguments, output.Length == 0 ? "(no output)" : output.ToString());
+        return new ToolCallView(Type, arguments, output.Length == 0 ? "(no output)" : output.ToString());
     }
 
     public Task<IReadOnlyList<MessageContent>> CompleteContentAsync(ThreadRun run, IReadOnlyList<RunStep> steps, IReadOnlyList<MessageContent> content,
@@ -159,7 +163,7 @@ public sealed class CodeInterpreterTool(
         {
             foreach (var call in step.StepDetails.ToolCalls ?? [])
             {
-                if (call.Type != ToolTypes.CodeInterpreter || call.CodeInterpreter is not { ValueKind: JsonValueKind.Object } details
+                if (call.Type != ToolTypes.CodeInterpreter || call.Details is not { ValueKind: JsonValueKind.Object } details
                     || !details.TryGetProperty("outputs", out var outputs) || outputs.ValueKind != JsonValueKind.Array)
                 {
                     continue;
@@ -238,7 +242,13 @@ public sealed class CodeInterpreterTool(
         return await files.CreateAsync(filename, FilePurposes.AssistantsOutput, stream, cancellationToken);
     }
 
-    private static string CodeOf(string arguments)
+    private ToolCallProgress Progress(ToolInvocation call, int outputIndex) => new()
+    {
+        RunId = call.Run.Id, StepId = call.StepId, Index = call.Index, CallId = call.CallId, ToolType = Type, OutputIndex = outputIndex,
+    };
+
+    /// <summary>The Python code of a call's arguments (<c>{"code": …}</c>); arguments that are not JSON are taken as the code itself.</summary>
+    public static string CodeOf(string arguments)
     {
         try
         {

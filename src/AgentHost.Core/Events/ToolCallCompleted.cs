@@ -1,0 +1,16 @@
+namespace AgentHost.Core.Events;
+
+/// <summary>A tool call the engine ran itself finished: its arguments and the output the model reads back.</summary>
+public sealed record ToolCallCompleted : ToolCallEvent
+{
+    public required string Name { get; init; }
+
+    public required string Arguments { get; init; }
+
+    public required string Output { get; init; }
+
+    /// <summary>True when <see cref="Output"/> reports a failure the model should see as one.</summary>
+    public bool IsError { get; init; }
+
+    public required TimeSpan Duration { get; init; }
+}

@@ -1,0 +1,189 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using AgentHost.Core.Domain;
+using AgentHost.Core.Events;
+using AgentHost.Core.FileSearch;
+using AgentHost.Core.Json;
+using AgentHost.Core.Tools.CodeInterpreter;
+
+namespace AgentHost.Server.Runs;
+
+/// <summary>
+/// Renders the engine's typed events as the Assistants API v2 streams them (<c>thread.run.*</c>, <c>thread.run.step.*</c>,
+/// <c>thread.message.*</c>, <c>error</c>), in the original's names, order and JSON. Events the Assistants stream has no
+/// name for (model calls, reasoning, tool results, approvals) render as nothing.
+/// </summary>
+internal static class AssistantsStreamEvents
+{
+    /// <param name="includeFileSearchContent">Whether <c>include[]</c> asked for file_search result content in step events.</param>
+    public static AssistantsSseEvent[] Render(AgentEvent agentEvent, bool includeFileSearchContent) => agentEvent switch
+    {
+        RunStatusChanged changed => [Run("thread.run." + changed.Run.Status, changed.Run)],
+        StepStarted started => Pair("thread.run.step.created", "thread.run.step.in_progress", StepJson(started.Step, includeFileSearchContent)),
+        StepCompleted completed => [new("thread.run.step." + completed.Step.Status, StepJson(completed.Step, includeFileSearchContent))],
+        MessageStarted started => Pair("thread.message.created", "thread.message.in_progress", MessageJson(started.Message)),
+        TextDelta delta => [new("thread.message.delta", Write(w => WriteMessageDelta(w, delta)))],
+        MessageCompleted completed => [new("thread.message." + completed.Message.Status, MessageJson(completed.Message))],
+        ToolCallStarted or ToolCallArgumentsDelta or ToolCallProgress => StepDelta((ToolCallEvent)agentEvent),
+        ErrorOccurred error => [new("error", Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("code", error.Code);
+            w.WriteString("message", error.Message);
+            w.WriteEndObject();
+        }))],
+        _ => [],
+    };
+
+    /// <summary><c>thread.created</c>, written by create thread-and-run before the run's own events.</summary>
+    public static AssistantsSseEvent ThreadCreated(AssistantThread thread) =>
+        new("thread.created", JsonSerializer.Serialize(thread, CoreJsonContext.Default.AssistantThread));
+
+    /// <summary>A run event written by the endpoint itself, e.g. <c>thread.run.created</c>.</summary>
+    public static AssistantsSseEvent Run(string name, ThreadRun run) => new(name, JsonSerializer.Serialize(run, CoreJsonContext.Default.ThreadRun));
+
+    /// <summary>A step event written by the endpoint itself, e.g. the tool step completed by submit_tool_outputs.</summary>
+    public static AssistantsSseEvent Step(string name, RunStep step, bool includeFileSearchContent) => new(name, StepJson(step, includeFileSearchContent));
+
+    private static AssistantsSseEvent[] Pair(string first, string second, string data) => [new(first, data), new(second, data)];
+
+    private static string StepJson(RunStep step, bool includeFileSearchContent) =>
+        JsonSerializer.Serialize(FileSearchStepView.ForClient(step, includeFileSearchContent), CoreJsonContext.Default.RunStep);
+
+    private static string MessageJson(ThreadMessage message) => JsonSerializer.Serialize(message, CoreJsonContext.Default.ThreadMessage);
+
+    private static void WriteMessageDelta(Utf8JsonWriter w, TextDelta delta)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", delta.MessageId);
+        w.WriteString("object", "thread.message.delta");
+        w.WriteStartObject("delta");
+        w.WriteStartArray("content");
+        w.WriteStartObject();
+        w.WriteNumber("index", delta.ContentIndex);
+        w.WriteString("type", "text");
+        w.WriteStartObject("text");
+        w.WriteString("value", delta.Text);
+        if (delta.Offset == 0)
+        {
+            // The original sent the (empty) annotations list with the first delta of a text part only.
+            w.WriteStartArray("annotations");
+            w.WriteEndArray();
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// <c>thread.run.step.delta</c> for the tool calls the original streamed: functions (name, then arguments) and the
+    /// code interpreter (empty call, then its input, then each output). Other tools show up in the step events only.
+    /// </summary>
+    private static AssistantsSseEvent[] StepDelta(ToolCallEvent call)
+    {
+        if (call.ToolType is not (ToolTypes.Function or ToolTypes.CodeInterpreter) || call is ToolCallProgress && call.ToolType != ToolTypes.CodeInterpreter)
+        {
+            return [];
+        }
+
+        return [new("thread.run.step.delta", Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("id", call.StepId);
+            w.WriteString("object", "thread.run.step.delta");
+            w.WriteStartObject("delta");
+            w.WriteStartObject("step_details");
+            w.WriteString("type", "tool_calls");
+            w.WriteStartArray("tool_calls");
+            w.WriteStartObject();
+            w.WriteNumber("index", call.Index);
+            if (call is ToolCallStarted)
+            {
+                w.WriteString("id", call.CallId);
+            }
+
+            w.WriteString("type", call.ToolType);
+            w.WriteStartObject(call.ToolType);
+            if (call.ToolType == ToolTypes.Function)
+            {
+                WriteFunction(w, call);
+            }
+            else
+            {
+                WriteCodeInterpreter(w, call);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }))];
+    }
+
+    private static void WriteFunction(Utf8JsonWriter w, ToolCallEvent call)
+    {
+        switch (call)
+        {
+            case ToolCallStarted started:
+                w.WriteString("name", started.Name);
+                w.WriteString("arguments", string.Empty);
+                w.WriteNull("output");
+                break;
+            case ToolCallArgumentsDelta arguments:
+                w.WriteString("arguments", arguments.Delta);
+                break;
+        }
+    }
+
+    private static void WriteCodeInterpreter(Utf8JsonWriter w, ToolCallEvent call)
+    {
+        switch (call)
+        {
+            case ToolCallStarted:
+                w.WriteString("input", string.Empty);
+                w.WriteStartArray("outputs");
+                w.WriteEndArray();
+                break;
+            case ToolCallArgumentsDelta arguments:
+                w.WriteString("input", CodeInterpreterTool.CodeOf(arguments.Delta));
+                break;
+            case ToolCallProgress progress:
+                w.WriteStartArray("outputs");
+                w.WriteStartObject();
+                w.WriteNumber("index", progress.OutputIndex);
+                if (progress.ImageFileId is { } fileId)
+                {
+                    w.WriteString("type", "image");
+                    w.WriteStartObject("image");
+                    w.WriteString("file_id", fileId);
+                    w.WriteEndObject();
+                }
+                else
+                {
+                    w.WriteString("type", "logs");
+                    w.WriteString("logs", progress.Logs);
+                }
+
+                w.WriteEndObject();
+                w.WriteEndArray();
+                break;
+        }
+    }
+
+    private static string Write(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}
