@@ -24,7 +24,11 @@ internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingMode
     private readonly ConcurrentDictionary<string, Lazy<Task<StoreIndex?>>> stores = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> writeLocks = new(StringComparer.Ordinal);
 
-    public string EmbeddingModelForNewStore(string? requested) => (requested is null ? models.Default : models.Resolve(requested)).Name;
+    public string? EmbeddingModelForNewStore(string? requested)
+    {
+        var name = (requested is null ? models.Default : models.Resolve(requested)).Name;
+        return name == models.Resolve(null).Name ? null : name;
+    }
 
     public async Task<IndexedFile> IndexFileAsync(IndexFileRequest request, CancellationToken cancellationToken)
     {

@@ -24,7 +24,8 @@ public sealed record VectorStore
 
     /// <summary>
     /// AgentHost extension: the embedding model this store's chunks are embedded with, recorded when it is created.
-    /// Absent on stores created before it was recorded, which use all-MiniLM-L6-v2.
+    /// Absent means all-MiniLM-L6-v2 (the model of stores from before models were recorded too), so such stores keep
+    /// the original's shape.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? EmbeddingModel { get; init; }
