@@ -31,10 +31,20 @@ internal sealed class CompatScenario(BenchHost host, BenchOptions options)
         }
     }
 
-    public async Task<IReadOnlyList<Result>> RunAsync()
+    /// <summary>A 40 KB Claude Agent SDK-sized Messages request, streamed, to each provider.</summary>
+    private static IEnumerable<Case> LargeCases()
+    {
+        var chat = "{\"model\":\"gpt-4o\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"system\",\"content\":\""
+            + AgentSdkBody.Filler("Guideline", 36_000) + "\"},{\"role\":\"user\",\"content\":\"Say hello.\"}]}";
+        yield return new("messages 40 KB → Anthropic, streamed", "/v1/messages", AgentSdkBody.Messages("claude-sonnet-4-5", true), "/v1/messages", AgentSdkBody.Messages("claude-sonnet-4-5", true), true);
+        yield return new("messages 40 KB → OpenAI, streamed", "/v1/chat/completions", chat, "/v1/messages", AgentSdkBody.Messages("gpt-4o", true), true);
+    }
+
+    /// <param name="large">Only the 40 KB cases (the gateway scenario).</param>
+    public async Task<IReadOnlyList<Result>> RunAsync(bool large = false)
     {
         var results = new List<Result>();
-        foreach (var c in Cases())
+        foreach (var c in large ? LargeCases() : Cases())
         {
             var warmup = Math.Max(200, options.Iterations / 10);
             for (var i = 0; i < warmup; i++)

@@ -77,3 +77,9 @@ if (options.Scenario is "compat" or "all")
 {
     Report.Compat(await new CompatScenario(host, options).RunAsync());
 }
+
+if (options.Scenario is "gateway")
+{
+    Report.Compat(await new CompatScenario(host, options).RunAsync(large: true));
+    Report.Middleware(await new MiddlewareScenario(host, options).RunAsync(), options.Iterations);
+}

@@ -86,6 +86,18 @@ internal static class Report
         Console.WriteLine();
     }
 
+    public static void Middleware((Distribution Bare, Distribution Observed, Distribution Added) result, int iterations)
+    {
+        Console.WriteLine($"Observability middleware, in process: one streamed 40 KB call to an instant provider, {iterations} pairs (ms)");
+        Console.WriteLine();
+        Console.WriteLine("| Path | p50 | p90 | p99 | max | mean |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        Row("provider alone", result.Bare);
+        Row("through the observability layer", result.Observed);
+        Row("added per call (pairwise)", result.Added);
+        Console.WriteLine();
+    }
+
     private static void Row(string name, Distribution d) =>
         Console.WriteLine(Invariant($"| {name} | {d.Percentile(50):0.00} | {d.Percentile(90):0.00} | {d.Percentile(99):0.00} | {d.Max:0.00} | {d.Mean:0.00} |"));
 

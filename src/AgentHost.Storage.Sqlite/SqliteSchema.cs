@@ -46,6 +46,7 @@ internal static class SqliteSchema
             term_total INTEGER NOT NULL, scale REAL NOT NULL, codes BLOB NOT NULL, terms BLOB NOT NULL,
             PRIMARY KEY (store_id, file_id, chunk_index)) WITHOUT ROWID;
         """,
+        SqliteUsageLedger.Migration,
     ];
 
     public static void Migrate(SqliteConnection connection)

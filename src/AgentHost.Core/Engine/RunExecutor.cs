@@ -83,15 +83,18 @@ public sealed class RunExecutor
             }
 
             var maxOutput = run.MaxCompletionTokens is int max ? max - (used?.CompletionTokens ?? 0) : (int?)null;
-            if (await observer.CheckBeforeModelCallAsync(run, prompt, maxOutput, cancellationToken) is { } stopReason)
-            {
-                return await EndAsync(run, RunStatus.Incomplete, null, new RunIncompleteDetails(stopReason));
-            }
-
             var client = models.GetClient(run.Model);
             var toolSet = await RunToolSet.BuildAsync(run, sources, cancellationToken);
-            var chatOptions = RunOptionsMapper.ToChatOptions(run, toolSet, maxOutput);
-            var turn = await StreamTurnAsync(run, client, prompt, chatOptions, steps, cancellationToken);
+            var chatOptions = ModelCallScope.ForRun(run, prompt.EstimatedTokens).AttachTo(RunOptionsMapper.ToChatOptions(run, toolSet, maxOutput));
+            ModelTurn turn;
+            try
+            {
+                turn = await StreamTurnAsync(run, client, prompt, chatOptions, steps, cancellationToken);
+            }
+            catch (BudgetExceededException stop)
+            {
+                return await EndAsync(run, RunStatus.Incomplete, null, new RunIncompleteDetails(stop.Reason));
+            }
 
             if (turn.ToolCalls.Count == 0)
             {
@@ -131,51 +134,37 @@ public sealed class RunExecutor
         var calls = new List<FunctionCallContent>();
         UsageDetails? reported = null;
         ChatFinishReason? finish = null;
+
         string? responseModel = null;
-
-        await using var trace = observer.StartModelCall(run, prompt, chatOptions);
         events.Publish(new ModelCallStarted(run.Model) { RunId = run.Id });
-        try
+        await foreach (var update in client.GetStreamingResponseAsync(prompt.Messages, chatOptions, cancellationToken))
         {
-            await foreach (var update in client.GetStreamingResponseAsync(prompt.Messages, chatOptions, cancellationToken))
+            finish = update.FinishReason ?? finish;
+            responseModel = update.ModelId ?? responseModel;
+            foreach (var content in update.Contents)
             {
-                if (responseModel is null)
+                switch (content)
                 {
-                    trace.FirstUpdate();
-                }
+                    case TextContent { Text.Length: > 0 } delta:
+                        if (message is null)
+                        {
+                            (message, messageStep) = await StartMessageAsync(run, cancellationToken);
+                        }
 
-                finish = update.FinishReason ?? finish;
-                responseModel = update.ModelId ?? responseModel ?? string.Empty;
-                foreach (var content in update.Contents)
-                {
-                    switch (content)
-                    {
-                        case TextContent { Text.Length: > 0 } delta:
-                            if (message is null)
-                            {
-                                (message, messageStep) = await StartMessageAsync(run, cancellationToken);
-                            }
-
-                            events.Publish(new TextDelta(message.Id, 0, text.Length, delta.Text) { RunId = run.Id });
-                            text.Append(delta.Text);
-                            break;
-                        case TextReasoningContent { Text.Length: > 0 } reasoning:
-                            events.Publish(new ReasoningDelta(reasoning.Text) { RunId = run.Id });
-                            break;
-                        case FunctionCallContent call:
-                            calls.Add(call);
-                            break;
-                        case UsageContent usage:
-                            reported = usage.Details;
-                            break;
-                    }
+                        events.Publish(new TextDelta(message.Id, 0, text.Length, delta.Text) { RunId = run.Id });
+                        text.Append(delta.Text);
+                        break;
+                    case TextReasoningContent { Text.Length: > 0 } reasoning:
+                        events.Publish(new ReasoningDelta(reasoning.Text) { RunId = run.Id });
+                        break;
+                    case FunctionCallContent call:
+                        calls.Add(call);
+                        break;
+                    case UsageContent usage:
+                        reported = usage.Details;
+                        break;
                 }
             }
-        }
-        catch (Exception e)
-        {
-            trace.Fail(e);
-            throw;
         }
 
         var usageOfTurn = new Usage
@@ -185,15 +174,6 @@ public sealed class RunExecutor
             PromptTokenDetails = new PromptTokenDetails((int)(reported?.CachedInputTokenCount ?? 0)),
             CompletionTokensDetails = new CompletionTokensDetails((int)(reported?.ReasoningTokenCount ?? 0)),
         };
-        await trace.CompleteAsync(new ModelCallOutcome
-        {
-            Text = text.ToString(),
-            ToolCalls = calls,
-            FinishReason = finish?.Value,
-            ResponseModel = string.IsNullOrEmpty(responseModel) ? null : responseModel,
-            Reported = reported,
-            Usage = usageOfTurn,
-        });
         events.Publish(new ModelCallEnded(run.Model, string.IsNullOrEmpty(responseModel) ? null : responseModel, usageOfTurn, finish?.Value) { RunId = run.Id });
 
         if (message is null && calls.Count == 0)

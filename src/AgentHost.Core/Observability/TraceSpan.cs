@@ -3,16 +3,21 @@ using System.Text.Json;
 namespace AgentHost.Core.Observability;
 
 /// <summary>
-/// One recorded step of a run's trace: a model call (<see cref="TraceSpanKinds.ModelCall"/>) with what was sent and
-/// returned, or a tool call (<see cref="TraceSpanKinds.ToolCall"/>) with its input and output.
+/// One recorded step of a trace: a model call (<see cref="TraceSpanKinds.ModelCall"/>) with what was sent and
+/// returned, or a tool call (<see cref="TraceSpanKinds.ToolCall"/>) with its input and output. A run's spans carry
+/// its ids; a gateway call's carry its session.
 /// </summary>
 public sealed record TraceSpan
 {
     public required string Id { get; init; }
     public required string Kind { get; init; }
-    public required string RunId { get; init; }
-    public required string ThreadId { get; init; }
-    public required string AssistantId { get; init; }
+    public string? RunId { get; init; }
+    public string? ThreadId { get; init; }
+    public string? AssistantId { get; init; }
+    public string? SessionId { get; init; }
+
+    /// <summary>One of <see cref="ModelCallEntryPoints"/>.</summary>
+    public string? EntryPoint { get; init; }
 
     /// <summary>Who pays: a short hash of the API key the run was made with, or <c>none</c>.</summary>
     public string ApiKeyId { get; init; } = "none";
@@ -22,13 +27,13 @@ public sealed record TraceSpan
     public long DurationMs { get; init; }
     public long? TimeToFirstUpdateMs { get; init; }
 
-    /// <summary><c>ok</c> or <c>error</c>.</summary>
+    /// <summary><c>ok</c>, <c>error</c>, <c>cancelled</c> (see <see cref="ModelCallStatuses"/>) or <c>stopped</c> (a budget).</summary>
     public string Status { get; init; } = "ok";
     public string? Error { get; init; }
 
     public string? Provider { get; init; }
 
-    /// <summary>The model the run asked for.</summary>
+    /// <summary>The model the caller asked for.</summary>
     public string? Model { get; init; }
 
     /// <summary>The model that answered (differs after a fallback).</summary>
@@ -43,7 +48,7 @@ public sealed record TraceSpan
     public TraceUsage? Usage { get; init; }
     public TraceCost? Cost { get; init; }
 
-    /// <summary>Retries and fallbacks inside the call, in order.</summary>
+    /// <summary>Retries, fallbacks and request fields that could not be carried to the served model, in order.</summary>
     public IReadOnlyList<TraceEvent> Events { get; init; } = [];
 
     public string? ToolCallId { get; init; }

@@ -12,4 +12,6 @@ public sealed record UsageQuery
     public string? ThreadId { get; init; }
     public string? AssistantId { get; init; }
     public string? ApiKeyId { get; init; }
+    public string? SessionId { get; init; }
+    public string? EntryPoint { get; init; }
 }

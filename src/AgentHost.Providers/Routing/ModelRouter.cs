@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace AgentHost.Providers.Routing;
 
 /// <summary>
-/// Routes model names to provider clients wrapped in <see cref="ResilientChatClient"/>. Clients are built once
+/// Routes model names to provider clients wrapped in <see cref="ResilientChatClient"/> and then in the pipeline's
+/// <see cref="IModelCallLayer"/>s (the first registered is outermost). Clients are built once
 /// per model name and reused: they are thread-safe, and building one per call would cost more than the call's
 /// own overhead budget.
 /// </summary>
@@ -23,12 +24,14 @@ internal sealed class ModelRouter : IModelRouter, IDisposable
     private readonly ProviderClientFactory _factory;
     private readonly TimeProvider _timeProvider;
     private readonly IModelCallObserver[] _observers;
+    private readonly IModelCallLayer[] _layers;
     private readonly ILogger<ResilientChatClient> _logger;
 
     public ModelRouter(
         IOptions<ProviderOptions> options,
         TimeProvider timeProvider,
         IEnumerable<IModelCallObserver> observers,
+        IEnumerable<IModelCallLayer> layers,
         ILoggerFactory? loggerFactory = null)
     {
         _options = options.Value;
@@ -37,6 +40,7 @@ internal sealed class ModelRouter : IModelRouter, IDisposable
         _factory = new ProviderClientFactory(_options, _http);
         _timeProvider = timeProvider;
         _observers = [.. observers];
+        _layers = [.. layers];
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ResilientChatClient>();
         KnownModels = ListKnownModels();
     }
@@ -61,7 +65,18 @@ internal sealed class ModelRouter : IModelRouter, IDisposable
         _http.Dispose();
     }
 
-    private ResilientChatClient CreateClient(string model)
+    private IChatClient CreateClient(string model)
+    {
+        IChatClient client = CreateResilientClient(model);
+        for (var i = _layers.Length - 1; i >= 0; i--)
+        {
+            client = _layers[i].Wrap(client, model);
+        }
+
+        return client;
+    }
+
+    private ResilientChatClient CreateResilientClient(string model)
     {
         var target = _resolver.Resolve(model);
         var primary = GetProviderClient(target);

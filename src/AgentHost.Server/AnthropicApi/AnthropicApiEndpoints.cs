@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentHost.Core.Models;
+using AgentHost.Core.Observability;
 using AgentHost.Server.Compat;
 
 namespace AgentHost.Server.AnthropicApi;
@@ -24,6 +25,7 @@ internal static class AnthropicApiEndpoints
         try
         {
             var call = AnthropicRequestReader.Read(await CompatBody.ReadAsync(context, cancellationToken));
+            GatewayScope.For(context, ModelCallEntryPoints.Messages, call.Passthrough.Metadata).AttachTo(call.Options);
             var client = router.GetClient(call.Model);
             if (call.Stream)
             {

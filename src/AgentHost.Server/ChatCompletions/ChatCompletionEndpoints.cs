@@ -1,4 +1,5 @@
 using AgentHost.Core.Models;
+using AgentHost.Core.Observability;
 using AgentHost.Providers;
 using AgentHost.Server.Compat;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,7 @@ internal static class ChatCompletionEndpoints
         {
             var body = await CompatBody.ReadAsync(context, cancellationToken);
             var call = ChatCompletionRequestReader.Read(body, providers.Value.Anthropic.DefaultMaxTokens);
+            GatewayScope.For(context, ModelCallEntryPoints.ChatCompletions).AttachTo(call.Options);
             var client = router.GetClient(call.Model);
             var created = time.GetUtcNow().ToUnixTimeSeconds();
             if (call.Stream)

@@ -1,4 +1,5 @@
 using AgentHost.Core.Errors;
+using AgentHost.Core.Observability;
 using AgentHost.Server.Compat;
 using AgentHost.Server.Http;
 
@@ -25,6 +26,11 @@ internal static class ChatCompletionErrors
         if (exception is ApiException api)
         {
             return ApiErrors.From(api);
+        }
+
+        if (exception is BudgetExceededException budget)
+        {
+            return ApiErrors.Result(StatusCodes.Status400BadRequest, "invalid_request_error", failure.Message, null, budget.Reason);
         }
 
         var (status, type, code) = Describe(failure.Kind);

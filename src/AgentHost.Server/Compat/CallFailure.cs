@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.Text.Json;
 using AgentHost.Core.Errors;
 using AgentHost.Core.Models;
+using AgentHost.Core.Observability;
 using Anthropic.Exceptions;
 
 namespace AgentHost.Server.Compat;
@@ -19,6 +20,9 @@ internal sealed record CallFailure(FailureKind Kind, string Message)
         ApiException { Kind: ApiErrorKind.ServerError } e => new(FailureKind.Api, e.Message),
         ApiException e => new(FailureKind.InvalidRequest, e.Message),
         ModelUnavailableException e => new(FailureKind.NotFound, e.Message),
+
+        // A 400, not a 429 or 5xx: SDKs retry those, and a budget does not recover by waiting.
+        BudgetExceededException e => new(FailureKind.InvalidRequest, e.Message),
         ModelCallException e => new(KindOf(e), e.Message),
         _ => null,
     };

@@ -42,7 +42,7 @@ public static class AgentHostServices
         services.AddHostedService<RunWorker>();
         services.AddFileSearch(configuration);
         services.AddCodeInterpreter(configuration);
-        services.AddAgentHostObservability(configuration);
+        services.AddObservabilityHosting(configuration);
         return services;
     }
 }

@@ -3,14 +3,16 @@ using AgentHost.Core.Engine;
 using AgentHost.Core.Errors;
 using AgentHost.Core.Observability;
 using AgentHost.Core.Storage;
+using AgentHost.Observability.Costs;
+using AgentHost.Observability.Metrics;
+using AgentHost.Observability.Tracing;
 using AgentHost.Server.Observability.Console;
-using AgentHost.Server.Observability.Costs;
-using AgentHost.Server.Observability.Metrics;
+using AgentHost.Server.Observability.Sessions;
 
 namespace AgentHost.Server.Observability;
 
 /// <summary>
-/// The observability surface: a run's trace, usage over time, the price table (AgentHost extensions under
+/// The observability surface: a run's trace, usage over time, gateway sessions, the price table (AgentHost extensions under
 /// <c>/v1</c>, so the API key guards them), Prometheus <c>/metrics</c> and the web console at <c>/console</c>.
 /// </summary>
 public static class ObservabilityEndpoints
@@ -19,6 +21,7 @@ public static class ObservabilityEndpoints
     {
         routes.MapGet("/v1/threads/{threadId}/runs/{runId}/trace", GetTraceAsync);
         routes.MapGet("/v1/agenthost/usage", GetUsageAsync);
+        routes.MapSessionEndpoints();
         routes.MapGet("/v1/agenthost/prices", (PriceTable prices) =>
             TypedResults.Json(new PriceTableFile { Version = prices.Version, Models = prices.Models }, ObservabilityJsonContext.Default.PriceTableFile));
         routes.MapGet("/metrics", GetMetricsAsync);
@@ -26,9 +29,11 @@ public static class ObservabilityEndpoints
         return routes;
     }
 
-    private static async Task<IResult> GetTraceAsync(string threadId, string runId, RunService runs, IAgentStore store, ITraceStore traces, PriceTable prices, CancellationToken cancellationToken)
+    private static async Task<IResult> GetTraceAsync(string threadId, string runId, RunService runs, IAgentStore store, ITraceStore traces, TraceWriter writer,
+        IRunCostSource costs, PriceTable prices, CancellationToken cancellationToken)
     {
         var run = await runs.GetRunAsync(threadId, runId, cancellationToken);
+        await writer.FlushAsync(cancellationToken);
         var spans = await traces.GetRunSpansAsync(runId, cancellationToken);
         var steps = (await store.ListStepsAsync(threadId, runId, new ListQuery { Limit = int.MaxValue, Ascending = true }, cancellationToken)).Data;
         return TypedResults.Json(new RunTrace
@@ -39,13 +44,13 @@ public static class ObservabilityEndpoints
             Model = run.Model,
             Status = run.Status,
             Usage = run.Usage,
-            Cost = RunCostSource.Sum(spans),
+            Cost = await costs.CostOfRunAsync(run.Id, cancellationToken),
             PriceTableVersion = prices.Version,
             Spans = FunctionCallSpans.Merge(spans, steps),
         }, ObservabilityJsonContext.Default.RunTrace);
     }
 
-    private static async Task<IResult> GetUsageAsync(HttpRequest http, ITraceStore traces, PriceTable prices, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> GetUsageAsync(HttpRequest http, IUsageLedger ledger, PriceTable prices, TimeProvider time, CancellationToken cancellationToken)
     {
         var start = Seconds(http, "start_time") ?? time.GetUtcNow().AddDays(-30).ToUnixTimeSeconds();
         var end = Seconds(http, "end_time");
@@ -60,7 +65,7 @@ public static class ObservabilityEndpoints
             throw ApiException.Invalid("'end_time' must be after 'start_time'.", "end_time", "invalid_value");
         }
 
-        var rows = await traces.SumUsageAsync(new UsageQuery
+        var rows = await ledger.SumUsageAsync(new UsageQuery
         {
             StartMs = start * 1000,
             EndMs = end is { } e ? e * 1000 : long.MaxValue,
@@ -69,6 +74,8 @@ public static class ObservabilityEndpoints
             ThreadId = Filter(http, "thread_id"),
             AssistantId = Filter(http, "assistant_id"),
             ApiKeyId = Filter(http, "api_key_id"),
+            SessionId = Filter(http, "session_id"),
+            EntryPoint = Filter(http, "entry_point"),
         }, cancellationToken);
         return TypedResults.Json(new UsageReport { StartTime = start, EndTime = end, GroupBy = groupBy, PriceTableVersion = prices.Version, Data = rows },
             ObservabilityJsonContext.Default.UsageReport);

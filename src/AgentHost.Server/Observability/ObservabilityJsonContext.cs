@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
-using AgentHost.Server.Observability.Costs;
+using AgentHost.Observability.Costs;
+using AgentHost.Server.Http;
+using AgentHost.Server.Observability.Sessions;
 
 namespace AgentHost.Server.Observability;
 
@@ -7,4 +9,6 @@ namespace AgentHost.Server.Observability;
 [JsonSerializable(typeof(RunTrace))]
 [JsonSerializable(typeof(UsageReport))]
 [JsonSerializable(typeof(PriceTableFile))]
+[JsonSerializable(typeof(SessionObject))]
+[JsonSerializable(typeof(ListResponse<SessionObject>))]
 internal sealed partial class ObservabilityJsonContext : JsonSerializerContext;

@@ -1,9 +1,7 @@
 using AgentHost.Core.Observability;
-using AgentHost.Providers;
-using AgentHost.Server.Observability.Budgets;
-using AgentHost.Server.Observability.Costs;
-using AgentHost.Server.Observability.Metrics;
-using AgentHost.Server.Observability.Tracing;
+using AgentHost.Observability;
+using AgentHost.Observability.Tracing;
+using AgentHost.Server.Hosting;
 using AgentHost.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
@@ -13,22 +11,18 @@ using OpenTelemetry.Trace;
 
 namespace AgentHost.Server.Observability;
 
-/// <summary>Registers traces, costs, budgets, metrics and, when an endpoint is configured, OTLP export.</summary>
+/// <summary>
+/// Hosts the observability layer (<c>AgentHost.Observability</c>): its stores on the server's SQLite database, the
+/// server's API key as who pays by default, and, when an endpoint is configured, OTLP export.
+/// </summary>
 public static class ObservabilityServices
 {
-    public static IServiceCollection AddAgentHostObservability(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddObservabilityHosting(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ObservabilityOptions>().Bind(configuration.GetSection(ObservabilityOptions.SectionName));
-        services.AddSingleton(sp => PriceTableLoader.Load(sp.GetRequiredService<IOptions<ObservabilityOptions>>().Value));
         services.AddSingleton<ITraceStore>(sp => new SqliteTraceStore(sp.GetRequiredService<SqliteDatabase>()));
-        services.AddSingleton<AgentHostMetrics>();
-        services.AddSingleton<BudgetGuard>();
-        if (configuration.GetValue($"{ObservabilityOptions.SectionName}:Tracing", defaultValue: true))
-        {
-            services.AddSingleton<IRunObserver, RunTracer>();
-            services.AddSingleton<IRunCostSource, RunCostSource>();
-            services.AddSingleton<IModelCallObserver, TraceModelCallObserver>();
-        }
+        services.AddSingleton<IUsageLedger>(sp => new SqliteUsageLedger(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddAgentHostObservability(configuration);
+        services.AddOptions<ObservabilityOptions>().PostConfigure<IOptions<AgentHostOptions>>((options, host) => options.ServerApiKeyId = ApiKeyIdentity.Of(host.Value.ApiKey));
 
         var endpoint = configuration[$"{ObservabilityOptions.SectionName}:OtlpEndpoint"] is { Length: > 0 } configured
             ? configured

@@ -29,5 +29,5 @@ internal static class TestRouter
     }
 
     public static ModelRouter Create(ProviderOptions options, RecordingObserver? observer = null) =>
-        new(Options.Create(options), new ScaledTimeProvider(Speedup), observer is null ? [] : [observer]);
+        new(Options.Create(options), new ScaledTimeProvider(Speedup), observer is null ? [] : [observer], []);
 }

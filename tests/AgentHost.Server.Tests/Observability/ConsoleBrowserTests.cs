@@ -56,8 +56,26 @@ public sealed class ConsoleBrowserTests
 
         await page.GotoAsync($"{origin}/console/#/usage");
         await Assertions.Expect(page.Locator("main svg")).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("main table")).ToContainTextAsync("gpt-4o");
+        await Assertions.Expect(page.Locator("main table").First).ToContainTextAsync("gpt-4o");
+        await Assertions.Expect(page.Locator("main table").Last).ToContainTextAsync("assistants");
         await ScreenshotAsync(page, "usage");
+
+        // A gateway call: 1,000 in and 100 out on gpt-4o through /v1/messages, $0.0035.
+        server.Upstream.Enqueue(ScriptedTurn.Say("pong") with { PromptTokens = 1000, CompletionTokens = 100 });
+        using var http = server.Http();
+        using var call = new HttpRequestMessage(HttpMethod.Post, "messages")
+        {
+            Content = JsonBody.Of("""{"model":"gpt-4o","max_tokens":100,"messages":[{"role":"user","content":"ping"}]}"""),
+        };
+        call.Headers.Add("x-api-key", "sk-console");
+        call.Headers.Add("x-claude-code-session-id", "console-session");
+        Assert.True((await http.SendAsync(call)).IsSuccessStatusCode);
+        await page.GotoAsync($"{origin}/console/#/sessions");
+        await Assertions.Expect(page.Locator("main table")).ToContainTextAsync("console-session");
+        await page.ClickAsync("text=console-session");
+        await Assertions.Expect(page.Locator("table.session-calls")).ToContainTextAsync("gpt-4o");
+        await Assertions.Expect(page.Locator("table.session-calls")).ToContainTextAsync("$0.003500");
+        await ScreenshotAsync(page, "sessions");
     }
 
     private static async Task ScreenshotAsync(IPage page, string name)

@@ -1,5 +1,5 @@
 using AgentHost.Core.Observability;
-using AgentHost.Server.Observability.Costs;
+using AgentHost.Observability.Costs;
 
 namespace AgentHost.Server.Observability.Cli;
 

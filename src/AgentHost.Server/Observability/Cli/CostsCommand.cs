@@ -1,6 +1,7 @@
 using System.Globalization;
 using AgentHost.Core.Observability;
-using AgentHost.Server.Observability.Costs;
+using AgentHost.Observability;
+using AgentHost.Observability.Costs;
 using AgentHost.Storage.Sqlite;
 
 namespace AgentHost.Server.Observability.Cli;
@@ -108,7 +109,7 @@ public static class CostsCommand
         }
 
         using var database = new SqliteDatabase(path);
-        var store = new SqliteTraceStore(database);
+        var store = new SqliteUsageLedger(database);
         var query = new UsageQuery { StartMs = since.ToUnixTimeMilliseconds(), EndMs = until.ToUnixTimeMilliseconds(), GroupBy = "model" };
         var rows = await store.SumUsageAsync(query, CancellationToken.None);
         var days = Math.Max((until - since).TotalDays, 1.0 / 24);

@@ -4,14 +4,17 @@ import { assistantsView } from './views/assistants.js';
 import { threadsView, threadView } from './views/threads.js';
 import { runView } from './views/run.js';
 import { usageView } from './views/usage.js';
+import { sessionsView, sessionView } from './views/sessions.js';
 import { playgroundView } from './views/playground.js';
 
-// Hash routes: #/assistants, #/threads, #/threads/{id}, #/threads/{id}/runs/{id}, #/usage, #/playground.
+// Hash routes: #/assistants, #/threads, #/threads/{id}, #/threads/{id}/runs/{id}, #/sessions, #/sessions/{id}, #/usage, #/playground.
 const routes = [
   [/^#\/assistants$/, () => assistantsView()],
   [/^#\/threads$/, () => threadsView()],
   [/^#\/threads\/([^/]+)$/, (m) => threadView(m[1])],
   [/^#\/threads\/([^/]+)\/runs\/([^/]+)$/, (m) => runView(m[1], m[2])],
+  [/^#\/sessions$/, () => sessionsView()],
+  [/^#\/sessions\/(.+)$/, (m) => sessionView(decodeURIComponent(m[1]))],
   [/^#\/usage$/, () => usageView()],
   [/^#\/playground(?:\/(.+))?$/, (m) => playgroundView(m[1])],
 ];

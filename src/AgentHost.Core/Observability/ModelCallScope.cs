@@ -1,0 +1,84 @@
+using AgentHost.Core.Domain;
+using Microsoft.Extensions.AI;
+
+namespace AgentHost.Core.Observability;
+
+/// <summary>
+/// Who a model call is made for and through which door: it travels with the call in
+/// <see cref="ChatOptions.AdditionalProperties"/>, so the model-call pipeline (traces, costs, budgets, the usage
+/// ledger) attributes and limits every call the same way, whichever front door made it. The pipeline removes it
+/// before the call reaches a provider.
+/// </summary>
+public sealed record ModelCallScope
+{
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key the scope travels under.</summary>
+    public const string PropertyName = "agenthost.scope";
+
+    /// <summary>One of <see cref="ModelCallEntryPoints"/>.</summary>
+    public required string EntryPoint { get; init; }
+
+    /// <summary>Who pays (<c>key_…</c> or <c>none</c>); null takes the server's own key.</summary>
+    public string? ApiKeyId { get; init; }
+
+    /// <summary>The gateway session the call belongs to, if any.</summary>
+    public string? SessionId { get; init; }
+
+    public string? RunId { get; init; }
+
+    public string? ThreadId { get; init; }
+
+    public string? AssistantId { get; init; }
+
+    /// <summary>The run's metadata, where its own budget may be set (<c>agenthost_budget_usd</c>, <c>agenthost_budget_tokens</c>).</summary>
+    public IReadOnlyDictionary<string, string>? RunMetadata { get; init; }
+
+    /// <summary>A session budget the caller asked for (a request header), overriding the configured default.</summary>
+    public decimal? SessionBudgetUsd { get; init; }
+
+    /// <summary>As <see cref="SessionBudgetUsd"/>, in input plus output tokens.</summary>
+    public long? SessionBudgetTokens { get; init; }
+
+    /// <summary>The prompt's size as the caller already counted it, so the pipeline need not count it again.</summary>
+    public int? EstimatedPromptTokens { get; init; }
+
+    /// <summary>The scope of a model call an Assistants run makes, its prompt counted at <paramref name="estimatedPromptTokens"/>.</summary>
+    public static ModelCallScope ForRun(ThreadRun run, int estimatedPromptTokens) => new()
+    {
+        EntryPoint = ModelCallEntryPoints.Assistants,
+        RunId = run.Id,
+        ThreadId = run.ThreadId,
+        AssistantId = run.AssistantId,
+        RunMetadata = run.Metadata,
+        EstimatedPromptTokens = estimatedPromptTokens,
+    };
+
+    /// <summary>The scope <paramref name="options"/> carries, or null.</summary>
+    public static ModelCallScope? Of(ChatOptions? options) =>
+        options?.AdditionalProperties?.TryGetValue(PropertyName, out var value) == true ? value as ModelCallScope : null;
+
+    /// <summary>Puts this scope on <paramref name="options"/> (replacing one already there) and returns them.</summary>
+    public ChatOptions AttachTo(ChatOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        (options.AdditionalProperties ??= [])[PropertyName] = this;
+        return options;
+    }
+
+    /// <summary><paramref name="options"/> without a scope: a copy when they carried one, else the same instance.</summary>
+    public static ChatOptions? Detach(ChatOptions? options)
+    {
+        if (options?.AdditionalProperties?.ContainsKey(PropertyName) != true)
+        {
+            return options;
+        }
+
+        var copy = options.Clone();
+        copy.AdditionalProperties!.Remove(PropertyName);
+        if (copy.AdditionalProperties.Count == 0)
+        {
+            copy.AdditionalProperties = null;
+        }
+
+        return copy;
+    }
+}

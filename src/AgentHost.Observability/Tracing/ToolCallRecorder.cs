@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using AgentHost.Core.Domain;
+using AgentHost.Core.Observability;
+
+namespace AgentHost.Observability.Tracing;
+
+/// <summary>Records one built-in tool call of a run: input, output, duration and error.</summary>
+internal sealed class ToolCallRecorder : IToolCallTrace
+{
+    private readonly ModelCallRecording recording;
+    private readonly ThreadRun run;
+    private readonly string callId;
+    private readonly string toolType;
+    private readonly string arguments;
+    private readonly long startTimestamp;
+    private readonly long startedAt;
+    private readonly Activity? activity;
+    private Exception? failure;
+    private bool recorded;
+
+    public ToolCallRecorder(ModelCallRecording recording, ThreadRun run, string callId, string toolType, string arguments)
+    {
+        this.recording = recording;
+        this.run = run;
+        this.callId = callId;
+        this.toolType = toolType;
+        this.arguments = arguments;
+        startTimestamp = recording.Time.GetTimestamp();
+        startedAt = recording.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        activity = AgentHostTelemetry.Source.StartActivity($"execute_tool {toolType}", ActivityKind.Internal);
+        activity?.SetTag("gen_ai.operation.name", "execute_tool");
+        activity?.SetTag("gen_ai.tool.name", toolType);
+        activity?.SetTag("gen_ai.tool.type", "extension");
+        activity?.SetTag("gen_ai.tool.call.id", callId);
+        activity?.SetTag("gen_ai.conversation.id", run.ThreadId);
+        activity?.SetTag("agenthost.run.id", run.Id);
+    }
+
+    public ValueTask CompleteAsync(string output)
+    {
+        recorded = true;
+        Record(output, null);
+        return ValueTask.CompletedTask;
+    }
+
+    public void Fail(Exception exception) => failure = exception;
+
+    public ValueTask DisposeAsync()
+    {
+        if (!recorded)
+        {
+            recorded = true;
+            Record(null, AgentHostTelemetry.SetFailed(activity, failure, "The tool call ended without an output."));
+        }
+
+        activity?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Record(string? output, string? error)
+    {
+        var elapsed = recording.Time.GetElapsedTime(startTimestamp);
+        recording.Metrics.ToolCall(toolType, elapsed, error is not null);
+        var scope = ModelCallScope.ForRun(run, 0) with { EstimatedPromptTokens = null };
+        var apiKeyId = recording.ApiKeyIdOf(scope);
+        recording.Traces.Enqueue(() => ModelCallRecording.NewSpan(TraceSpanKinds.ToolCall, scope, apiKeyId, startedAt) with
+        {
+            DurationMs = (long)elapsed.TotalMilliseconds,
+            Status = error is null ? "ok" : "error",
+            Error = error,
+            ToolCallId = callId,
+            ToolType = toolType,
+            Input = arguments,
+            Output = output,
+        });
+    }
+}

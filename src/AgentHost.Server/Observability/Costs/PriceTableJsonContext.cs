@@ -1,8 +1,0 @@
-using System.Text.Json.Serialization;
-
-namespace AgentHost.Server.Observability.Costs;
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
-    AllowTrailingCommas = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = true)]
-[JsonSerializable(typeof(PriceTableFile))]
-internal sealed partial class PriceTableJsonContext : JsonSerializerContext;

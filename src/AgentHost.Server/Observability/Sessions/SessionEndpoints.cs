@@ -1,0 +1,40 @@
+using AgentHost.Core.Errors;
+using AgentHost.Core.Observability;
+using AgentHost.Server.Http;
+
+namespace AgentHost.Server.Observability.Sessions;
+
+/// <summary>
+/// <c>GET /v1/agenthost/sessions</c> (newest activity first, <c>limit</c> and <c>after</c>) and
+/// <c>GET /v1/agenthost/sessions/{id}</c> with every call the session made.
+/// </summary>
+internal static class SessionEndpoints
+{
+    public static IEndpointRouteBuilder MapSessionEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/v1/agenthost/sessions", ListAsync);
+        routes.MapGet("/v1/agenthost/sessions/{sessionId}", GetAsync);
+        return routes;
+    }
+
+    private static async Task<IResult> ListAsync(HttpRequest http, IUsageLedger ledger, CancellationToken cancellationToken)
+    {
+        var query = ListQueryReader.Read(http);
+        if (query.Before is not null || query.Ascending)
+        {
+            throw ApiException.Invalid("Sessions are listed most recently active first and paged with 'after' only.", query.Before is not null ? "before" : "order", "invalid_value");
+        }
+
+        var sessions = await ledger.ListSessionsAsync(query.Limit + 1, query.After, cancellationToken);
+        var page = sessions.Take(query.Limit).Select(s => SessionObject.From(s)).ToList();
+        return TypedResults.Json(new ListResponse<SessionObject>("list", page, page.FirstOrDefault()?.Id, page.LastOrDefault()?.Id, sessions.Count > query.Limit),
+            ObservabilityJsonContext.Default.ListResponseSessionObject);
+    }
+
+    private static async Task<IResult> GetAsync(string sessionId, IUsageLedger ledger, CancellationToken cancellationToken)
+    {
+        var session = await ledger.GetSessionAsync(sessionId, cancellationToken) ?? throw ApiException.NotFound("session", sessionId);
+        var calls = await ledger.ListSessionCallsAsync(sessionId, cancellationToken);
+        return TypedResults.Json(SessionObject.From(session, calls), ObservabilityJsonContext.Default.SessionObject);
+    }
+}

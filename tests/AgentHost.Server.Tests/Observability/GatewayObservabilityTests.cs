@@ -1,0 +1,130 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using AgentHost.Server.Tests.Support;
+
+namespace AgentHost.Server.Tests.Observability;
+
+/// <summary>
+/// Calls through <c>/v1/messages</c> and <c>/v1/chat/completions</c> are observed by the same pipeline as runs:
+/// sessions, usage, metrics and budgets, streamed and not.
+/// </summary>
+public sealed class GatewayObservabilityTests
+{
+    [Fact]
+    public async Task MessagesAndChatCompletions_InOneSession_AreListedWithTheirCosts_AndCountInUsageAndMetrics()
+    {
+        await using var server = await AgentHostServer.StartAsync();
+        // gpt-4o: 1,000 in × $2.50 + 100 out × $10 = $0.0035; claude-sonnet-4-5: 1,000 × $3 + 100 × $15 = $0.0045.
+        server.Upstream.Enqueue(
+            ScriptedTurn.Say("one") with { PromptTokens = 1000, CompletionTokens = 100 },
+            ScriptedTurn.Say("two") with { PromptTokens = 1000, CompletionTokens = 100 },
+            ScriptedTurn.Say("three") with { PromptTokens = 1000, CompletionTokens = 100 });
+        using var http = server.Http();
+
+        var first = await http.SendAsync(Messages("claude-sonnet-4-5", stream: false, ("x-claude-code-session-id", "cc-session-1")));
+        var second = await http.SendAsync(Messages("gpt-4o", stream: true, ("x-claude-code-session-id", "cc-session-1")));
+        var third = await http.SendAsync(Chat("gpt-4o", stream: true, ("x-agenthost-session", "cc-session-1")));
+        var lone = await http.SendAsync(Chat("gpt-4o", stream: false));
+
+        Assert.All(new[] { first, second, third }, r => Assert.Equal("cc-session-1", r.Headers.GetValues("x-agenthost-session").Single()));
+        Assert.Contains("three", await third.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var session = JsonNode.Parse(await http.GetStringAsync("agenthost/sessions/cc-session-1"))!;
+        var calls = session["calls"]!.AsArray().Select(c => c!).ToList();
+        Assert.Equal(["messages", "messages", "chat_completions"], calls.Select(c => c["entry_point"]!.GetValue<string>()));
+        Assert.Equal(["claude-sonnet-4-5", "gpt-4o", "gpt-4o"], calls.Select(c => c["model"]!.GetValue<string>()));
+        Assert.Equal([0.0045m, 0.0035m, 0.0035m], calls.Select(c => c["cost"]!["total_usd"]!.GetValue<decimal>()));
+        Assert.All(calls, c => Assert.Equal("ok", c["status"]!.GetValue<string>()));
+        Assert.Equal(0.0115m, session["cost_usd"]!.GetValue<decimal>());
+        Assert.Equal(3, session["model_calls"]!.GetValue<int>());
+
+        var loneSession = lone.Headers.GetValues("x-agenthost-session").Single();
+        Assert.StartsWith("sess_", loneSession, StringComparison.Ordinal);
+        var list = JsonNode.Parse(await http.GetStringAsync("agenthost/sessions?limit=1"))!;
+        Assert.Equal(loneSession, list["data"]![0]!["id"]!.GetValue<string>());
+        Assert.True(list["has_more"]!.GetValue<bool>());
+        var next = JsonNode.Parse(await http.GetStringAsync($"agenthost/sessions?limit=1&after={loneSession}"))!;
+        Assert.Equal("cc-session-1", next["data"]![0]!["id"]!.GetValue<string>());
+
+        var bySession = JsonNode.Parse(await http.GetStringAsync("agenthost/usage?start_time=0&group_by=session"))!["data"]!.AsArray();
+        Assert.Equal(0.0115m, bySession.Single(r => r!["key"]!.GetValue<string>() == "cc-session-1")!["cost_usd"]!.GetValue<decimal>());
+        var byDoor = JsonNode.Parse(await http.GetStringAsync("agenthost/usage?start_time=0&group_by=entry_point"))!["data"]!.AsArray();
+        Assert.Equal([("chat_completions", 2), ("messages", 2)], byDoor.Select(r => (r!["key"]!.GetValue<string>(), r["model_calls"]!.GetValue<int>())));
+        var metrics = await http.GetStringAsync(server.BaseUri.GetLeftPart(UriPartial.Authority) + "/metrics");
+        Assert.Contains("agenthost_model_cost_usd_total{provider=\"anthropic\",model=\"claude-sonnet-4-5\"} 0.0045", metrics, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("agenthost/sessions/no-such-session")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SessionBudget_StopsTheNextCall_With400InEachApisOwnShape_AlsoWithTracingOff(bool tracing)
+    {
+        await using var server = await AgentHostServer.StartAsync(settings: new() { ["AgentHost:Observability:Tracing"] = tracing ? "true" : "false" });
+        server.Upstream.Enqueue(ScriptedTurn.Say("spent") with { PromptTokens = 1000, CompletionTokens = 100 });
+        using var http = server.Http();
+        (string, string)[] headers = [("x-agenthost-session", "budgeted"), ("x-agenthost-session-budget-usd", "0.005")];
+
+        var spent = await http.SendAsync(Messages("gpt-4o", stream: false, headers));
+        var messages = await http.SendAsync(Messages("gpt-4o", stream: true, headers));
+        var chat = await http.SendAsync(Chat("gpt-4o", stream: false, headers));
+
+        Assert.Equal(HttpStatusCode.OK, spent.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, messages.StatusCode);
+        var anthropic = JsonNode.Parse(await messages.Content.ReadAsStringAsync())!;
+        Assert.Equal("error", anthropic["type"]!.GetValue<string>());
+        Assert.Equal("invalid_request_error", anthropic["error"]!["type"]!.GetValue<string>());
+        Assert.Contains("session budget exceeded", anthropic["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, chat.StatusCode);
+        var openai = JsonNode.Parse(await chat.Content.ReadAsStringAsync())!["error"]!;
+        Assert.Equal(("invalid_request_error", "session_budget_exceeded"), (openai["type"]!.GetValue<string>(), openai["code"]!.GetValue<string>()));
+        Assert.Contains("over its budget of $0.005", openai["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Single(server.Upstream.Requests);
+    }
+
+    [Fact]
+    public async Task StreamThatFailsMidWay_IsRecordedAsAnError_WithTheEstimatedCostOfWhatWasProduced()
+    {
+        await using var server = await CompatClients.StartWithoutRetriesAsync();
+        server.Upstream.Enqueue(ScriptedTurn.Say("A long answer that the upstream cuts off") with { FailMidStream = "overloaded_error" });
+        using var http = server.Http();
+
+        var response = await http.SendAsync(Messages("claude-sonnet-4-5", stream: true, ("x-agenthost-session", "cut")));
+        await response.Content.ReadAsStringAsync();
+
+        var call = JsonNode.Parse(await http.GetStringAsync("agenthost/sessions/cut"))!["calls"]![0]!;
+        Assert.Equal("error", call["status"]!.GetValue<string>());
+        Assert.False(call["usage"]!["reported"]!.GetValue<bool>());
+        Assert.True(call["usage"]!["output_tokens"]!.GetValue<int>() > 0);
+        Assert.True(call["cost"]!["total_usd"]!.GetValue<decimal>() > 0m);
+    }
+
+    [Fact]
+    public async Task InvalidSessionHeader_Is400InTheApisShape()
+    {
+        await using var server = await AgentHostServer.StartAsync();
+        using var http = server.Http();
+
+        var response = await http.SendAsync(Messages("gpt-4o", stream: false, ("x-agenthost-session-budget-usd", "lots")));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("x-agenthost-session-budget-usd", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(server.Upstream.Requests);
+    }
+
+    private static HttpRequestMessage Messages(string model, bool stream, params (string Name, string Value)[] headers) =>
+        Request("messages", $$"""{"model":"{{model}}","max_tokens":200,"stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}""", headers);
+
+    private static HttpRequestMessage Chat(string model, bool stream, params (string Name, string Value)[] headers) =>
+        Request("chat/completions", $$"""{"model":"{{model}}","max_completion_tokens":200,"stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}""", headers);
+
+    private static HttpRequestMessage Request(string path, string json, (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonBody.Of(json) };
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
+        return request;
+    }
+}
