@@ -19,6 +19,15 @@ internal sealed record BenchOptions
     /// <summary>Where the retrieval scenario keeps its CISI index between runs; a fresh temp folder when unset.</summary>
     public string? RetrievalDir { get; init; }
 
+    /// <summary>retrieval-eval: comma-separated collection folders of shared/retrieval-eval (all when unset).</summary>
+    public string? Collections { get; init; }
+
+    /// <summary>retrieval-eval: comma-separated embedding models, one store each (both local models when unset).</summary>
+    public string Models { get; init; } = "all-MiniLM-L6-v2,snowflake-arctic-embed-xs";
+
+    /// <summary>retrieval-eval: only the first n judged queries of each collection (0 = all), for quick iterations.</summary>
+    public int QueryLimit { get; init; }
+
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
@@ -27,13 +36,16 @@ internal sealed record BenchOptions
             var value = i + 1 < args.Length ? args[i + 1] : throw Usage($"{args[i]} needs a value.");
             options = args[i] switch
             {
-                "--scenario" when value is "throughput" or "latency" or "layers" or "sandbox" or "compat" or "gateway" or "retrieval" or "retrieval-http" or "retrieval-scale" or "retrieval-embed" or "library" or "all" => options with { Scenario = value },
+                "--scenario" when value is "throughput" or "latency" or "layers" or "sandbox" or "compat" or "gateway" or "retrieval" or "retrieval-http" or "retrieval-scale" or "retrieval-embed" or "retrieval-eval" or "retrieval-ingest" or "retrieval-profile" or "library" or "all" => options with { Scenario = value },
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
                 "--concurrency" => options with { Concurrency = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
                 "--iterations" => options with { Iterations = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
                 "--poll-ms" => options with { PollInterval = TimeSpan.FromMilliseconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
                 "--retrieval-dir" => options with { RetrievalDir = value },
+                "--collections" => options with { Collections = value },
+                "--models" => options with { Models = value },
+                "--query-limit" => options with { QueryLimit = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
                 _ => throw Usage($"Unknown option or value: {args[i]} {value}"),
             };
             i++;

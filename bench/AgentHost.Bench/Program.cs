@@ -25,6 +25,20 @@ if (options.Scenario is "retrieval-embed")
     return;
 }
 
+if (options.Scenario is "retrieval-ingest")
+{
+    Console.WriteLine("Embedding throughput of the local models (ingestion's inner loop):");
+    await AgentHost.Bench.Retrieval.EmbeddingThroughputScenario.RunAsync(AgentHost.Bench.Retrieval.Cisi.Load(), options.QueryLimit > 0 ? options.QueryLimit : 300, options.Models);
+    return;
+}
+
+if (options.Scenario is "retrieval-profile")
+{
+    Console.WriteLine("ONNX Runtime profile of a local model embedding CISI chunks:");
+    AgentHost.Bench.Retrieval.EmbeddingProfileScenario.Run(AgentHost.Bench.Retrieval.Cisi.Load(), options.QueryLimit > 0 ? options.QueryLimit : 64, options.Models.Split(',')[0]);
+    return;
+}
+
 if (options.Scenario is "retrieval" or "retrieval-scale")
 {
     await AgentHost.Bench.Retrieval.RetrievalScenario.RunAsync(options);
@@ -32,6 +46,13 @@ if (options.Scenario is "retrieval" or "retrieval-scale")
 }
 
 await using var host = await BenchHost.StartAsync();
+if (options.Scenario is "retrieval-eval")
+{
+    var collections = AgentHost.Bench.Retrieval.Eval.EvalCollection.LoadAll(options.Collections, options.QueryLimit);
+    await new AgentHost.Bench.Retrieval.Eval.EvalScenario(host, options.Models.Split(',')).RunAsync(collections);
+    return;
+}
+
 if (options.Scenario is "retrieval-http")
 {
     Console.WriteLine("CISI through the HTTP API:");

@@ -1,6 +1,7 @@
 using AgentHost.Core.Retrieval;
 using AgentHost.Retrieval.Embeddings;
 using AgentHost.Retrieval.Persistence;
+using AgentHost.Retrieval.Search;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,6 +27,7 @@ public static class RetrievalServiceCollectionExtensions
         });
         services.AddSingleton<EmbeddingModels>();
         services.AddSingleton<ChunkRepository>();
+        services.AddSingleton<LlmReranker>();
         services.AddSingleton<VectorStoreIndex>();
         services.AddSingleton<IVectorStoreIndex>(provider => provider.GetRequiredService<VectorStoreIndex>());
         services.AddHostedService<StoreWarmup>();

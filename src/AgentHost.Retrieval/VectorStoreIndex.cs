@@ -18,10 +18,17 @@ namespace AgentHost.Retrieval;
 /// store, loaded on first use. Embedding runs outside any lock; a store's mutations are serialised so the database
 /// and the memory copy apply them in the same order.
 /// </summary>
-internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingModels models, IOptions<RetrievalOptions> options) : IVectorStoreIndex
+internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingModels models, IOptions<RetrievalOptions> options, LlmReranker? reranker = null)
+    : IVectorStoreIndex
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<StoreIndex?>>> stores = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> writeLocks = new(StringComparer.Ordinal);
+
+    public string? EmbeddingModelForNewStore(string? requested)
+    {
+        var name = (requested is null ? models.Default : models.Resolve(requested)).Name;
+        return name == models.Resolve(null).Name ? null : name;
+    }
 
     public async Task<IndexedFile> IndexFileAsync(IndexFileRequest request, CancellationToken cancellationToken)
     {
@@ -95,6 +102,11 @@ internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingMode
     internal async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, Dictionary<string, float[][]>? queryEmbeddings, CancellationToken cancellationToken)
     {
         var plan = SearchPlan.From(request, options.Value);
+        if (plan.LlmRerank)
+        {
+            (reranker ?? throw ApiException.Invalid("'ranking_options.ranker' 'llm' is not available in this host.", "ranking_options.ranker")).EnsureConfigured();
+        }
+
         var filter = FilterParser.Parse(request.Filter);
         var found = new List<(string StoreId, Candidate Candidate)>();
         queryEmbeddings ??= new Dictionary<string, float[][]>(StringComparer.Ordinal);
@@ -109,7 +121,7 @@ internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingMode
             if (!queryEmbeddings.TryGetValue(store.ModelName, out var embedded))
             {
                 embedded = plan.Weights.Embedding > 0
-                    ? await models.EmbedAsync(models.Resolve(store.ModelName), plan.Queries, cancellationToken)
+                    ? await models.EmbedQueriesAsync(models.Resolve(store.ModelName), plan.Queries, cancellationToken)
                     : [.. plan.Queries.Select(_ => Array.Empty<float>())];
                 queryEmbeddings[store.ModelName] = embedded;
             }
@@ -123,7 +135,7 @@ internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingMode
                     throw new InvalidOperationException($"Embedding model '{store.ModelName}' returned {embedded[q].Length} dimensions; the store holds {store.Dimensions}.");
                 }
 
-                foreach (var candidate in store.Search(embedded[q], queryTerms[q], plan.Weights, plan.Depth, filter))
+                foreach (var candidate in store.Search(embedded[q], queryTerms[q], plan.Weights, plan.Depth, filter, plan.SecondStage))
                 {
                     var key = (candidate.File.FileId, candidate.ChunkIndex);
                     if (!best.TryGetValue(key, out var seen) || seen.Score < candidate.Score)
@@ -134,6 +146,14 @@ internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingMode
             }
 
             found.AddRange(best.Values.Select(c => (storeId, c)));
+        }
+
+        if (plan.LlmRerank)
+        {
+            // The model grades the engine's best candidates; the threshold then applies to its grades.
+            var candidates = found.OrderByDescending(f => f.Candidate.Score).Take(Math.Max(plan.MaxNumResults, reranker!.Candidates)).ToList();
+            var graded = await reranker.RerankAsync(string.Join(" / ", plan.Queries), await MaterializeAsync(candidates, cancellationToken), cancellationToken);
+            return [.. graded.Where(h => h.Score >= plan.ScoreThreshold).Take(plan.MaxNumResults)];
         }
 
         var top = found.Where(f => f.Candidate.Score >= plan.ScoreThreshold)

@@ -1,3 +1,4 @@
+using AgentHost.Server.Files.Cli;
 using AgentHost.Server.Hosting;
 using AgentHost.Server.Observability.Cli;
 
@@ -5,6 +6,12 @@ using AgentHost.Server.Observability.Cli;
 if (args.Length > 0 && args[0] == "costs")
 {
     return await CostsCommand.RunAsync(args[1..], Console.Out, TimeProvider.System);
+}
+
+// `agenthost files upload ./docs --vector-store …` uploads a folder to a running AgentHost and shows ingestion progress.
+if (args.Length > 0 && args[0] == "files")
+{
+    return await FilesCommand.RunAsync(args[1..], Console.Out, TimeProvider.System);
 }
 
 var app = AgentHostApp.Build(args);

@@ -14,8 +14,8 @@ internal sealed class FusionGrid(RetrievalBench bench, Cisi cisi)
     public async Task RunAsync()
     {
         var store = (await bench.Index.GetStoreAsync(QualityScenario.StoreId, CancellationToken.None))!;
-        var model = bench.Models.Default;
-        var vectors = await bench.Models.EmbedAsync(model, [.. cisi.Queries.Select(q => q.Text)], CancellationToken.None);
+        var model = bench.Models.Resolve(store.ModelName);
+        var vectors = await bench.Models.EmbedQueriesAsync(model, [.. cisi.Queries.Select(q => q.Text)], CancellationToken.None);
         var rankings = cisi.Queries.Select((q, i) => (
             Query: q.Id,
             Dense: store.DenseTop(vectors[i], Depth, null),

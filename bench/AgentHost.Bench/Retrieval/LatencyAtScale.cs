@@ -18,8 +18,8 @@ internal sealed class LatencyAtScale(RetrievalBench bench, Cisi cisi)
         var watch = Stopwatch.StartNew();
         for (var f = 0; f < files; f++)
         {
-            var chunks = Enumerable.Range(0, chunksPerFile).Select(i => corpus.Next(i, MiniLmEmbeddingGenerator.Dimensions)).ToArray();
-            await bench.Repository.ReplaceFileAsync(StoreId, MiniLmEmbeddingGenerator.ModelName, MiniLmEmbeddingGenerator.Dimensions, $"file-{f}", $"file-{f}.txt",
+            var chunks = Enumerable.Range(0, chunksPerFile).Select(i => corpus.Next(i, LocalModel.Dimensions)).ToArray();
+            await bench.Repository.ReplaceFileAsync(StoreId, bench.Models.Default.Name, LocalModel.Dimensions, $"file-{f}", $"file-{f}.txt",
                 new Dictionary<string, object?> { ["group"] = (double)(f % 10) }, chunks, CancellationToken.None);
         }
 
@@ -32,7 +32,7 @@ internal sealed class LatencyAtScale(RetrievalBench bench, Cisi cisi)
         Console.WriteLine($"  cold load into memory: {loaded.TotalSeconds:F1} s, {store.LiveChunks} chunks, managed heap +{(after - before) / 1048576.0:F0} MB");
 
         var queries = cisi.Queries.Select(q => q.Text).ToArray();
-        var embedded = await bench.Models.EmbedAsync(bench.Models.Default, queries, CancellationToken.None);
+        var embedded = await bench.Models.EmbedQueriesAsync(bench.Models.Default, queries, CancellationToken.None);
         var embedTimes = new List<double>();
         var withEmbedding = new List<double>();
         var withoutEmbedding = new List<double>();
@@ -42,10 +42,10 @@ internal sealed class LatencyAtScale(RetrievalBench bench, Cisi cisi)
         {
             var q = ((i % queries.Length) + queries.Length) % queries.Length;
             var request = new SearchRequest([StoreId], [queries[q]], 10);
-            var precomputed = new Dictionary<string, float[][]> { [MiniLmEmbeddingGenerator.ModelName] = [embedded[q]] };
+            var precomputed = new Dictionary<string, float[][]> { [bench.Models.Default.Name] = [embedded[q]] };
 
             var t0 = Stopwatch.GetTimestamp();
-            await bench.Models.EmbedAsync(bench.Models.Default, [queries[q]], CancellationToken.None);
+            await bench.Models.EmbedQueriesAsync(bench.Models.Default, [queries[q]], CancellationToken.None);
             var t1 = Stopwatch.GetTimestamp();
             await bench.Index.SearchAsync(request, CancellationToken.None);
             var t2 = Stopwatch.GetTimestamp();
@@ -88,7 +88,7 @@ internal sealed class LatencyAtScale(RetrievalBench bench, Cisi cisi)
         for (var i = 0; i < iterations; i++)
         {
             await bench.Index.SearchAsync(given with { Queries = [queries[i % queries.Length]] },
-                new Dictionary<string, float[][]> { [MiniLmEmbeddingGenerator.ModelName] = [embedded[i % queries.Length]] }, CancellationToken.None);
+                new Dictionary<string, float[][]> { [bench.Models.Default.Name] = [embedded[i % queries.Length]] }, CancellationToken.None);
         }
 
         Console.WriteLine($"  CPU per search, query vector given: {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / iterations:F2} ms");

@@ -6,6 +6,13 @@ namespace AgentHost.Core.Retrieval;
 /// </summary>
 public interface IVectorStoreIndex
 {
+    /// <summary>
+    /// The embedding model a new vector store records: <paramref name="requested"/> when it names a known model, the
+    /// configured default when it is null. Null means all-MiniLM-L6-v2, the model of every store that records none
+    /// (so such stores keep the original's shape). An unknown name is an <c>invalid_request_error</c> on <c>embedding_model</c>.
+    /// </summary>
+    string? EmbeddingModelForNewStore(string? requested);
+
     /// <summary>Chunks and embeds a file's text and stores the chunks, replacing any the file had in that store.</summary>
     Task<IndexedFile> IndexFileAsync(IndexFileRequest request, CancellationToken cancellationToken);
 

@@ -22,7 +22,11 @@ public sealed record VectorStore
     public long? LastActiveAt { get; init; }
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = Empty.Metadata;
 
-    /// <summary>AgentHost extension: the embedding model this store's chunks are embedded with; absent for the local default.</summary>
+    /// <summary>
+    /// AgentHost extension: the embedding model this store's chunks are embedded with, recorded when it is created.
+    /// Absent means all-MiniLM-L6-v2 (the model of stores from before models were recorded too), so such stores keep
+    /// the original's shape.
+    /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? EmbeddingModel { get; init; }
 

@@ -8,42 +8,51 @@ using OpenAI.Embeddings;
 namespace AgentHost.Retrieval.Embeddings;
 
 /// <summary>
-/// The embedders a vector store can name: the local all-MiniLM-L6-v2 (the default) and every OpenAI-compatible
-/// endpoint under <c>AgentHost:Embeddings:Models</c>. Vectors are L2-normalised here so the index can rank by dot product.
+/// The embedders a vector store can name: the local models packaged with AgentHost (snowflake-arctic-embed-xs,
+/// all-MiniLM-L6-v2) and every OpenAI-compatible endpoint under <c>AgentHost:Embeddings:Models</c>. Vectors are
+/// L2-normalised here so the index can rank by dot product.
 /// </summary>
 internal sealed class EmbeddingModels : IDisposable
 {
     private readonly Dictionary<string, EmbeddingModel> models = new(StringComparer.Ordinal);
-    private readonly EmbeddingModel local;
 
     public EmbeddingModels(IOptions<RetrievalOptions> options)
     {
         var settings = options.Value;
-        local = new EmbeddingModel(MiniLmEmbeddingGenerator.ModelName,
-            new MiniLmEmbeddingGenerator(settings.EmbeddingThreads, settings.EmbeddingBatchSize), IsLocal: true);
-        models[local.Name] = local;
+        foreach (var local in LocalModel.All)
+        {
+            models[local.Name] = new EmbeddingModel(local.Name, new LocalEmbeddingGenerator(local, settings), IsLocal: true, local.QueryPrefix);
+        }
+
         foreach (var (name, model) in settings.Models)
         {
             models[name] = new EmbeddingModel(name, CreateRemote(name, model), IsLocal: false);
         }
+
+        Default = models.TryGetValue(settings.DefaultEmbeddingModel, out var chosen)
+            ? chosen
+            : throw new OptionsValidationException(nameof(RetrievalOptions.DefaultEmbeddingModel), typeof(RetrievalOptions),
+                [$"AgentHost:Retrieval:DefaultEmbeddingModel is '{settings.DefaultEmbeddingModel}', which is neither a local model ({string.Join(", ", LocalModel.All.Select(m => m.Name))}) nor configured under AgentHost:Embeddings:Models."]);
     }
 
-    public EmbeddingModel Default => local;
+    /// <summary>The model of a new vector store that names none (<c>AgentHost:Retrieval:DefaultEmbeddingModel</c>).</summary>
+    public EmbeddingModel Default { get; }
 
-    /// <summary>The model a store names; null or empty is the local default.</summary>
-    public EmbeddingModel Resolve(string? name)
-    {
-        if (string.IsNullOrEmpty(name))
-        {
-            return local;
-        }
-
-        return models.TryGetValue(name, out var model)
+    /// <summary>
+    /// The model a store names. Null or empty is a store created before stores recorded their model, which were all
+    /// embedded with all-MiniLM-L6-v2, so they keep it; new stores always name theirs.
+    /// </summary>
+    public EmbeddingModel Resolve(string? name) =>
+        models.TryGetValue(string.IsNullOrEmpty(name) ? LocalModel.MiniLm.Name : name, out var model)
             ? model
             : throw ApiException.Invalid(
-                $"Unknown embedding model '{name}'. Use '{local.Name}' (local) or configure it under AgentHost:Embeddings:Models:{name}.",
-                "embedding_model");
-    }
+                $"Unknown embedding model '{name}'. Use one of the local models ({string.Join(", ", LocalModel.All.Select(m => m.Name))}) " +
+                $"or configure it under AgentHost:Embeddings:Models:{name}.",
+                "embedding_model", "invalid_value");
+
+    /// <summary>Embeds search queries, each with the model's query prefix when it has one.</summary>
+    public Task<float[][]> EmbedQueriesAsync(EmbeddingModel model, IReadOnlyList<string> queries, CancellationToken cancellationToken) =>
+        EmbedAsync(model, model.QueryPrefix is null ? queries : [.. queries.Select(q => model.QueryPrefix + q)], cancellationToken);
 
     public async Task<float[][]> EmbedAsync(EmbeddingModel model, IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {

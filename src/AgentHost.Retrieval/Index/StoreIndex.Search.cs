@@ -9,8 +9,12 @@ internal sealed partial class StoreIndex
     private const float K1 = 0.9f;
     private const float B = 0.4f;
 
-    /// <summary>Ranks by dense similarity and by BM25 (each read <paramref name="depth"/> deep), then fuses.</summary>
-    public List<Candidate> Search(ReadOnlySpan<float> queryVector, IReadOnlyList<string> queryTerms, FusionWeights weights, int depth, AttributeFilter? filter)
+    /// <summary>
+    /// Ranks by dense similarity and by BM25 (each read <paramref name="depth"/> deep), fuses, then, when
+    /// <paramref name="secondStage"/> is set, re-scores the best fused candidates (<see cref="Rescore"/>).
+    /// </summary>
+    public List<Candidate> Search(ReadOnlySpan<float> queryVector, IReadOnlyList<string> queryTerms, FusionWeights weights, int depth, AttributeFilter? filter,
+        SecondStage? secondStage = null)
     {
         gate.EnterReadLock();
         try
@@ -19,6 +23,10 @@ internal sealed partial class StoreIndex
             var dense = weights.Embedding > 0 ? DenseTop(queryVector, depth, allowed) : [];
             var text = weights.Text > 0 ? TextTop(queryTerms, depth, allowed) : [];
             var fused = HybridFusion.Fuse(dense, text, weights);
+            if (secondStage is { } stage)
+            {
+                fused = Rescore(fused, queryVector, queryTerms, stage.EmbeddingWeight, stage.Candidates);
+            }
             var result = new List<Candidate>(fused.Count);
             foreach (var (slot, score) in fused)
             {

@@ -4,7 +4,10 @@ using AgentHost.Core.Retrieval;
 namespace AgentHost.Retrieval.Search;
 
 /// <summary>A <see cref="SearchRequest"/> validated and with defaults applied.</summary>
-internal sealed record SearchPlan(IReadOnlyList<string> Queries, int MaxNumResults, double ScoreThreshold, FusionWeights Weights, int Depth)
+/// <param name="SecondStage">Null when the fused order is final: <c>ranker</c> <c>none</c>, a one-sided weighting, or turned off.</param>
+/// <param name="LlmRerank">Whether <c>ranker</c> <c>llm</c> grades the best candidates after the engine ranks them.</param>
+internal sealed record SearchPlan(IReadOnlyList<string> Queries, int MaxNumResults, double ScoreThreshold, FusionWeights Weights, int Depth, SecondStage? SecondStage,
+    bool LlmRerank = false)
 {
     public const int MaxResults = 50;
 
@@ -26,9 +29,9 @@ internal sealed record SearchPlan(IReadOnlyList<string> Queries, int MaxNumResul
             throw ApiException.Invalid($"'ranking_options.score_threshold' must be between 0 and 1; it is {request.ScoreThreshold}.", "ranking_options.score_threshold");
         }
 
-        if (request.Ranker is not (null or "auto" or "default-2024-11-15" or "none"))
+        if (request.Ranker is not (null or "auto" or "default-2024-11-15" or "none" or LlmReranker.RankerName))
         {
-            throw ApiException.Invalid($"'ranking_options.ranker' must be one of auto, default-2024-11-15, none; it is '{request.Ranker}'.", "ranking_options.ranker");
+            throw ApiException.Invalid($"'ranking_options.ranker' must be one of auto, default-2024-11-15, none, llm; it is '{request.Ranker}'.", "ranking_options.ranker");
         }
 
         var weights = request.Weights ?? new HybridWeights(options.EmbeddingWeight, options.TextWeight);
@@ -41,6 +44,12 @@ internal sealed record SearchPlan(IReadOnlyList<string> Queries, int MaxNumResul
         }
 
         var depth = Math.Max(RankingDefaults.CandidateDepth, request.MaxNumResults * 2);
-        return new SearchPlan(queries, request.MaxNumResults, request.ScoreThreshold, new FusionWeights(weights.EmbeddingWeight, weights.TextWeight), depth);
+        // The second stage weighs the exact scores as the request weighs the rankings; by default with its own measured weight.
+        SecondStage? secondStage = request.Ranker is "none" || !options.SecondStage || weights.EmbeddingWeight == 0 || weights.TextWeight == 0
+            ? null
+            : new SecondStage(request.Weights is { } given ? given.EmbeddingWeight / (given.EmbeddingWeight + given.TextWeight) : options.SecondStageEmbeddingWeight,
+                Math.Max(RankingDefaults.SecondStageCandidates, request.MaxNumResults));
+        return new SearchPlan(queries, request.MaxNumResults, request.ScoreThreshold, new FusionWeights(weights.EmbeddingWeight, weights.TextWeight), depth, secondStage,
+            request.Ranker == LlmReranker.RankerName);
     }
 }

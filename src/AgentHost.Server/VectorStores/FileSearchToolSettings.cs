@@ -13,7 +13,7 @@ namespace AgentHost.Server.VectorStores;
 /// </summary>
 internal static class FileSearchToolSettings
 {
-    private static readonly string[] Rankers = ["auto", FileSearchTool.DefaultRanker, "default-2024-11-15", "none"];
+    private static readonly string[] Rankers = ["auto", FileSearchTool.DefaultRanker, "default-2024-11-15", "none", "llm"];
 
     public static FileSearchSettings Read(JsonRequest? settings)
     {
@@ -22,7 +22,7 @@ internal static class FileSearchToolSettings
         var ranker = options?.String("ranker") ?? FileSearchTool.DefaultRanker;
         if (!Rankers.Contains(ranker))
         {
-            throw options!.InvalidValue("ranker", $"'{ranker}' is not one of ['auto', 'default_2024_08_21', 'default-2024-11-15', 'none'].");
+            throw options!.InvalidValue("ranker", $"'{ranker}' is not one of ['auto', 'default_2024_08_21', 'default-2024-11-15', 'none', 'llm'].");
         }
 
         var weights = options is null ? null : HybridWeightsReader.Read(options);

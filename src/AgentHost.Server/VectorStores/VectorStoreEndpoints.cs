@@ -11,8 +11,6 @@ namespace AgentHost.Server.VectorStores;
 /// <summary><c>/v1/vector_stores</c>: create, list, retrieve, modify, delete. Files and search are in their own classes.</summary>
 internal static class VectorStoreEndpoints
 {
-    public const string LocalEmbeddingModel = "all-MiniLM-L6-v2";
-
     public static void MapVectorStoreEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/vector_stores");
@@ -41,19 +39,13 @@ internal static class VectorStoreEndpoints
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest http, IVectorStoreRepository stores, IFileStore files, IngestionSignal signal,
-        IConfiguration configuration, TimeProvider time, CancellationToken cancellationToken)
+        IVectorStoreIndex index, TimeProvider time, CancellationToken cancellationToken)
     {
         var request = (await JsonRequest.ReadAsync(http, cancellationToken))
             .Allow("file_ids", "name", "description", "expires_after", "chunking_strategy", "metadata", "embedding_model");
         var fileIds = request.FileIds("file_ids", 500);
         var chunking = request.Chunking();
-        var embeddingModel = request.String("embedding_model");
-        if (embeddingModel is not null && embeddingModel != LocalEmbeddingModel && !configuration.GetSection($"AgentHost:Embeddings:Models:{embeddingModel}").Exists())
-        {
-            throw ApiException.Invalid(
-                $"Unknown embedding model '{embeddingModel}'. Use '{LocalEmbeddingModel}' (local, the default) or configure it under AgentHost:Embeddings:Models:{embeddingModel}.",
-                "embedding_model", "invalid_value");
-        }
+        var embeddingModel = index.EmbeddingModelForNewStore(request.String("embedding_model"));
 
         await RequireFilesAsync(files, fileIds, cancellationToken);
         var now = time.GetUtcNow().ToUnixTimeSeconds();

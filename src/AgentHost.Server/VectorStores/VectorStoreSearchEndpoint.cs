@@ -41,7 +41,10 @@ internal static class VectorStoreSearchEndpoint
             : throw ApiException.Invalid("Invalid 'query': expected a non-empty string or a non-empty array of them.", "query", "invalid_value");
     }
 
-    /// <summary><c>ranking_options</c>: ranker (<c>auto</c>, <c>default-2024-11-15</c>, <c>none</c>), score_threshold, and AgentHost's <c>hybrid_search</c> weights.</summary>
+    /// <summary>
+    /// <c>ranking_options</c>: ranker (<c>auto</c>, <c>default-2024-11-15</c>, <c>none</c>, and AgentHost's <c>llm</c>), score_threshold,
+    /// and AgentHost's <c>hybrid_search</c> weights.
+    /// </summary>
     private static (string? Ranker, double Threshold, HybridWeights? Weights) RankingOptions(JsonRequest request)
     {
         if (request.Object("ranking_options")?.Allow("ranker", "score_threshold", "hybrid_search") is not { } options)
@@ -50,9 +53,9 @@ internal static class VectorStoreSearchEndpoint
         }
 
         var ranker = options.String("ranker");
-        if (ranker is not (null or "auto" or "none" or "default-2024-11-15"))
+        if (ranker is not (null or "auto" or "none" or "default-2024-11-15" or "llm"))
         {
-            throw options.InvalidValue("ranker", $"'{ranker}' is not one of ['none', 'auto', 'default-2024-11-15'].");
+            throw options.InvalidValue("ranker", $"'{ranker}' is not one of ['none', 'auto', 'default-2024-11-15', 'llm'].");
         }
 
         return (ranker, options.Number("score_threshold", 0, 1) ?? 0, HybridWeightsReader.Read(options));

@@ -16,7 +16,14 @@ internal sealed class VectorStoreService(IVectorStoreRepository stores, IFileSto
     {
         await VectorStoreEndpoints.RequireFilesAsync(files, request.FileIds, cancellationToken);
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        var store = new VectorStore { Id = IdGenerator.VectorStore(), CreatedAt = now, LastActiveAt = now, Metadata = request.Metadata };
+        var store = new VectorStore
+        {
+            Id = IdGenerator.VectorStore(),
+            CreatedAt = now,
+            LastActiveAt = now,
+            Metadata = request.Metadata,
+            EmbeddingModel = index.EmbeddingModelForNewStore(null),
+        };
         await stores.CreateAsync(store, [.. request.FileIds.Select(id => new NewVectorStoreFile(id, request.Chunking, VectorStoreEndpoints.NoAttributes))], cancellationToken);
         return store.Id;
     }
