@@ -9,7 +9,7 @@ namespace AgentHost.Tools.Mcp.Tests;
 /// <summary>The reference server <c>@modelcontextprotocol/server-everything</c> from <c>tests/clients/mcp-servers</c>, configured as AgentHost configures servers.</summary>
 internal static class EverythingServer
 {
-    public static string Script => Path.Combine(TestComponents.NodeProject("mcp-servers"), "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js");
+    public static string Script => Path.Combine(TestComponents.NodeProjectReadableByOthers("mcp-servers"), "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js");
 
     /// <summary>A stdio server that writes its pid to <c>$HOME/pid</c> first, so a test can kill it.</summary>
     public static McpServerOptions Stdio(Dictionary<string, string>? env = null) => new()

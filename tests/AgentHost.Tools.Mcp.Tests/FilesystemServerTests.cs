@@ -16,7 +16,7 @@ public sealed class FilesystemServerTests
             File.SetUnixFileMode(Path.Combine(shared, "note.txt"), (UnixFileMode)0b110_100_100);
         }
 
-        var script = Path.Combine(TestComponents.NodeProject("mcp-servers"), "node_modules", "@modelcontextprotocol", "server-filesystem", "dist", "index.js");
+        var script = Path.Combine(TestComponents.NodeProjectReadableByOthers("mcp-servers"), "node_modules", "@modelcontextprotocol", "server-filesystem", "dist", "index.js");
         await using var servers = EverythingServer.Servers(new McpOptions
         {
             Servers = { ["files"] = new McpServerOptions { Command = "node", Args = [script, shared] } },

@@ -12,7 +12,7 @@ namespace AgentHost.Server.Tests.Mcp;
 /// <summary>AgentHost with the reference server <c>server-everything</c> configured as <c>everything</c> (stdio), and helpers to read MCP steps.</summary>
 internal static class McpServers
 {
-    public static string EverythingScript => Path.Combine(TestComponents.NodeProject("mcp-servers"), "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js");
+    public static string EverythingScript => Path.Combine(TestComponents.NodeProjectReadableByOthers("mcp-servers"), "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js");
 
     public static Task<AgentHostServer> StartAsync(Dictionary<string, string?>? more = null)
     {

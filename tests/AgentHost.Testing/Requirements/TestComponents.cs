@@ -43,6 +43,56 @@ public static class TestComponents
     public static string NodeProject(string name) =>
         MissingNodeProject(name) is { } missing ? throw new InvalidOperationException(missing) : Path.Combine(RepositoryRoot!, NodeClientsFolder, name);
 
+    /// <summary>
+    /// The installed npm project <c>tests/clients/&lt;name&gt;</c> at a path other users can read: a program run under
+    /// an unprivileged uid (an MCP server started by AgentHost as root) cannot reach a clone inside a private folder
+    /// (e.g. one made by <c>mktemp -d</c>, mode 0700), so the project is copied once to a world-readable temp folder.
+    /// </summary>
+    public static string NodeProjectReadableByOthers(string name) => ReadableCopies.GetOrAdd(name, static n => new Lazy<string>(() =>
+    {
+        var project = NodeProject(n);
+        if (!OperatingSystem.IsLinux() || TraversableByOthers(project))
+        {
+            return project;
+        }
+
+        var copy = Path.Combine(Path.GetTempPath(), $"agenthost-node-{n}-{Environment.ProcessId}");
+        if (Directory.Exists(copy))
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+
+        Run("cp", "-a", project, copy);
+        Run("chmod", "-R", "a+rX", copy);
+        File.SetUnixFileMode(copy, (UnixFileMode)0b111_101_101);
+        return copy;
+    })).Value;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<string>> ReadableCopies = new();
+
+    private static bool TraversableByOthers(string path)
+    {
+        for (var dir = new DirectoryInfo(path); dir is not null; dir = dir.Parent)
+        {
+            if ((File.GetUnixFileMode(dir.FullName) & UnixFileMode.OtherExecute) == 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void Run(string program, params string[] arguments)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, arguments) { UseShellExecute = false })!;
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}.");
+        }
+    }
+
     /// <summary>The skip message for a test needing <paramref name="components"/>, or null when it should run.</summary>
     public static string? SkipReason(IEnumerable<string> components)
     {
