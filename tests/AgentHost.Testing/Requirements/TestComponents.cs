@@ -70,6 +70,7 @@ public static class TestComponents
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<string>> ReadableCopies = new();
 
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     private static bool TraversableByOthers(string path)
     {
         for (var dir = new DirectoryInfo(path); dir is not null; dir = dir.Parent)
