@@ -31,6 +31,8 @@ public static class FileSearchHosting
         services.AddOptions<FileSearchOptions>().Bind(configuration.GetSection("AgentHost:FileSearch"));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<FileSearchOptions>>().Value);
         services.AddSingleton<IVectorStoreRepository, SqliteVectorStoreRepository>();
+        services.AddOptions<ExtractionLimits>().Bind(configuration.GetSection(ExtractionLimits.SectionName));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ExtractionLimits>>().Value);
         services.AddSingleton<ITextExtractor, DocumentTextExtractor>();
         services.AddSingleton<IngestionSignal>();
         services.AddSingleton<VectorStoreSearch>();
