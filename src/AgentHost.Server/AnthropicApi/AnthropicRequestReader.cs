@@ -42,6 +42,11 @@ internal static class AnthropicRequestReader
         }
 
         var model = RequiredString(body, "model");
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            throw Invalid("model", "String should have at least 1 character");
+        }
+
         var maxTokens = countTokens ? 0 : Integer(body, "max_tokens", 1) ?? throw Invalid("max_tokens", "Field required");
         var messages = new List<ChatMessage>();
         if (Get(body, "system") is { } system)
@@ -217,6 +222,11 @@ internal static class AnthropicRequestReader
             }
 
             var schema = Object(tool, "input_schema", path) ?? throw Invalid(Path(path, "input_schema"), "Field required");
+            if (!schema.TryGetProperty("type", out var schemaType) || schemaType.ValueKind != JsonValueKind.String || schemaType.GetString() != "object")
+            {
+                throw Invalid(Path(Path(path, "input_schema"), "type"), "Input should be 'object'");
+            }
+
             tools.Add(AIFunctionFactory.CreateDeclaration(name, String(tool, "description", path), schema.Clone()));
         }
 

@@ -17,6 +17,11 @@ internal static class ChatCompletionRequestReader
             "max_tokens", "max_completion_tokens", "temperature", "top_p", "stop", "n", "seed", "frequency_penalty",
             "presence_penalty", "user", "metadata", "store", "reasoning_effort", "logprobs", "service_tier");
         var model = request.RequiredString("model");
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            throw request.InvalidValue("model", "expected a model name, got an empty string.");
+        }
+
         if ((request.Integer("n", 1, 128) ?? 1) != 1)
         {
             throw request.InvalidValue("n", "AgentHost returns one choice per request; 'n' must be 1.");
@@ -178,7 +183,7 @@ internal static class ChatCompletionRequestReader
                     .Allow("name", "description", "schema", "strict");
                 return ChatResponseFormat.ForJsonSchema(
                     schema.Object("schema")?.Root.Clone() ?? JsonDocument.Parse("{}").RootElement.Clone(),
-                    schema.RequiredString("name", 64),
+                    schema.RequiredName("name"),
                     schema.String("description"));
             case var other:
                 throw format.InvalidValue("type", $"'{other}' is not one of ['text', 'json_object', 'json_schema'].");

@@ -72,6 +72,15 @@ internal sealed class JsonRequest(JsonElement root, string path = "")
     public string RequiredString(string field, int maxLength = int.MaxValue) =>
         String(field, maxLength) ?? throw ApiException.Invalid($"Missing required parameter: '{Name(field)}'.", Name(field), "missing_required_parameter");
 
+    /// <summary>A required identifier the model sees (a function or schema name): <c>^[a-zA-Z0-9_-]{1,maxLength}$</c>.</summary>
+    public string RequiredName(string field, int maxLength = 64)
+    {
+        var name = RequiredString(field, maxLength);
+        return name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
+            ? name
+            : throw InvalidValue(field, $"'{name}' does not match '^[a-zA-Z0-9_-]{{1,{maxLength}}}$'.");
+    }
+
     public string? String(string field, int maxLength = int.MaxValue)
     {
         if (Get(field) is not { } value)

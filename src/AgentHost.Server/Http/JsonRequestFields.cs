@@ -74,11 +74,7 @@ internal static class JsonRequestFields
                 tool.Allow("type", "function");
                 var function = (tool.Object("function") ?? throw ApiException.Invalid($"Missing required parameter: '{tool.Name("function")}'.", tool.Name("function"), "missing_required_parameter"))
                     .Allow("name", "description", "parameters", "strict");
-                var name = function.RequiredString("name", 64);
-                if (!name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
-                {
-                    throw function.InvalidValue("name", $"'{name}' does not match '^[a-zA-Z0-9_-]{{1,64}}$'.");
-                }
+                var name = function.RequiredName("name");
 
                 return new ToolDefinition
                 {
@@ -87,7 +83,7 @@ internal static class JsonRequestFields
                     {
                         Name = name,
                         Description = function.String("description"),
-                        Parameters = function.Object("parameters")?.Root.Clone() ?? FunctionDefinition.EmptyObjectSchema,
+                        Parameters = ObjectSchema(function, "parameters") ?? FunctionDefinition.EmptyObjectSchema,
                         Strict = function.Boolean("strict") ?? false,
                     },
                 };
@@ -298,5 +294,18 @@ internal static class JsonRequestFields
         }
 
         return check(result) is { } problem ? throw request.InvalidValue(field, problem) : result;
+    }
+
+    /// <summary>A function's parameters: a JSON Schema object whose <c>type</c>, when given, is <c>"object"</c> (as the original requires).</summary>
+    private static JsonElement? ObjectSchema(JsonRequest function, string field)
+    {
+        if (function.Object(field)?.Root is not { } schema)
+        {
+            return null;
+        }
+
+        return !schema.TryGetProperty("type", out var type) || (type.ValueKind == JsonValueKind.String && type.GetString() == "object")
+            ? schema.Clone()
+            : throw function.InvalidValue(field, $"schema must be a JSON Schema of 'type: \"object\"', got 'type: {type.GetRawText()}'.");
     }
 }
