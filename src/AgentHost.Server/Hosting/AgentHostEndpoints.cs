@@ -2,6 +2,7 @@ using AgentHost.Server.AnthropicApi;
 using AgentHost.Server.Assistants;
 using AgentHost.Server.ChatCompletions;
 using AgentHost.Server.Http;
+using AgentHost.Server.Mcp;
 using AgentHost.Server.Messages;
 using AgentHost.Server.Models;
 using AgentHost.Server.Observability;
@@ -32,6 +33,7 @@ public static class AgentHostEndpoints
         app.MapChatCompletionEndpoints();
         app.MapModelEndpoints();
         app.MapAgentHostObservability();
+        app.MapMcpEndpoint();
         app.MapFallback(ApiErrors.UnknownRoute);
         return app;
     }

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace AgentHost.Server.Http;
 
-/// <summary>When an API key is configured, every /v1 request must carry it as a bearer token.</summary>
+/// <summary>When an API key is configured, every /v1 and /mcp request must carry it as a bearer token (or <c>x-api-key</c>).</summary>
 internal static class ApiKeyAuthentication
 {
     public static IApplicationBuilder UseApiKey(this IApplicationBuilder app, string? apiKey)
@@ -16,7 +16,7 @@ internal static class ApiKeyAuthentication
         var expected = Encoding.UTF8.GetBytes(apiKey);
         return app.Use(async (context, next) =>
         {
-            if (!context.Request.Path.StartsWithSegments("/v1"))
+            if (!context.Request.Path.StartsWithSegments("/v1") && !context.Request.Path.StartsWithSegments(Mcp.McpEndpointHosting.Path))
             {
                 await next(context);
                 return;
