@@ -51,6 +51,8 @@ internal static class McpEndpointHosting
     /// <summary>Runs a session and, when it ends (deleted by the client, idle, or the server stopping), stops its sandbox session.</summary>
     private static async Task RunSessionAsync(HttpContext http, ModelContextProtocol.Server.McpServer server, CancellationToken cancellationToken)
     {
+        // Taken now: the request that started the session, and its services, are gone when the session ends.
+        var sandboxes = http.RequestServices.GetRequiredService<McpSandboxSessions>();
         try
         {
             await server.RunAsync(cancellationToken);
@@ -59,7 +61,7 @@ internal static class McpEndpointHosting
         {
             if (server.SessionId is { } sessionId)
             {
-                await http.RequestServices.GetRequiredService<McpSandboxSessions>().EndAsync(sessionId);
+                await sandboxes.EndAsync(sessionId);
             }
         }
     }
