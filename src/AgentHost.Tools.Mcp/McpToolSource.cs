@@ -17,7 +17,7 @@ namespace AgentHost.Tools.Mcp;
 /// <c>require_approval</c> says so, and are recorded as <c>mcp</c> step calls. An unreachable server or a failing
 /// call is an error the model reads; the run goes on.
 /// </summary>
-internal sealed partial class McpToolSource(McpServers servers, McpResultMapper results, TimeProvider time, ILogger<McpToolSource> logger) : IToolSource
+internal sealed partial class McpToolSource(McpServers servers, McpResultMapper results, McpToolbox toolbox, TimeProvider time, ILogger<McpToolSource> logger) : IToolSource
 {
     public const string Type = "mcp";
     public const string ApprovalFunction = "mcp_approval";
@@ -27,28 +27,9 @@ internal sealed partial class McpToolSource(McpServers servers, McpResultMapper 
     public ToolDefinition Validate(ToolDefinition definition, string parameter)
     {
         var settings = McpToolSettings.Read(definition, parameter);
-        if (servers.Configured(settings.Label) is not null)
+        if (toolbox.Refusal(new McpServerReference(settings.Label, settings.Url) { Headers = settings.Headers }) is { } refusal)
         {
-            if (settings.Url is not null && !string.Equals(settings.Url, servers.ConfiguredUrl(settings.Label), StringComparison.Ordinal))
-            {
-                throw McpToolSettings.Invalid(parameter, "server_url",
-                    $"'{settings.Url}' is not the URL of the configured server '{settings.Label}'; leave server_url out to use it.");
-            }
-
-            if (settings.Headers.Count > 0)
-            {
-                throw McpToolSettings.Invalid(parameter, "headers", $"the configured server '{settings.Label}' uses the headers its configuration gives; send none.");
-            }
-        }
-        else if (settings.Url is null)
-        {
-            var known = servers.Labels.Count == 0 ? "none is configured (AgentHost:Mcp:Servers)" : "configured: " + string.Join(", ", servers.Labels.Select(l => $"'{l}'"));
-            throw McpToolSettings.Invalid(parameter, "server_label", $"there is no MCP server '{settings.Label}'; {known}.");
-        }
-        else if (!servers.IsAllowedUrl(settings.Url))
-        {
-            throw McpToolSettings.Invalid(parameter, "server_url",
-                $"'{settings.Url}' is not an allowed MCP server URL; the operator allows remote servers with AgentHost:Mcp:AllowedUrls.");
+            throw McpToolSettings.Invalid(parameter, refusal.Part switch { "label" => "server_label", "url" => "server_url", _ => "headers" }, refusal.Message);
         }
 
         return definition;
@@ -190,7 +171,7 @@ internal sealed partial class McpToolSource(McpServers servers, McpResultMapper 
         }
     }
 
-    private string ErrorOf(McpCallRecord record, Exception e) => e switch
+    internal static string ErrorOf(McpCallRecord record, Exception e) => e switch
     {
         McpServerUnavailableException => e.Message,
         TimeoutException => e.Message,
@@ -213,7 +194,7 @@ internal sealed partial class McpToolSource(McpServers servers, McpResultMapper 
         }
     }
 
-    private static Dictionary<string, object?> Arguments(string arguments)
+    internal static Dictionary<string, object?> Arguments(string arguments)
     {
         try
         {
