@@ -136,5 +136,15 @@ public sealed class McpRunResilienceTests
         Assert.Contains("Long running operation completed", deltas[^1]["output"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.False(deltas[^1]["is_error"]!.GetValue<bool>());
         Assert.Contains("event: thread.run.completed", stream, StringComparison.Ordinal);
+
+        // The call's span in the trace carries its share of the cost of the model call that asked for it (here all of it).
+        var completed = stream.Split("\n\n").Single(e => e.StartsWith("event: thread.run.completed\n", StringComparison.Ordinal));
+        var run = JsonNode.Parse(completed[(completed.IndexOf("data: ", StringComparison.Ordinal) + 6)..])!;
+        var spans = JsonNode.Parse(await http.GetStringAsync($"threads/{run["thread_id"]}/runs/{run["id"]}/trace"))!["spans"]!.AsArray();
+        var asked = spans.First(s => s!["kind"]!.GetValue<string>() == "model_call")!;
+        var tool = spans.Single(s => s!["kind"]!.GetValue<string>() == "tool_call")!;
+        Assert.Equal("mcp:everything__trigger-long-running-operation", tool["tool_type"]!.GetValue<string>());
+        Assert.True(asked["cost"]!["total_usd"]!.GetValue<decimal>() > 0);
+        Assert.Equal(asked["cost"]!["total_usd"]!.GetValue<decimal>(), tool["cost"]!["total_usd"]!.GetValue<decimal>());
     }
 }
