@@ -54,6 +54,29 @@ public sealed partial class McpToolbox
             : new("url", $"'{server.Url}' is not an allowed MCP server URL; the operator allows remote servers with AgentHost:Mcp:AllowedUrls.");
     }
 
+    /// <summary>
+    /// Reads an <c>mcp</c> tool definition in the Responses API's shape into the server it names, checked as
+    /// <see cref="Refusal"/> does; throws an <c>ApiException</c> naming the field (under <paramref name="parameter"/>).
+    /// </summary>
+    public McpServerReference Read(AgentHost.Core.Domain.ToolDefinition definition, string parameter)
+    {
+        var settings = McpToolSettings.Read(definition, parameter);
+        var server = new McpServerReference(settings.Label, settings.Url) { Headers = settings.Headers, Description = settings.Description };
+        return Refusal(server) is { } refusal
+            ? throw McpToolSettings.Invalid(parameter, refusal.Part switch { "label" => "server_label", "url" => "server_url", _ => "headers" }, refusal.Message)
+            : server;
+    }
+
+    /// <summary>Whether the definition's <c>allowed_tools</c> lets the model see <paramref name="tool"/>.</summary>
+    public static bool Offers(AgentHost.Core.Domain.ToolDefinition definition, McpToolInfo tool)
+    {
+        var settings = McpToolSettings.Of(definition);
+        return (settings.AllowedTools is null || settings.AllowedTools.Contains(tool.Name)) && (!settings.ReadOnlyOnly || tool.ReadOnly);
+    }
+
+    /// <summary>Whether the definition's <c>require_approval</c> asks the caller before <paramref name="tool"/> (the server's name) is called.</summary>
+    public static bool RequiresApproval(AgentHost.Core.Domain.ToolDefinition definition, string tool) => McpToolSettings.Of(definition).Approval.Requires(tool);
+
     /// <summary>True when <paramref name="label"/> is a configured server; <paramref name="url"/> is its URL (null for a stdio server).</summary>
     public bool IsConfigured(string label, out string? url)
     {
