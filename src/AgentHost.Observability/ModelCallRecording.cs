@@ -33,6 +33,9 @@ internal sealed partial class ModelCallRecording(
 
     public TimeProvider Time => time;
 
+    /// <summary>The cost of the model calls that asked for tools, for each tool call's share in its span.</summary>
+    public ToolCallCostShares CostShares { get; } = new();
+
     /// <summary>The call's API key id: its scope's, else the server's own.</summary>
     public string ApiKeyIdOf(ModelCallScope scope) => scope.ApiKeyId ?? options.Value.ServerApiKeyId;
 

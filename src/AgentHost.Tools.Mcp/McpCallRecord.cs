@@ -94,4 +94,5 @@ internal sealed record McpProgress(double Progress, double? Total, string? Messa
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(McpCallRecord))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 internal sealed partial class McpJsonContext : JsonSerializerContext;

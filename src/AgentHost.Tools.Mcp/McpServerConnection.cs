@@ -25,6 +25,7 @@ internal sealed partial class McpServerConnection : IAsyncDisposable
     private McpClient? client;
     private McpClient? stopping;
     private IReadOnlyList<McpClientTool>? tools;
+    private IReadOnlyList<McpClientTool>? lastKnownTools;
     private DateTimeOffset lastUse;
     private int inFlight;
     private bool disposed;
@@ -51,6 +52,9 @@ internal sealed partial class McpServerConnection : IAsyncDisposable
     /// <summary>True while a server process (or HTTP session) is up.</summary>
     public bool IsRunning => client is { Completion.IsCompleted: false };
 
+    /// <summary>The tools of the last successful listing, kept when the server stops or dies; null when it was never listed.</summary>
+    public IReadOnlyList<McpClientTool>? LastKnownTools => Volatile.Read(ref lastKnownTools);
+
     /// <summary>The server's tools, from the cache unless the server said they changed.</summary>
     public async Task<IReadOnlyList<McpClientTool>> ToolsAsync(CancellationToken cancellationToken)
     {
@@ -63,6 +67,7 @@ internal sealed partial class McpServerConnection : IAsyncDisposable
         var listed = await current.ListToolsAsync(cancellationToken: cancellationToken);
         var list = (IReadOnlyList<McpClientTool>)[.. listed];
         Volatile.Write(ref tools, list);
+        Volatile.Write(ref lastKnownTools, list);
         return list;
     }
 

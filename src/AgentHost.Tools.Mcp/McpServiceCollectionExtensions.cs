@@ -23,6 +23,8 @@ public static class McpServiceCollectionExtensions
         services.AddSingleton<McpServers>();
         services.AddSingleton(sp => new McpResultMapper(sp.GetRequiredService<IFileStore>(), sp.GetRequiredService<IOptions<McpOptions>>().Value));
         services.AddSingleton<McpToolSource>();
+        services.AddSingleton(sp => new McpToolbox(sp.GetRequiredService<McpServers>(), sp.GetRequiredService<McpResultMapper>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<McpToolbox>>()));
         services.AddSingleton<IToolSource>(sp => sp.GetRequiredService<McpToolSource>());
         return services;
     }

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentHost.Core.Domain;
+using AgentHost.Core.Engine;
 using AgentHost.Core.Errors;
+using AgentHost.Core.Events;
 using AgentHost.Core.Tools;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -17,38 +19,25 @@ namespace AgentHost.Tools.Mcp;
 /// <c>require_approval</c> says so, and are recorded as <c>mcp</c> step calls. An unreachable server or a failing
 /// call is an error the model reads; the run goes on.
 /// </summary>
-internal sealed partial class McpToolSource(McpServers servers, McpResultMapper results, TimeProvider time, ILogger<McpToolSource> logger) : IToolSource
+internal sealed partial class McpToolSource(McpServers servers, McpResultMapper results, McpToolbox toolbox, IRunEventSink events, TimeProvider time, ILogger<McpToolSource> logger)
+    : IToolSource
 {
     public const string Type = "mcp";
     public const string ApprovalFunction = "mcp_approval";
 
     public IReadOnlyCollection<string> Types { get; } = [Type];
 
+    /// <summary>The function offered in place of a server's tools when the server cannot be reached and was never listed.</summary>
+    public const string UnavailableTool = "unavailable";
+
+    private static readonly JsonElement EmptySchema = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement.Clone();
+
     public ToolDefinition Validate(ToolDefinition definition, string parameter)
     {
         var settings = McpToolSettings.Read(definition, parameter);
-        if (servers.Configured(settings.Label) is not null)
+        if (toolbox.Refusal(new McpServerReference(settings.Label, settings.Url) { Headers = settings.Headers }) is { } refusal)
         {
-            if (settings.Url is not null && !string.Equals(settings.Url, servers.ConfiguredUrl(settings.Label), StringComparison.Ordinal))
-            {
-                throw McpToolSettings.Invalid(parameter, "server_url",
-                    $"'{settings.Url}' is not the URL of the configured server '{settings.Label}'; leave server_url out to use it.");
-            }
-
-            if (settings.Headers.Count > 0)
-            {
-                throw McpToolSettings.Invalid(parameter, "headers", $"the configured server '{settings.Label}' uses the headers its configuration gives; send none.");
-            }
-        }
-        else if (settings.Url is null)
-        {
-            var known = servers.Labels.Count == 0 ? "none is configured (AgentHost:Mcp:Servers)" : "configured: " + string.Join(", ", servers.Labels.Select(l => $"'{l}'"));
-            throw McpToolSettings.Invalid(parameter, "server_label", $"there is no MCP server '{settings.Label}'; {known}.");
-        }
-        else if (!servers.IsAllowedUrl(settings.Url))
-        {
-            throw McpToolSettings.Invalid(parameter, "server_url",
-                $"'{settings.Url}' is not an allowed MCP server URL; the operator allows remote servers with AgentHost:Mcp:AllowedUrls.");
+            throw McpToolSettings.Invalid(parameter, refusal.Part switch { "label" => "server_label", "url" => "server_url", _ => "headers" }, refusal.Message);
         }
 
         return definition;
@@ -64,9 +53,16 @@ internal sealed partial class McpToolSource(McpServers servers, McpResultMapper 
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // The model is not offered tools it cannot call; the log and the trace say why.
+            // The model still sees the server: its tools as last listed (a call then returns why the server is
+            // unavailable, in that step), or, never listed, one function whose description and result say why.
             LogUnavailable(logger, settings.Label, e.Message);
-            return [];
+            if (Connection(settings).LastKnownTools is not { } known)
+            {
+                return [AIFunctionFactory.CreateDeclaration(McpToolNames.For(settings.Label, UnavailableTool),
+                    $"The MCP server '{settings.Label}' is unavailable: {e.Message} Calling this function returns that error.", EmptySchema)];
+            }
+
+            tools = known;
         }
 
         var offered = Offered(settings, tools).ToList();
@@ -93,6 +89,11 @@ internal sealed partial class McpToolSource(McpServers servers, McpResultMapper 
             Arguments = invocation.Arguments,
         };
 
+        if (record.Name == UnavailableTool && Connection(settings).LastKnownTools?.Any(t => t.Name == UnavailableTool) != true)
+        {
+            return new ToolCallOutcome(Step(invocation.CallId, record with { Error = await UnavailableAsync(settings, record, cancellationToken) }));
+        }
+
         if (invocation.Approved is null && settings.Approval.Requires(record.Name))
         {
             var request = new JsonObject
@@ -108,7 +109,11 @@ internal sealed partial class McpToolSource(McpServers servers, McpResultMapper 
         }
 
         var started = time.GetTimestamp();
-        var progress = new LastProgress();
+        Publish(invocation, new JsonObject { ["server_label"] = record.ServerLabel, ["name"] = record.Name });
+        var progress = new LastProgress(value => Publish(invocation, new JsonObject
+        {
+            ["progress"] = new JsonObject { ["progress"] = value.Progress, ["total"] = value.Total, ["message"] = value.Message },
+        }));
         try
         {
             var connection = Connection(settings);
@@ -162,6 +167,20 @@ internal sealed partial class McpToolSource(McpServers servers, McpResultMapper 
     public bool AwaitsExecution(StepToolCall call) =>
         McpCallRecord.From(call.Details) is { Approval: "approved", Output: null, Error: null };
 
+    /// <summary>What a call of the stand-in for an unavailable server returns: why it is still unavailable, or that it is back.</summary>
+    private async Task<string> UnavailableAsync(McpToolSettings settings, McpCallRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Connection(settings).ToolsAsync(cancellationToken);
+            return $"The MCP server '{settings.Label}' is reachable again; its tools are offered from the next model call.";
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return ErrorOf(record, e);
+        }
+    }
+
     private McpServerConnection Connection(McpToolSettings settings) =>
         servers.Configured(settings.Label) ?? servers.Remote(settings.Label, settings.Url!, settings.Headers, settings.Description);
 
@@ -190,7 +209,7 @@ internal sealed partial class McpToolSource(McpServers servers, McpResultMapper 
         }
     }
 
-    private string ErrorOf(McpCallRecord record, Exception e) => e switch
+    internal static string ErrorOf(McpCallRecord record, Exception e) => e switch
     {
         McpServerUnavailableException => e.Message,
         TimeoutException => e.Message,
@@ -213,7 +232,7 @@ internal sealed partial class McpToolSource(McpServers servers, McpResultMapper 
         }
     }
 
-    private static Dictionary<string, object?> Arguments(string arguments)
+    internal static Dictionary<string, object?> Arguments(string arguments)
     {
         try
         {
@@ -228,12 +247,23 @@ internal sealed partial class McpToolSource(McpServers servers, McpResultMapper 
         }
     }
 
-    /// <summary>Keeps the last progress notification of a call, for its step.</summary>
-    private sealed class LastProgress : IProgress<ProgressNotificationValue>
+    /// <summary>Streams a step delta for the call (<c>thread.run.step.delta</c> with <c>"mcp": {…}</c>).</summary>
+    private void Publish(ToolInvocation invocation, JsonObject detail) => events.Publish(new ToolCallProgress
+    {
+        RunId = invocation.Run.Id, StepId = invocation.StepId, Index = invocation.Index, CallId = invocation.CallId, ToolType = Type, OutputIndex = 0,
+        Detail = JsonSerializer.SerializeToElement(detail, McpJsonContext.Default.JsonObject),
+    });
+
+    /// <summary>Keeps the last progress notification of a call, for its step, and streams each one.</summary>
+    private sealed class LastProgress(Action<McpProgress> streamed) : IProgress<ProgressNotificationValue>
     {
         public McpProgress? Value { get; private set; }
 
-        public void Report(ProgressNotificationValue value) => Value = new McpProgress(value.Progress, value.Total, value.Message);
+        public void Report(ProgressNotificationValue value)
+        {
+            Value = new McpProgress(value.Progress, value.Total, value.Message);
+            streamed(Value);
+        }
     }
 
     [LoggerMessage(EventId = 1230, Level = LogLevel.Warning, Message = "MCP server '{Label}' offers no tools to this run: {Reason}")]

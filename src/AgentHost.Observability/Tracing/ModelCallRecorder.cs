@@ -194,6 +194,10 @@ internal sealed class ModelCallRecorder
             ToolCalls = names,
         });
         recording.Metrics.ModelCall(provider, servedBy, status, elapsed, firstUpdateMs, usage, cost);
+        if (scope.RunId is { } runId && cost is not null)
+        {
+            recording.CostShares.Record(runId, cost, toolCalls.ConvertAll(c => c.CallId));
+        }
 
         if (activity is not null)
         {

@@ -4,7 +4,7 @@ using AgentHost.Core.Observability;
 
 namespace AgentHost.Observability.Tracing;
 
-/// <summary>Records one built-in tool call of a run: input, output, duration and error.</summary>
+/// <summary>Records one tool call a run executes itself: input, output, duration, error, and its share of the cost of the model call that asked for it.</summary>
 internal sealed class ToolCallRecorder : IToolCallTrace
 {
     private readonly ModelCallRecording recording;
@@ -72,6 +72,7 @@ internal sealed class ToolCallRecorder : IToolCallTrace
             ToolType = toolType,
             Input = arguments,
             Output = output,
+            Cost = recording.CostShares.ShareOf(run.Id, callId),
         });
     }
 }

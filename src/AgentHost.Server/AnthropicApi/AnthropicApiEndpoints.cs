@@ -2,6 +2,7 @@ using System.Text.Json;
 using AgentHost.Core.Models;
 using AgentHost.Core.Observability;
 using AgentHost.Server.Compat;
+using AgentHost.Tools.Mcp;
 
 namespace AgentHost.Server.AnthropicApi;
 
@@ -18,15 +19,35 @@ internal static class AnthropicApiEndpoints
         return app;
     }
 
-    private static async Task CreateAsync(HttpContext context, IModelRouter router)
+    private static async Task CreateAsync(HttpContext context, IModelRouter router, McpToolbox toolbox)
     {
         var requestId = AnthropicErrors.RequestId(context);
         var cancellationToken = context.RequestAborted;
+        AnthropicStreamWriter? mcpStream = null;
         try
         {
-            var call = AnthropicRequestReader.Read(await CompatBody.ReadAsync(context, cancellationToken));
-            (GatewayScope.For(context, ModelCallEntryPoints.Messages, call.Passthrough.Metadata) with { DroppedFields = call.Dropped }).AttachTo(call.Options);
+            var body = await CompatBody.ReadAsync(context, cancellationToken);
+            var call = AnthropicRequestReader.Read(body);
+            var dropped = call.Dropped.ToList();
+            var mcpServers = MessagesMcpServersReader.Read(body, toolbox, dropped);
+            (GatewayScope.For(context, ModelCallEntryPoints.Messages, call.Passthrough.Metadata) with { DroppedFields = dropped }).AttachTo(call.Options);
             var client = router.GetClient(call.Model);
+            if (mcpServers.Count > 0)
+            {
+                // The MCP connector: AgentHost lists the servers' tools, runs the calls and answers with every turn's blocks.
+                var tools = await MessagesMcpTools.ListAsync(mcpServers, toolbox, call.Options, cancellationToken);
+                var loop = new MessagesMcpLoop(client, call, tools, toolbox);
+                if (call.Stream)
+                {
+                    mcpStream = new AnthropicStreamWriter(context.Response, call.Model, requestId, tools);
+                    await loop.StreamAsync(mcpStream, cancellationToken);
+                    return;
+                }
+
+                await AnthropicResponseWriter.WriteAsync(context.Response, await loop.GetResponseAsync(cancellationToken), call.Model, cancellationToken, tools);
+                return;
+            }
+
             if (call.Stream)
             {
                 await CompatStreaming.StreamAsync(client, call, new AnthropicStreamWriter(context.Response, call.Model, requestId), cancellationToken);
@@ -35,6 +56,10 @@ internal static class AnthropicApiEndpoints
 
             var response = await client.GetResponseAsync(call.Messages, call.Options, cancellationToken);
             await AnthropicResponseWriter.WriteAsync(context.Response, response, call.Model, cancellationToken);
+        }
+        catch (Exception e) when (mcpStream is { Started: true } && !cancellationToken.IsCancellationRequested && CallFailure.From(e) is { } failure)
+        {
+            await mcpStream.FailAsync(failure, cancellationToken);
         }
         catch (Exception e) when (!context.Response.HasStarted && !cancellationToken.IsCancellationRequested && CallFailure.From(e) is { } failure)
         {

@@ -77,12 +77,37 @@ internal static class AnthropicContentReader
 
         var results = new List<AIContent>();
         var contents = new List<AIContent>();
+        var endsWithMcpResult = false;
         var index = 0;
         foreach (var block in content.EnumerateArray())
         {
             var blockPath = $"{path}.content.{index++}";
+            if (role == ChatRole.Assistant && McpBlock(block, blockPath) is { } mcp)
+            {
+                // An MCP call AgentHost ran in an earlier turn: its result goes to the model as a tool message after
+                // the assistant's text and calls so far, and the assistant's turn goes on after it.
+                endsWithMcpResult = mcp is FunctionResultContent;
+                if (endsWithMcpResult && contents.Count == 0 && messages.Count > 0 && messages[^1].Role == ChatRole.Tool)
+                {
+                    messages[^1].Contents.Add(mcp);
+                }
+                else if (endsWithMcpResult)
+                {
+                    messages.Add(new ChatMessage(ChatRole.Assistant, contents));
+                    messages.Add(new ChatMessage(ChatRole.Tool, [mcp]));
+                    contents = [];
+                }
+                else
+                {
+                    contents.Add(mcp);
+                }
+
+                continue;
+            }
+
             var item = Block(block, blockPath, role);
             (item is FunctionResultContent ? results : contents).Add(item);
+            endsWithMcpResult = false;
         }
 
         if (results.Count > 0)
@@ -90,9 +115,43 @@ internal static class AnthropicContentReader
             messages.Add(new ChatMessage(ChatRole.Tool, results));
         }
 
-        if (contents.Count > 0 || results.Count == 0)
+        if (contents.Count > 0 || (results.Count == 0 && !endsWithMcpResult))
         {
             messages.Add(new ChatMessage(role, contents));
+        }
+    }
+
+    /// <summary>
+    /// <c>mcp_tool_use</c> / <c>mcp_tool_result</c> blocks of an assistant turn (the MCP connector's blocks, sent back as
+    /// the API returned them) as the function call and result the model saw, under the name it was offered; null for other blocks.
+    /// </summary>
+    private static AIContent? McpBlock(JsonElement block, string path)
+    {
+        var type = block.ValueKind == JsonValueKind.Object ? String(block, "type", path) : null;
+        switch (type)
+        {
+            case "mcp_tool_use":
+                Allow(block, path, "type", "id", "name", "server_name", "input", "cache_control");
+                var input = Object(block, "input", path) ?? throw Invalid(Path(path, "input"), "Field required");
+                var arguments = input.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone(), StringComparer.Ordinal);
+                var offered = Tools.Mcp.McpToolbox.OfferedName(RequiredString(block, "server_name", path), RequiredString(block, "name", path));
+                return new FunctionCallContent(RequiredString(block, "id", path), offered, arguments);
+            case "mcp_tool_result":
+                Allow(block, path, "type", "tool_use_id", "is_error", "content", "cache_control");
+                var isError = Boolean(block, "is_error", path) ?? false;
+                var result = Get(block, "content") switch
+                {
+                    null => (object)"",
+                    { ValueKind: JsonValueKind.String } text => text.GetString(),
+                    { ValueKind: JsonValueKind.Array } blocks => ResultBlocks(blocks, Path(path, "content")),
+                    _ => throw Invalid(Path(path, "content"), "Input should be a valid string or list"),
+                };
+                return new FunctionResultContent(RequiredString(block, "tool_use_id", path), result)
+                {
+                    Exception = isError ? new ToolResultError(result as string ?? "") : null,
+                };
+            default:
+                return null;
         }
     }
 

@@ -110,7 +110,6 @@ internal static class AnthropicRequestReader
 
     private static readonly (string Field, string Why)[] Unsupported =
     [
-        ("mcp_servers", "AgentHost does not connect to MCP servers for /v1/messages yet; run the MCP tools in your client."),
         ("container", "AgentHost has no code execution container for /v1/messages; run code in your client."),
         ("thread", "AgentHost does not hold Messages threads yet; send the whole conversation in 'messages'."),
     ];
@@ -186,15 +185,22 @@ internal static class AnthropicRequestReader
 
         var tools = new List<AITool>();
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var index = 0;
         foreach (var tool in items)
         {
-            var path = $"tools.{tools.Count}";
+            var path = $"tools.{index++}";
             if (tool.ValueKind != JsonValueKind.Object)
             {
                 throw Invalid(path, "Input should be a valid dictionary");
             }
 
             var type = String(tool, "type", path);
+            if (type == "mcp_toolset")
+            {
+                // Read with mcp_servers (MessagesMcpServersReader); its tools are added when the servers are asked for them.
+                continue;
+            }
+
             if (type is not (null or "custom"))
             {
                 throw Invalid(Path(path, "type"), $"'{type}' is not supported by AgentHost; only custom (client) tools are.");

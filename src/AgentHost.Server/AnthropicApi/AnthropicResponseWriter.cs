@@ -7,19 +7,21 @@ namespace AgentHost.Server.AnthropicApi;
 /// <summary>A whole <see cref="ChatResponse"/> as a Messages API <c>message</c>.</summary>
 internal static class AnthropicResponseWriter
 {
-    public static async Task WriteAsync(HttpResponse http, ChatResponse response, string requestedModel, CancellationToken cancellationToken)
+    public static async Task WriteAsync(HttpResponse http, ChatResponse response, string requestedModel, CancellationToken cancellationToken,
+        MessagesMcpTools? mcp = null)
     {
         http.StatusCode = StatusCodes.Status200OK;
         http.ContentType = "application/json";
         using (var writer = new Utf8JsonWriter(http.BodyWriter))
         {
-            Write(writer, response, requestedModel);
+            Write(writer, response, requestedModel, mcp ?? MessagesMcpTools.Empty);
         }
 
         await http.BodyWriter.FlushAsync(cancellationToken);
     }
 
-    public static void Write(Utf8JsonWriter writer, ChatResponse response, string requestedModel)
+    /// <param name="mcp">The call's MCP tools: their calls and results are written as <c>mcp_tool_use</c> / <c>mcp_tool_result</c> blocks.</param>
+    public static void Write(Utf8JsonWriter writer, ChatResponse response, string requestedModel, MessagesMcpTools mcp)
     {
         var calledTools = false;
         writer.WriteStartObject();
@@ -29,13 +31,28 @@ internal static class AnthropicResponseWriter
         {
             foreach (var content in message.Contents)
             {
+                if (content is FunctionCallContent call && mcp.TryGet(call.Name, out var server, out var tool))
+                {
+                    WriteMcpToolUse(writer, call, server.Name, tool.Name);
+                    continue;
+                }
+
+                if (content is FunctionResultContent result)
+                {
+                    WriteMcpToolResult(writer, result);
+                    continue;
+                }
+
                 calledTools |= content is FunctionCallContent;
                 WriteBlock(writer, content);
             }
         }
 
         writer.WriteEndArray();
-        AnthropicJson.WriteStop(writer, AnthropicStop.FromRaw(response.RawRepresentation) ?? AnthropicStop.From(response.FinishReason, calledTools));
+        var paused = response.AdditionalProperties?.ContainsKey(MessagesMcpLoop.PauseTurn) == true;
+        AnthropicJson.WriteStop(writer, paused
+            ? new AnthropicStop("pause_turn", null)
+            : AnthropicStop.FromRaw(response.RawRepresentation) ?? AnthropicStop.From(response.FinishReason, calledTools));
         AnthropicJson.WriteUsage(writer, TokenUsage.From(response.Usage));
         writer.WriteEndObject();
     }
@@ -43,6 +60,35 @@ internal static class AnthropicResponseWriter
     /// <summary>An Anthropic upstream's message id is kept (it is what its logs know); others get one in Anthropic's form.</summary>
     public static string MessageId(string? upstreamId) =>
         upstreamId is not null && upstreamId.StartsWith("msg_", StringComparison.Ordinal) ? upstreamId : Core.Domain.IdGenerator.New("msg");
+
+    /// <summary>An MCP call AgentHost ran: the tool's own name, the server's name from <c>mcp_servers</c>, and the input.</summary>
+    public static void WriteMcpToolUse(Utf8JsonWriter writer, FunctionCallContent call, string serverName, string toolName)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", "mcp_tool_use");
+        writer.WriteString("id", call.CallId);
+        writer.WriteString("name", toolName);
+        writer.WriteString("server_name", serverName);
+        writer.WritePropertyName("input");
+        ToolArguments.Write(writer, call.Arguments);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>An MCP call's result as the model read it, as one text block; <c>is_error</c> when the call failed or the tool said so.</summary>
+    public static void WriteMcpToolResult(Utf8JsonWriter writer, FunctionResultContent result)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", "mcp_tool_result");
+        writer.WriteString("tool_use_id", result.CallId);
+        writer.WriteBoolean("is_error", result.Exception is not null);
+        writer.WriteStartArray("content");
+        writer.WriteStartObject();
+        writer.WriteString("type", "text");
+        writer.WriteString("text", result.Result as string ?? string.Empty);
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
 
     private static void WriteBlock(Utf8JsonWriter writer, AIContent content)
     {

@@ -11,8 +11,10 @@ namespace AgentHost.Server.AnthropicApi;
 /// <c>message_delta</c> with the stop reason and cumulative usage, <c>message_stop</c>. Behind an Anthropic upstream
 /// the raw events are followed, so blocks split where the upstream split them and tool input streams as it arrives.
 /// </summary>
-internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedModel, string requestId) : ICompatStreamWriter
+internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedModel, string requestId, MessagesMcpTools? mcp = null) : ICompatStreamWriter
 {
+    private readonly MessagesMcpTools _mcp = mcp ?? MessagesMcpTools.Empty;
+    private readonly UsageDetails _earlierUsage = new();
     private enum Block { None, Text, Thinking, ToolUse }
 
     private readonly EventStreamBuffer _events = new(http);
@@ -28,6 +30,7 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
     public void Start(ChatResponseUpdate first)
     {
         _events.Start();
+        Started = true;
 
         var startUsage = first.RawRepresentation is RawMessageStreamEvent { Value: RawMessageStartEvent start }
             ? StartUsage(start.Message.Usage)
@@ -78,7 +81,10 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
         }
     }
 
-    public async Task EndAsync(CancellationToken cancellationToken)
+    public Task EndAsync(CancellationToken cancellationToken) => EndAsync(null, cancellationToken);
+
+    /// <summary>Ends the message, with <paramref name="stop"/> instead of the model's stop reason when given (the MCP loop's <c>pause_turn</c>).</summary>
+    public async Task EndAsync(AnthropicStop? stop, CancellationToken cancellationToken)
     {
         Close();
         using (var writer = Event("message_delta"))
@@ -86,9 +92,16 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
             writer.WriteStartObject();
             writer.WriteString("type", "message_delta");
             writer.WriteStartObject("delta");
-            AnthropicJson.WriteStop(writer, _rawStop ?? AnthropicStop.From(_finishReason, _calledTools));
+            AnthropicJson.WriteStop(writer, stop ?? _rawStop ?? AnthropicStop.From(_finishReason, _calledTools));
             writer.WriteEndObject();
-            AnthropicJson.WriteUsage(writer, TokenUsage.From(_usage));
+            var usage = new UsageDetails();
+            usage.Add(_earlierUsage);
+            if (_usage is { } last)
+            {
+                usage.Add(last);
+            }
+
+            AnthropicJson.WriteUsage(writer, TokenUsage.From(usage));
             writer.WriteEndObject();
         }
 
@@ -102,6 +115,44 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
 
         EndEvent();
         await FlushAsync(cancellationToken);
+    }
+
+    /// <summary>True once the 200 and <c>message_start</c> went out.</summary>
+    public bool Started { get; private set; }
+
+    /// <summary>The MCP loop calls the model again: the message goes on, its usage is added up, the new call's stop reason counts.</summary>
+    public void NextModelCall()
+    {
+        Close();
+        if (_usage is { } usage)
+        {
+            _earlierUsage.Add(usage);
+        }
+
+        _usage = null;
+        _rawStop = null;
+        _finishReason = null;
+        _calledTools = false;
+    }
+
+    /// <summary>An MCP call's result, as Anthropic streams result blocks: whole in <c>content_block_start</c>, then <c>content_block_stop</c>.</summary>
+    public void WriteMcpResult(FunctionResultContent result)
+    {
+        Close();
+        StartBlock(writer =>
+        {
+            writer.WriteString("type", "mcp_tool_result");
+            writer.WriteString("tool_use_id", result.CallId);
+            writer.WriteBoolean("is_error", result.Exception is not null);
+            writer.WriteStartArray("content");
+            writer.WriteStartObject();
+            writer.WriteString("type", "text");
+            writer.WriteString("text", result.Result as string ?? string.Empty);
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+        });
+        _open = Block.ToolUse;
+        Close();
     }
 
     /// <summary>A failure after the 200 went out can only be reported in the stream, as the API does.</summary>
@@ -148,7 +199,6 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
                 Delta("signature_delta", "signature", signatureOnly.ProtectedData);
                 break;
             case FunctionCallContent call:
-                _calledTools = true;
                 if (_streamedCalls.Contains(call.CallId))
                 {
                     break;
@@ -191,13 +241,19 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
 
     private void OpenToolUse(string id, string name)
     {
-        _calledTools = true;
+        var isMcp = _mcp.TryGet(name, out var server, out var tool);
+        _calledTools |= !isMcp;
         Close();
         StartBlock(writer =>
         {
-            writer.WriteString("type", "tool_use");
+            writer.WriteString("type", isMcp ? "mcp_tool_use" : "tool_use");
             writer.WriteString("id", id);
-            writer.WriteString("name", name);
+            writer.WriteString("name", isMcp ? tool.Name : name);
+            if (isMcp)
+            {
+                writer.WriteString("server_name", server.Name);
+            }
+
             writer.WriteStartObject("input");
             writer.WriteEndObject();
         });

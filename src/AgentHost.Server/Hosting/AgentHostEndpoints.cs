@@ -3,6 +3,7 @@ using AgentHost.Server.Assistants;
 using AgentHost.Server.ChatCompletions;
 using AgentHost.Server.Http;
 using AgentHost.Server.Http.Safety;
+using AgentHost.Server.Mcp;
 using AgentHost.Server.Messages;
 using AgentHost.Server.Models;
 using AgentHost.Server.Observability;
@@ -35,6 +36,7 @@ public static class AgentHostEndpoints
         app.MapChatCompletionEndpoints();
         app.MapModelEndpoints();
         app.MapAgentHostObservability();
+        app.MapMcpEndpoint();
         app.MapFallback(ApiErrors.UnknownRoute);
         return app;
     }

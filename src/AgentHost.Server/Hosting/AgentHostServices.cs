@@ -5,6 +5,7 @@ using AgentHost.Core.Tokens;
 using AgentHost.Core.Tools;
 using AgentHost.Retrieval;
 using AgentHost.Server.Http.Safety;
+using AgentHost.Server.Mcp;
 using AgentHost.Server.Observability;
 using AgentHost.Storage.Sqlite;
 using AgentHost.Tools.Mcp;
@@ -40,6 +41,7 @@ public static class AgentHostServices
         services.AddCodeInterpreter(configuration);
         services.AddMcpTools(configuration, sp => Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "mcp"));
         services.AddObservabilityHosting(configuration);
+        services.AddMcpEndpoint(configuration);
         return services;
     }
 }

@@ -16,6 +16,9 @@ namespace AgentHost.Server.Runs;
 /// </summary>
 internal static class AssistantsStreamEvents
 {
+    /// <summary>The <c>mcp</c> tool's type (AgentHost.Tools.Mcp), whose calls stream as step deltas too.</summary>
+    private const string McpType = "mcp";
+
     /// <param name="includeFileSearchContent">Whether <c>include[]</c> asked for file_search result content in step events.</param>
     public static AssistantsSseEvent[] Render(AgentEvent agentEvent, bool includeFileSearchContent) => agentEvent switch
     {
@@ -26,6 +29,7 @@ internal static class AssistantsStreamEvents
         TextDelta delta => [new("thread.message.delta", Write(w => WriteMessageDelta(w, delta)))],
         MessageCompleted completed => [new("thread.message." + completed.Message.Status, MessageJson(completed.Message))],
         ToolCallStarted or ToolCallArgumentsDelta or ToolCallProgress => StepDelta((ToolCallEvent)agentEvent),
+        ToolCallCompleted { ToolType: McpType } completed => StepDelta(completed),
         ErrorOccurred error => [new("error", Write(w =>
         {
             w.WriteStartObject();
@@ -85,7 +89,7 @@ internal static class AssistantsStreamEvents
     /// </summary>
     private static AssistantsSseEvent[] StepDelta(ToolCallEvent call)
     {
-        if (call.ToolType is not (ToolTypes.Function or ToolTypes.CodeInterpreter) || call is ToolCallProgress && call.ToolType != ToolTypes.CodeInterpreter)
+        if (call.ToolType is not (ToolTypes.Function or ToolTypes.CodeInterpreter or McpType) || call is ToolCallProgress && call.ToolType == ToolTypes.Function)
         {
             return [];
         }
@@ -112,6 +116,10 @@ internal static class AssistantsStreamEvents
             {
                 WriteFunction(w, call);
             }
+            else if (call.ToolType == McpType)
+            {
+                WriteMcp(w, call);
+            }
             else
             {
                 WriteCodeInterpreter(w, call);
@@ -137,6 +145,35 @@ internal static class AssistantsStreamEvents
                 break;
             case ToolCallArgumentsDelta arguments:
                 w.WriteString("arguments", arguments.Delta);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// An MCP call (AgentHost extension, like its step detail): <c>arguments</c>, then <c>server_label</c> and <c>name</c>
+    /// as it starts, each <c>progress</c> notification, and its <c>output</c> with <c>is_error</c> when it ends.
+    /// </summary>
+    private static void WriteMcp(Utf8JsonWriter w, ToolCallEvent call)
+    {
+        switch (call)
+        {
+            case ToolCallStarted:
+                w.WriteString("arguments", string.Empty);
+                w.WriteNull("output");
+                break;
+            case ToolCallArgumentsDelta arguments:
+                w.WriteString("arguments", arguments.Delta);
+                break;
+            case ToolCallProgress { Detail: { ValueKind: JsonValueKind.Object } detail }:
+                foreach (var property in detail.EnumerateObject())
+                {
+                    property.WriteTo(w);
+                }
+
+                break;
+            case ToolCallCompleted completed:
+                w.WriteString("output", completed.Output);
+                w.WriteBoolean("is_error", completed.IsError);
                 break;
         }
     }

@@ -74,7 +74,8 @@ public sealed class CurrentMessagesApiTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
         Assert.Equal("invalid_request_error", error["type"]!.GetValue<string>());
-        Assert.StartsWith(field + ":", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        // mcp_servers is refused on its entry: the URL is not allowed (AgentHost:Mcp:AllowedUrls).
+        Assert.StartsWith(field == "mcp_servers" ? "mcp_servers.0.url:" : field + ":", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Empty(server.Upstream.Requests);
     }
 }
