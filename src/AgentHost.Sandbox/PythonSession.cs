@@ -95,27 +95,40 @@ internal sealed partial class PythonSession : ISandboxSession
         }
     }
 
-    public async Task PutFileAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public Task PutFileAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        FileOperationAsync("put", "put_ok", path, content, "write", cancellationToken);
+
+    public Task DeleteFileAsync(string path, CancellationToken cancellationToken) =>
+        FileOperationAsync("remove", "remove_ok", path, ReadOnlyMemory<byte>.Empty, "remove", cancellationToken);
+
+    /// <summary>Sends a file request between calls and waits for its answer; a refusal becomes an <see cref="IOException"/>.</summary>
+    private async Task FileOperationAsync(string op, string answer, string path, ReadOnlyMemory<byte> content, string verb, CancellationToken cancellationToken)
     {
+        var relative = SandboxPaths.Normalize(path);
+        if (relative.Length == 0)
+        {
+            throw new ArgumentException($"'{path}' names no file under /mnt/data.", nameof(path));
+        }
+
         await gate.WaitAsync(cancellationToken);
         try
         {
             DrainStaleFrames();
-            await FrameProtocol.WriteAsync(input, "put", Path.GetFileName(name), content, cancellationToken);
+            await FrameProtocol.WriteAsync(input, op, relative, content, cancellationToken);
             while (await NextFrameAsync(cancellationToken) is { } frame)
             {
-                if (frame.Type == "put_ok")
+                if (frame.Type == answer)
                 {
                     if (frame.Error is not null)
                     {
-                        throw new IOException($"Could not write /mnt/data/{Path.GetFileName(name)}: {frame.Error}");
+                        throw new IOException($"Could not {verb} /mnt/data/{relative}: {frame.Error}");
                     }
 
                     return;
                 }
             }
 
-            throw new IOException("The Python session exited while a file was copied in.");
+            throw new IOException($"The Python session exited during a {op} of /mnt/data/{relative}.");
         }
         finally
         {
@@ -141,6 +154,7 @@ internal sealed partial class PythonSession : ISandboxSession
         var output = new CellOutput(options.MaxOutputBytes, onOutput);
         var images = new List<byte[]>();
         var files = new List<SandboxFile>();
+        var removed = new List<string>();
         SandboxFailure? failure = null;
         var killed = false;
         var lost = false;
@@ -200,6 +214,9 @@ internal sealed partial class PythonSession : ISandboxSession
                     case "file" when frame.Name is { } name:
                         files.Add(new SandboxFile(name, frame.Body));
                         break;
+                    case "removed" when frame.Name is { } name:
+                        removed.Add(name);
+                        break;
                 }
 
                 if (frame.Type == "done")
@@ -227,7 +244,7 @@ internal sealed partial class PythonSession : ISandboxSession
             logs = (logs.Length == 0 || logs.EndsWith('\n') ? logs : logs + "\n") + SandboxMessages.Describe(stopped, options, killed);
         }
 
-        return new SandboxResult { Logs = logs, Images = images, Files = files, Failure = failure, SessionLost = lost };
+        return new SandboxResult { Logs = logs, Images = images, Files = files, RemovedFiles = removed, Failure = failure, SessionLost = lost };
     }
 
     private async Task<CancellationTokenSource> InterruptAsync()

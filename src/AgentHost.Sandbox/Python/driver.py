@@ -2,9 +2,10 @@
 # the host, keeping one namespace across cells like a notebook.
 #
 # Frames, both ways: u32 header length, header JSON (UTF-8), u32 body length, body bytes (all big-endian).
-#   host -> driver: {"op":"exec"} body=code | {"op":"put","name":...} body=bytes | {"op":"interrupt","reason":...}
+#   host -> driver: {"op":"exec"} body=code | {"op":"put","name":...} body=bytes | {"op":"remove","name":...}
+#                   {"op":"interrupt","reason":...}
 #   driver -> host: {"type":"ready"} | {"type":"out"} body=raw stdout/stderr bytes | {"type":"image"} body=PNG
-#                   {"type":"file","name":...} body=bytes | {"type":"put_ok"} | {"type":"done","error":...}
+#                   {"type":"file","name":...} body=bytes | {"type":"removed","name":...} | {"type":"put_ok"} | {"type":"remove_ok"} | {"type":"done","error":...}
 import ast
 import builtins
 import importlib.abc
@@ -296,20 +297,40 @@ def execute(code):
                     send({"type": "file", "name": name}, f.read())
             except (OSError, MemoryError):
                 pass
+    for name in sorted(set(before) - set(after)):
+        send({"type": "removed", "name": name})
     send({"type": "done", "error": error})
 
 
+def data_path(name):
+    # Relative to /mnt/data; "..", "." and empty parts are dropped, as the host does.
+    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+    if not parts:
+        raise OSError("no file name")
+    return os.path.join(DATA, *parts)
+
+
 def put(name, body):
-    name = os.path.basename(name)
-    path = os.path.join(DATA, name)
     try:
+        path = data_path(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         if os.path.lexists(path):
-            os.remove(path)
+            os.remove(path)  # a link planted by the code is replaced, not followed
         with open(path, "wb") as f:
             f.write(body)
         send({"type": "put_ok"})
     except OSError as e:
         send({"type": "put_ok", "error": str(e)})
+
+
+def remove(name):
+    try:
+        path = data_path(name)
+        if os.path.lexists(path) and not os.path.isdir(path):
+            os.remove(path)
+        send({"type": "remove_ok"})
+    except OSError as e:
+        send({"type": "remove_ok", "error": str(e)})
 
 
 def main():
@@ -329,6 +350,8 @@ def main():
                 execute(body.decode("utf-8", "replace"))
             elif head.get("op") == "put":
                 put(head.get("name", "file"), body)
+            elif head.get("op") == "remove":
+                remove(head.get("name", ""))
         except KeyboardInterrupt:
             send({"type": "done", "error": "interrupted"})
 

@@ -36,6 +36,7 @@ public static class AgentHostServices
         services.AddHostedService<RunWorker>();
         services.AddFileSearch(configuration);
         services.AddCodeInterpreter(configuration);
+        services.AddContainers(configuration);
         services.AddMcpTools(configuration, sp => Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "mcp"));
         services.AddObservabilityHosting(configuration);
         return services;
