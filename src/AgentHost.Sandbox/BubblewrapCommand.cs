@@ -92,6 +92,11 @@ internal static class BubblewrapCommand
         ["max_file_bytes"] = (long)options.MaxFileSizeMB * 1024 * 1024,
         ["cpu_seconds"] = options.CpuSecondsPerCall,
         ["session_cpu_seconds"] = options.CpuSecondsPerSession,
+        ["max_files_per_call"] = options.MaxFilesPerCall,
+        ["max_file_bytes_per_call"] = options.MaxFileBytesPerCall,
+        ["max_images_per_call"] = options.MaxImagesPerCall,
+        ["max_image_bytes"] = options.MaxImageBytes,
+        ["scan_limit"] = options.ScanLimit,
         ["preload"] = new JsonArray([.. options.Preload.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(m => (JsonNode)m)]),
     }.ToJsonString();
 }

@@ -18,6 +18,7 @@ public sealed partial class BubblewrapSandbox : ICodeSandbox, IAsyncDisposable
     private readonly Lock spareLock = new();
     private Task<PythonSession>? spare;
     private bool disposed;
+    private int live;
 
     public BubblewrapSandbox(SandboxOptions options, TimeProvider time, ILogger<BubblewrapSandbox> logger)
     {
@@ -45,6 +46,9 @@ public sealed partial class BubblewrapSandbox : ICodeSandbox, IAsyncDisposable
 
     public string? UnavailableReason { get; }
 
+    /// <summary>Sessions alive now (the spare included), at most <see cref="SandboxOptions.MaxSessions"/>.</summary>
+    public int LiveSessions => Volatile.Read(ref live);
+
     public async Task<ISandboxSession> StartSessionAsync(CancellationToken cancellationToken)
     {
         if (UnavailableReason is { } reason)
@@ -57,7 +61,7 @@ public sealed partial class BubblewrapSandbox : ICodeSandbox, IAsyncDisposable
         {
             ObjectDisposedException.ThrowIf(disposed, this);
             reserved = spare;
-            spare = options.PrewarmSession ? StartNewAsync(CancellationToken.None) : null;
+            spare = options.PrewarmSession ? StartSpareAsync() : null;
         }
 
         if (reserved is not null)
@@ -83,7 +87,25 @@ public sealed partial class BubblewrapSandbox : ICodeSandbox, IAsyncDisposable
 
     private Task<PythonSession> StartNewAsync(CancellationToken cancellationToken)
     {
-        int? uid = uids?.Rent();
+        if (Interlocked.Increment(ref live) > options.MaxSessions)
+        {
+            Interlocked.Decrement(ref live);
+            LogAtCapacity(logger, options.MaxSessions);
+            throw new SandboxUnavailableException(
+                $"AgentHost already runs {options.MaxSessions} sandbox sessions, the most allowed (AgentHost:Sandbox:MaxSessions); try again when one has ended.");
+        }
+
+        int? uid;
+        try
+        {
+            uid = uids?.Rent();
+        }
+        catch
+        {
+            Interlocked.Decrement(ref live);
+            throw;
+        }
+
         var command = BubblewrapCommand.Arguments(options, bubblewrap!, setpriv, uid);
         return PythonSession.StartAsync(command, options, time, logger, () =>
         {
@@ -91,7 +113,22 @@ public sealed partial class BubblewrapSandbox : ICodeSandbox, IAsyncDisposable
             {
                 uids!.Return(id);
             }
+
+            Interlocked.Decrement(ref live);
         }, cancellationToken);
+    }
+
+    /// <summary>The next spare; at the session cap there is none (a start then fails, saying so).</summary>
+    private Task<PythonSession>? StartSpareAsync()
+    {
+        try
+        {
+            return StartNewAsync(CancellationToken.None);
+        }
+        catch (SandboxUnavailableException)
+        {
+            return null;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -116,6 +153,9 @@ public sealed partial class BubblewrapSandbox : ICodeSandbox, IAsyncDisposable
             }
         }
     }
+
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "A sandbox session was refused: {MaxSessions} sessions are running (AgentHost:Sandbox:MaxSessions)")]
+    private static partial void LogAtCapacity(ILogger logger, int maxSessions);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "The code sandbox is unavailable: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string reason);

@@ -14,7 +14,11 @@ internal sealed partial class PythonSession : ISandboxSession
 {
     private readonly Process process;
     private readonly Stream input;
-    private readonly Channel<SandboxFrame> frames = Channel.CreateUnbounded<SandboxFrame>(new() { SingleReader = true, SingleWriter = true });
+    // Bounded: a driver sending faster than a call consumes waits in its pipe, never in the host's memory.
+    private readonly Channel<SandboxFrame> frames = Channel.CreateBounded<SandboxFrame>(new BoundedChannelOptions(16)
+    {
+        SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait,
+    });
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly SandboxOptions options;
     private readonly TimeProvider time;
@@ -22,6 +26,11 @@ internal sealed partial class PythonSession : ISandboxSession
     private readonly Action released;
     private readonly StringBuilder diagnostics = new();
     private int disposed;
+
+    // 1 while a request (exec, put, remove) awaits its answer; a frame at any other time is the driver speaking out of turn.
+    private int pending;
+    private string? violation;
+    private bool ready;
 
     private PythonSession(Process process, SandboxOptions options, TimeProvider time, ILogger logger, Action released)
     {
@@ -36,7 +45,7 @@ internal sealed partial class PythonSession : ISandboxSession
 
     public string Id { get; }
 
-    public bool HasExited => Volatile.Read(ref disposed) != 0 || process.HasExited;
+    public bool HasExited => Volatile.Read(ref disposed) != 0 || Volatile.Read(ref violation) is not null || process.HasExited;
 
     public static async Task<PythonSession> StartAsync(IReadOnlyList<string> command, SandboxOptions options, TimeProvider time, ILogger logger,
         Action released, CancellationToken cancellationToken)
@@ -113,25 +122,33 @@ internal sealed partial class PythonSession : ISandboxSession
         await gate.WaitAsync(cancellationToken);
         try
         {
-            DrainStaleFrames();
+            if (!BeginRequest())
+            {
+                throw new IOException($"The sandbox session was stopped: {violation}");
+            }
+
             await FrameProtocol.WriteAsync(input, op, relative, content, cancellationToken);
             while (await NextFrameAsync(cancellationToken) is { } frame)
             {
-                if (frame.Type == answer)
+                if (frame.Type != answer)
                 {
-                    if (frame.Error is not null)
-                    {
-                        throw new IOException($"Could not {verb} /mnt/data/{relative}: {frame.Error}");
-                    }
-
-                    return;
+                    Violate($"it sent a '{Clip(frame.Type)}' frame during a {op}");
+                    break;
                 }
+
+                if (frame.Error is not null)
+                {
+                    throw new IOException($"Could not {verb} /mnt/data/{relative}: {frame.Error}");
+                }
+
+                return;
             }
 
-            throw new IOException($"The Python session exited during a {op} of /mnt/data/{relative}.");
+            throw new IOException($"The Python session exited during a {op} of /mnt/data/{relative}" + (violation is null ? "." : $": {violation}"));
         }
         finally
         {
+            Volatile.Write(ref pending, 0);
             gate.Release();
         }
     }
@@ -154,12 +171,18 @@ internal sealed partial class PythonSession : ISandboxSession
         var output = new CellOutput(options.MaxOutputBytes, onOutput);
         var images = new List<byte[]>();
         var files = new List<SandboxFile>();
+        long fileBytes = 0;
         var removed = new List<string>();
         SandboxFailure? failure = null;
         var killed = false;
         var lost = false;
+        var notes = new StringBuilder();
 
-        DrainStaleFrames();
+        if (!BeginRequest())
+        {
+            return new SandboxResult { Logs = SandboxMessages.Violation(violation!), Failure = SandboxFailure.Violation, SessionLost = true };
+        }
+
         try
         {
             await FrameProtocol.WriteAsync(input, "exec", null, Encoding.UTF8.GetBytes(code), CancellationToken.None);
@@ -198,8 +221,25 @@ internal sealed partial class PythonSession : ISandboxSession
                 if (frame is null)
                 {
                     lost = true;
-                    failure ??= SandboxFailure.Crashed;
+                    failure = violation is null ? failure ?? SandboxFailure.Crashed : SandboxFailure.Violation;
                     break;
+                }
+
+                // The driver keeps to the per-call caps itself; a frame past them means it was subverted.
+                var broken = frame.Type switch
+                {
+                    "out" => null,
+                    "image" => images.Count >= options.MaxImagesPerCall || frame.Body.Length > options.MaxImageBytes ? "it sent more or larger images than a call may produce" : null,
+                    "file" => frame.Name is null || files.Count >= options.MaxFilesPerCall || fileBytes + frame.Body.Length > options.MaxFileBytesPerCall
+                        ? "it sent more files or bytes than a call may collect" : null,
+                    "removed" => frame.Name is null ? "a removed file without a name" : null,
+                    "done" => null,
+                    _ => $"it sent a '{Clip(frame.Type)}' frame during a call",
+                };
+                if (broken is not null)
+                {
+                    Violate(broken);
+                    continue; // the end of the stream follows
                 }
 
                 switch (frame.Type)
@@ -211,11 +251,12 @@ internal sealed partial class PythonSession : ISandboxSession
                     case "image":
                         images.Add(frame.Body);
                         break;
-                    case "file" when frame.Name is { } name:
-                        files.Add(new SandboxFile(name, frame.Body));
+                    case "file":
+                        files.Add(new SandboxFile(frame.Name!, frame.Body));
+                        fileBytes += frame.Body.Length;
                         break;
-                    case "removed" when frame.Name is { } name:
-                        removed.Add(name);
+                    case "removed":
+                        removed.Add(frame.Name!);
                         break;
                 }
 
@@ -226,8 +267,16 @@ internal sealed partial class PythonSession : ISandboxSession
                         "cpu" => SandboxFailure.CpuTime,
                         "memory" => SandboxFailure.Memory,
                         "processes" => SandboxFailure.Processes,
+                        "violation" => SandboxFailure.Violation,
                         _ => null,
                     };
+                    if (frame.Error == "violation")
+                    {
+                        Violate("its code broke the driver's protocol (" + Clip(frame.Detail ?? "unknown") + ")");
+                        lost = true;
+                    }
+
+                    notes.Append(SandboxMessages.Skipped(frame.SkippedFiles, frame.SkippedImages, options));
                     break;
                 }
             }
@@ -235,13 +284,20 @@ internal sealed partial class PythonSession : ISandboxSession
         finally
         {
             grace?.Dispose();
+            Volatile.Write(ref pending, 0);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
         var logs = output.Text();
+        if (notes.Length > 0)
+        {
+            logs = (logs.Length == 0 || logs.EndsWith('\n') ? logs : logs + "\n") + notes;
+        }
+
         if (failure is { } stopped)
         {
-            logs = (logs.Length == 0 || logs.EndsWith('\n') ? logs : logs + "\n") + SandboxMessages.Describe(stopped, options, killed);
+            logs = (logs.Length == 0 || logs.EndsWith('\n') ? logs : logs + "\n")
+                + (stopped == SandboxFailure.Violation ? SandboxMessages.Violation(violation ?? "it broke the driver's protocol") : SandboxMessages.Describe(stopped, options, killed));
         }
 
         return new SandboxResult { Logs = logs, Images = images, Files = files, RemovedFiles = removed, Failure = failure, SessionLost = lost };
@@ -274,29 +330,59 @@ internal sealed partial class PythonSession : ISandboxSession
         return null;
     }
 
-    /// <summary>Output from between calls (a background thread printing) belongs to no call.</summary>
-    private void DrainStaleFrames()
+    /// <summary>
+    /// Marks a request as awaiting its answer. False when the session was already stopped for breaking the protocol,
+    /// or when a frame is waiting that no request asked for (the driver spoke out of turn): the session is killed.
+    /// </summary>
+    private bool BeginRequest()
     {
-        while (frames.Reader.TryRead(out _))
+        if (violation is null && frames.Reader.TryRead(out var stale))
         {
+            Violate($"it sent a '{Clip(stale.Type)}' frame between calls");
         }
+
+        Volatile.Write(ref pending, 1);
+        return violation is null;
     }
+
+    /// <summary>The driver broke the protocol: the session is killed, and the reason kept for the call's logs.</summary>
+    private void Violate(string reason)
+    {
+        if (Interlocked.CompareExchange(ref violation, reason, null) is null)
+        {
+            LogViolation(logger, Id, reason);
+        }
+
+        Kill();
+    }
+
+    private static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     private async Task PumpAsync()
     {
-        var maxBody = (Math.Max(options.DataSizeMB, options.MaxFileSizeMB) + 1) * 1024 * 1024;
+        // The largest body a frame may carry: a file the code may write, an image, or a chunk of output.
+        var maxBody = Math.Max(Math.Max(options.MaxFileSizeMB * 1024 * 1024, options.MaxImageBytes), 1024 * 1024);
         var stream = process.StandardOutput.BaseStream;
         try
         {
             while (await FrameProtocol.ReadAsync(stream, maxBody, CancellationToken.None) is { } frame)
             {
-                frames.Writer.TryWrite(frame);
+                var greeting = frame.Type == "ready" && !ready;
+                ready = true;
+                if (Volatile.Read(ref pending) == 0 && !greeting)
+                {
+                    Violate($"it sent a '{Clip(frame.Type)}' frame between calls");
+                    break;
+                }
+
+                await frames.Writer.WriteAsync(frame);
             }
         }
-        catch (Exception exception) when (exception is IOException or InvalidDataException or System.Text.Json.JsonException or ObjectDisposedException)
+        catch (Exception exception) when (exception is IOException or InvalidDataException or System.Text.Json.JsonException or ObjectDisposedException
+            or KeyNotFoundException or InvalidOperationException)
         {
             // A broken or hostile stream ends the session.
-            Kill();
+            Violate("its frames were malformed (" + Clip(exception.Message) + ")");
         }
         finally
         {
@@ -353,4 +439,7 @@ internal sealed partial class PythonSession : ISandboxSession
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Sandbox session {SessionId} ignored an interrupt and was killed")]
     private static partial void LogKilled(ILogger logger, string sessionId);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Sandbox session {SessionId} was killed: {Reason}")]
+    private static partial void LogViolation(ILogger logger, string sessionId, string reason);
 }
