@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
 using AgentHost.Core.Sandbox;
+using AgentHost.Sandbox.Resources;
 using Microsoft.Extensions.Logging;
 
 namespace AgentHost.Sandbox;
@@ -32,23 +33,26 @@ internal sealed partial class PythonSession : ISandboxSession
     private string? violation;
     private bool ready;
 
-    private PythonSession(Process process, SandboxOptions options, TimeProvider time, ILogger logger, Action released)
+    private readonly SessionCgroup? cgroup;
+
+    private PythonSession(string id, Process process, SandboxOptions options, SessionCgroup? cgroup, TimeProvider time, ILogger logger, Action released)
     {
         this.process = process;
+        this.cgroup = cgroup;
         this.options = options;
         this.time = time;
         this.logger = logger;
         this.released = released;
         input = process.StandardInput.BaseStream;
-        Id = "sbx_" + Guid.NewGuid().ToString("N")[..16];
+        Id = id;
     }
 
     public string Id { get; }
 
     public bool HasExited => Volatile.Read(ref disposed) != 0 || Volatile.Read(ref violation) is not null || process.HasExited;
 
-    public static async Task<PythonSession> StartAsync(IReadOnlyList<string> command, SandboxOptions options, TimeProvider time, ILogger logger,
-        Action released, CancellationToken cancellationToken)
+    public static async Task<PythonSession> StartAsync(string id, IReadOnlyList<string> command, SandboxOptions options, SessionCgroup? cgroup,
+        TimeProvider time, ILogger logger, Action released, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(command[0])
         {
@@ -71,7 +75,7 @@ internal sealed partial class PythonSession : ISandboxSession
         try
         {
             process.Start();
-            session = new PythonSession(process, options, time, logger, released);
+            session = new PythonSession(id, process, options, cgroup, time, logger, released);
             process.ErrorDataReceived += session.OnDiagnostics;
             process.BeginErrorReadLine();
             _ = session.PumpAsync();
@@ -195,6 +199,8 @@ internal sealed partial class PythonSession : ISandboxSession
         using var wall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         wall.CancelAfter(options.CallTimeout);
         CancellationTokenSource? grace = null;
+        using var guarding = new CancellationTokenSource();
+        var guard = GuardMemoryAsync(guarding.Token);
         try
         {
             while (true)
@@ -284,7 +290,14 @@ internal sealed partial class PythonSession : ISandboxSession
         finally
         {
             grace?.Dispose();
+            await guarding.CancelAsync();
             Volatile.Write(ref pending, 0);
+        }
+
+        if (await guard)
+        {
+            failure = SandboxFailure.Memory;
+            killed = lost = true;
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -301,6 +314,45 @@ internal sealed partial class PythonSession : ISandboxSession
         }
 
         return new SandboxResult { Logs = logs, Images = images, Files = files, RemovedFiles = removed, Failure = failure, SessionLost = lost };
+    }
+
+    /// <summary>
+    /// During a call, kills the session when its processes together pass the memory limit: the kernel's OOM kill in
+    /// the session's cgroup, or, without cgroups, the resident memory of its process tree. True when it did.
+    /// </summary>
+    private async Task<bool> GuardMemoryAsync(CancellationToken stop)
+    {
+        var baseline = cgroup?.OomKills() ?? 0;
+        var limit = (long)options.SessionMemoryLimitMB * 1024 * 1024;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(ResourceControl.WatchdogInterval, time, stop);
+                var exceeded = cgroup is not null ? cgroup.OomKills() > baseline : ProcessTreeMemory.ResidentBytes(process.Id) > limit;
+                if (exceeded)
+                {
+                    return KillAndReport();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The call ended first; a kill in its last moments is still seen.
+            return cgroup is not null && cgroup.OomKills() > baseline && KillAndReport();
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // the process is gone
+        }
+    }
+
+    private bool KillAndReport()
+    {
+        LogMemoryKilled(logger, Id, options.SessionMemoryLimitMB);
+        cgroup?.KillAll();
+        Kill();
+        return true;
     }
 
     private async Task<CancellationTokenSource> InterruptAsync()
@@ -439,6 +491,9 @@ internal sealed partial class PythonSession : ISandboxSession
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Sandbox session {SessionId} ignored an interrupt and was killed")]
     private static partial void LogKilled(ILogger logger, string sessionId);
+
+    [LoggerMessage(EventId = 4108, Level = LogLevel.Warning, Message = "Sandbox session {SessionId} was killed: its processes together passed {LimitMB} MB")]
+    private static partial void LogMemoryKilled(ILogger logger, string sessionId, int limitMB);
 
     [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Sandbox session {SessionId} was killed: {Reason}")]
     private static partial void LogViolation(ILogger logger, string sessionId, string reason);

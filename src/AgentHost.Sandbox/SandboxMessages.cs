@@ -12,6 +12,7 @@ internal static class SandboxMessages
         SandboxFailure.WallTime => $"Execution stopped: the call ran longer than the limit of {options.CallTimeout.TotalSeconds:0.#} s (AgentHost:Sandbox:CallTimeout)."
             + (killed ? " It did not stop when interrupted. " + Lost : " Variables set before the interrupted line are kept."),
         SandboxFailure.CpuTime => $"Execution stopped: the call used more than {options.CpuSecondsPerCall} s of CPU time (AgentHost:Sandbox:CpuSecondsPerCall). Variables set before it are kept.",
+        SandboxFailure.Memory when killed => $"Execution stopped: the session's processes together used more than {options.SessionMemoryLimitMB} MB (AgentHost:Sandbox:SessionMemoryLimitMB; files in /mnt/data and /tmp count too), so the session was killed. " + Lost,
         SandboxFailure.Memory => $"Execution stopped: out of memory; the session may use at most {options.MemoryLimitMB} MB (AgentHost:Sandbox:MemoryLimitMB). Work on smaller pieces of data.",
         SandboxFailure.Processes => $"Execution stopped: no more processes can be started; the session may run at most {options.MaxProcesses} processes and threads (AgentHost:Sandbox:MaxProcesses). Processes started by the call were stopped.",
         SandboxFailure.Output => $"Execution stopped: the output passed the limit of {options.MaxOutputBytes} bytes (AgentHost:Sandbox:MaxOutputBytes) and the rest was discarded. Print less, or write large results to a file in /mnt/data."
