@@ -117,7 +117,8 @@ public sealed class SqliteContainerStore(SqliteDatabase database, string directo
         var existing = await GetFileByPathAsync(file.ContainerId, file.Path, cancellationToken);
         var stored = existing is null ? file : file with { Id = existing.Id, CreatedAt = existing.CreatedAt };
         var folder = Path.Combine(directory, file.ContainerId);
-        Directory.CreateDirectory(folder);
+        PrivateStorage.Directory(directory);
+        PrivateStorage.Directory(folder);
         var temporary = Path.Combine(folder, stored.Id + "." + Guid.NewGuid().ToString("N") + ".partial");
         var bytes = await BoundedCopy.ToFileAsync(content, temporary, maxBytes, "MaxFileBytes", cancellationToken);
         stored = stored with { Bytes = bytes };
