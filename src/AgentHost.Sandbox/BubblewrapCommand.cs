@@ -15,9 +15,25 @@ internal static class BubblewrapCommand
     private static readonly string[] EtcPieces =
         ["/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime", "/etc/matplotlibrc", "/etc/fonts", "/etc/python3", "/etc/mime.types"];
 
-    public static IReadOnlyList<string> Arguments(SandboxOptions options, string bubblewrap, string? setpriv, int? uid)
+    /// <summary>
+    /// Joins the session's cgroups and opens the seccomp program as fd 3 while still privileged, then execs the rest:
+    /// <c>sh -c … N procs… bpf-file command…</c>.
+    /// </summary>
+    private const string Wrapper =
+        """n=$1; shift; while [ "$n" -gt 0 ]; do printf '%s\n' $$ > "$1" || { echo "cannot join the cgroup $1" >&2; exit 97; }; shift; n=$((n-1)); done; """
+        + """b=$1; shift; if [ -n "$b" ]; then exec 3<"$b" || exit 98; fi; exec "$@" """;
+
+    public static IReadOnlyList<string> Arguments(SandboxOptions options, string bubblewrap, string? setpriv, int? uid,
+        IReadOnlyList<string>? cgroupProcs = null, string? seccompFile = null)
     {
         var args = new List<string>();
+        if (cgroupProcs is { Count: > 0 } || seccompFile is not null)
+        {
+            args.AddRange(["/bin/sh", "-c", Wrapper, "agenthost-sandbox", (cgroupProcs?.Count ?? 0).ToString(CultureInfo.InvariantCulture)]);
+            args.AddRange(cgroupProcs ?? []);
+            args.Add(seccompFile ?? string.Empty);
+        }
+
         if (setpriv is not null && uid is int id)
         {
             var u = id.ToString(CultureInfo.InvariantCulture);
@@ -27,6 +43,7 @@ internal static class BubblewrapCommand
         args.AddRange([bubblewrap,
             "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
             "--disable-userns", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--hostname", "sandbox",
+            .. (seccompFile is null ? Array.Empty<string>() : ["--seccomp", "3"]),
             "--clearenv",
             "--setenv", "PATH", "/usr/bin:/bin",
             "--setenv", "HOME", "/tmp",
@@ -92,6 +109,11 @@ internal static class BubblewrapCommand
         ["max_file_bytes"] = (long)options.MaxFileSizeMB * 1024 * 1024,
         ["cpu_seconds"] = options.CpuSecondsPerCall,
         ["session_cpu_seconds"] = options.CpuSecondsPerSession,
+        ["max_files_per_call"] = options.MaxFilesPerCall,
+        ["max_file_bytes_per_call"] = options.MaxFileBytesPerCall,
+        ["max_images_per_call"] = options.MaxImagesPerCall,
+        ["max_image_bytes"] = options.MaxImageBytes,
+        ["scan_limit"] = options.ScanLimit,
         ["preload"] = new JsonArray([.. options.Preload.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(m => (JsonNode)m)]),
     }.ToJsonString();
 }

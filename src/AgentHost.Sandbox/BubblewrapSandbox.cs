@@ -1,4 +1,5 @@
 using AgentHost.Core.Sandbox;
+using AgentHost.Sandbox.Resources;
 using Microsoft.Extensions.Logging;
 
 namespace AgentHost.Sandbox;
@@ -18,6 +19,9 @@ public sealed partial class BubblewrapSandbox : ICodeSandbox, IAsyncDisposable
     private readonly Lock spareLock = new();
     private Task<PythonSession>? spare;
     private bool disposed;
+    private int live;
+    private readonly ResourceControl? resources;
+    private readonly string? seccompFile;
 
     public BubblewrapSandbox(SandboxOptions options, TimeProvider time, ILogger<BubblewrapSandbox> logger)
     {
@@ -40,10 +44,36 @@ public sealed partial class BubblewrapSandbox : ICodeSandbox, IAsyncDisposable
         if (UnavailableReason is { } reason)
         {
             LogUnavailable(logger, reason);
+            return;
+        }
+
+        resources = ResourceControl.Detect(options);
+        LogResources(logger, resources.Describe());
+        if (options.Seccomp && SeccompFilter.Build() is { } program)
+        {
+            // Opened by the session's first process while still root (0600), before it drops to the session's uid.
+            seccompFile = Path.Combine(Path.GetTempPath(), $"agenthost-seccomp-{Environment.ProcessId}-{Guid.NewGuid():N}.bpf");
+            File.WriteAllBytes(seccompFile, program);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(seccompFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            LogSeccomp(logger, SeccompFilter.Denied.Count);
+        }
+        else
+        {
+            LogNoSeccomp(logger, options.Seccomp ? "the filter is built for x86_64 only" : "AgentHost:Sandbox:Seccomp is false");
         }
     }
 
+    /// <summary>How sessions' memory, processes and CPU are limited: <c>cgroup v2</c>, <c>cgroup v1</c> or <c>watchdog</c>.</summary>
+    public string ResourceMode => resources?.Mode ?? "none";
+
     public string? UnavailableReason { get; }
+
+    /// <summary>Sessions alive now (the spare included), at most <see cref="SandboxOptions.MaxSessions"/>.</summary>
+    public int LiveSessions => Volatile.Read(ref live);
 
     public async Task<ISandboxSession> StartSessionAsync(CancellationToken cancellationToken)
     {
@@ -57,7 +87,7 @@ public sealed partial class BubblewrapSandbox : ICodeSandbox, IAsyncDisposable
         {
             ObjectDisposedException.ThrowIf(disposed, this);
             reserved = spare;
-            spare = options.PrewarmSession ? StartNewAsync(CancellationToken.None) : null;
+            spare = options.PrewarmSession ? StartSpareAsync() : null;
         }
 
         if (reserved is not null)
@@ -83,15 +113,66 @@ public sealed partial class BubblewrapSandbox : ICodeSandbox, IAsyncDisposable
 
     private Task<PythonSession> StartNewAsync(CancellationToken cancellationToken)
     {
-        int? uid = uids?.Rent();
-        var command = BubblewrapCommand.Arguments(options, bubblewrap!, setpriv, uid);
-        return PythonSession.StartAsync(command, options, time, logger, () =>
+        if (Interlocked.Increment(ref live) > options.MaxSessions)
         {
-            if (uid is int id)
+            Interlocked.Decrement(ref live);
+            LogAtCapacity(logger, options.MaxSessions);
+            throw new SandboxUnavailableException(
+                $"AgentHost already runs {options.MaxSessions} sandbox sessions, the most allowed (AgentHost:Sandbox:MaxSessions); try again when one has ended.");
+        }
+
+        int? uid;
+        try
+        {
+            uid = uids?.Rent();
+        }
+        catch
+        {
+            Interlocked.Decrement(ref live);
+            throw;
+        }
+
+        var id = "sbx_" + Guid.NewGuid().ToString("N")[..16];
+        SessionCgroup? cgroup;
+        try
+        {
+            cgroup = resources?.Create(id);
+        }
+        catch
+        {
+            if (uid is int rented)
             {
-                uids!.Return(id);
+                uids!.Return(rented);
             }
+
+            Interlocked.Decrement(ref live);
+            throw;
+        }
+
+        var command = BubblewrapCommand.Arguments(options, bubblewrap!, setpriv, uid, cgroup?.ProcsFiles, seccompFile);
+        return PythonSession.StartAsync(id, command, options, cgroup, time, logger, () =>
+        {
+            cgroup?.Dispose();
+            if (uid is int rented)
+            {
+                uids!.Return(rented);
+            }
+
+            Interlocked.Decrement(ref live);
         }, cancellationToken);
+    }
+
+    /// <summary>The next spare; at the session cap there is none (a start then fails, saying so).</summary>
+    private Task<PythonSession>? StartSpareAsync()
+    {
+        try
+        {
+            return StartNewAsync(CancellationToken.None);
+        }
+        catch (SandboxUnavailableException)
+        {
+            return null;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -115,7 +196,26 @@ public sealed partial class BubblewrapSandbox : ICodeSandbox, IAsyncDisposable
                 // The spare never started; nothing to stop.
             }
         }
+
+        // Sessions still held by their owners remove their own cgroups when disposed; the parent goes once empty.
+        resources?.Cleanup();
+        if (seccompFile is not null)
+        {
+            File.Delete(seccompFile);
+        }
     }
+
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Information, Message = "Sandbox sessions are limited by {Description}")]
+    private static partial void LogResources(ILogger logger, string description);
+
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Information, Message = "Sandbox sessions run under a seccomp filter denying {Count} system calls Python never needs")]
+    private static partial void LogSeccomp(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Warning, Message = "Sandbox sessions run without a seccomp filter: {Reason}")]
+    private static partial void LogNoSeccomp(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "A sandbox session was refused: {MaxSessions} sessions are running (AgentHost:Sandbox:MaxSessions)")]
+    private static partial void LogAtCapacity(ILogger logger, int maxSessions);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "The code sandbox is unavailable: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string reason);

@@ -47,10 +47,21 @@ internal static class FrameProtocol
         var root = json.RootElement;
         return new SandboxFrame(
             root.GetProperty("type").GetString() ?? string.Empty,
-            root.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null,
-            root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String ? error.GetString() : null,
-            body);
+            StringOf(root, "name"),
+            StringOf(root, "error"),
+            body)
+        {
+            Detail = StringOf(root, "detail"),
+            SkippedFiles = CountOf(root, "skipped_files"),
+            SkippedImages = CountOf(root, "skipped_images"),
+        };
     }
+
+    private static string? StringOf(JsonElement root, string field) =>
+        root.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static int CountOf(JsonElement root, string field) =>
+        root.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var count) && count > 0 ? count : 0;
 
     public static async Task WriteAsync(Stream stream, string op, string? name, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
 using AgentHost.Core.Sandbox;
+using AgentHost.Sandbox.Resources;
 using Microsoft.Extensions.Logging;
 
 namespace AgentHost.Sandbox;
@@ -14,7 +15,11 @@ internal sealed partial class PythonSession : ISandboxSession
 {
     private readonly Process process;
     private readonly Stream input;
-    private readonly Channel<SandboxFrame> frames = Channel.CreateUnbounded<SandboxFrame>(new() { SingleReader = true, SingleWriter = true });
+    // Bounded: a driver sending faster than a call consumes waits in its pipe, never in the host's memory.
+    private readonly Channel<SandboxFrame> frames = Channel.CreateBounded<SandboxFrame>(new BoundedChannelOptions(16)
+    {
+        SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait,
+    });
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly SandboxOptions options;
     private readonly TimeProvider time;
@@ -23,23 +28,31 @@ internal sealed partial class PythonSession : ISandboxSession
     private readonly StringBuilder diagnostics = new();
     private int disposed;
 
-    private PythonSession(Process process, SandboxOptions options, TimeProvider time, ILogger logger, Action released)
+    // 1 while a request (exec, put, remove) awaits its answer; a frame at any other time is the driver speaking out of turn.
+    private int pending;
+    private string? violation;
+    private bool ready;
+
+    private readonly SessionCgroup? cgroup;
+
+    private PythonSession(string id, Process process, SandboxOptions options, SessionCgroup? cgroup, TimeProvider time, ILogger logger, Action released)
     {
         this.process = process;
+        this.cgroup = cgroup;
         this.options = options;
         this.time = time;
         this.logger = logger;
         this.released = released;
         input = process.StandardInput.BaseStream;
-        Id = "sbx_" + Guid.NewGuid().ToString("N")[..16];
+        Id = id;
     }
 
     public string Id { get; }
 
-    public bool HasExited => Volatile.Read(ref disposed) != 0 || process.HasExited;
+    public bool HasExited => Volatile.Read(ref disposed) != 0 || Volatile.Read(ref violation) is not null || process.HasExited;
 
-    public static async Task<PythonSession> StartAsync(IReadOnlyList<string> command, SandboxOptions options, TimeProvider time, ILogger logger,
-        Action released, CancellationToken cancellationToken)
+    public static async Task<PythonSession> StartAsync(string id, IReadOnlyList<string> command, SandboxOptions options, SessionCgroup? cgroup,
+        TimeProvider time, ILogger logger, Action released, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(command[0])
         {
@@ -62,7 +75,7 @@ internal sealed partial class PythonSession : ISandboxSession
         try
         {
             process.Start();
-            session = new PythonSession(process, options, time, logger, released);
+            session = new PythonSession(id, process, options, cgroup, time, logger, released);
             process.ErrorDataReceived += session.OnDiagnostics;
             process.BeginErrorReadLine();
             _ = session.PumpAsync();
@@ -95,30 +108,51 @@ internal sealed partial class PythonSession : ISandboxSession
         }
     }
 
-    public async Task PutFileAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public Task PutFileAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        FileOperationAsync("put", "put_ok", path, content, "write", cancellationToken);
+
+    public Task DeleteFileAsync(string path, CancellationToken cancellationToken) =>
+        FileOperationAsync("remove", "remove_ok", path, ReadOnlyMemory<byte>.Empty, "remove", cancellationToken);
+
+    /// <summary>Sends a file request between calls and waits for its answer; a refusal becomes an <see cref="IOException"/>.</summary>
+    private async Task FileOperationAsync(string op, string answer, string path, ReadOnlyMemory<byte> content, string verb, CancellationToken cancellationToken)
     {
+        var relative = SandboxPaths.Normalize(path);
+        if (relative.Length == 0)
+        {
+            throw new ArgumentException($"'{path}' names no file under /mnt/data.", nameof(path));
+        }
+
         await gate.WaitAsync(cancellationToken);
         try
         {
-            DrainStaleFrames();
-            await FrameProtocol.WriteAsync(input, "put", Path.GetFileName(name), content, cancellationToken);
-            while (await NextFrameAsync(cancellationToken) is { } frame)
+            if (!BeginRequest())
             {
-                if (frame.Type == "put_ok")
-                {
-                    if (frame.Error is not null)
-                    {
-                        throw new IOException($"Could not write /mnt/data/{Path.GetFileName(name)}: {frame.Error}");
-                    }
-
-                    return;
-                }
+                throw new IOException($"The sandbox session was stopped: {violation}");
             }
 
-            throw new IOException("The Python session exited while a file was copied in.");
+            await FrameProtocol.WriteAsync(input, op, relative, content, cancellationToken);
+            while (await NextFrameAsync(cancellationToken) is { } frame)
+            {
+                if (frame.Type != answer)
+                {
+                    Violate($"it sent a '{Clip(frame.Type)}' frame during a {op}");
+                    break;
+                }
+
+                if (frame.Error is not null)
+                {
+                    throw new IOException($"Could not {verb} /mnt/data/{relative}: {frame.Error}");
+                }
+
+                return;
+            }
+
+            throw new IOException($"The Python session exited during a {op} of /mnt/data/{relative}" + (violation is null ? "." : $": {violation}"));
         }
         finally
         {
+            Volatile.Write(ref pending, 0);
             gate.Release();
         }
     }
@@ -141,11 +175,18 @@ internal sealed partial class PythonSession : ISandboxSession
         var output = new CellOutput(options.MaxOutputBytes, onOutput);
         var images = new List<byte[]>();
         var files = new List<SandboxFile>();
+        long fileBytes = 0;
+        var removed = new List<string>();
         SandboxFailure? failure = null;
         var killed = false;
         var lost = false;
+        var notes = new StringBuilder();
 
-        DrainStaleFrames();
+        if (!BeginRequest())
+        {
+            return new SandboxResult { Logs = SandboxMessages.Violation(violation!), Failure = SandboxFailure.Violation, SessionLost = true };
+        }
+
         try
         {
             await FrameProtocol.WriteAsync(input, "exec", null, Encoding.UTF8.GetBytes(code), CancellationToken.None);
@@ -158,6 +199,8 @@ internal sealed partial class PythonSession : ISandboxSession
         using var wall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         wall.CancelAfter(options.CallTimeout);
         CancellationTokenSource? grace = null;
+        using var guarding = new CancellationTokenSource();
+        var guard = GuardMemoryAsync(guarding.Token);
         try
         {
             while (true)
@@ -184,8 +227,25 @@ internal sealed partial class PythonSession : ISandboxSession
                 if (frame is null)
                 {
                     lost = true;
-                    failure ??= SandboxFailure.Crashed;
+                    failure = violation is null ? failure ?? SandboxFailure.Crashed : SandboxFailure.Violation;
                     break;
+                }
+
+                // The driver keeps to the per-call caps itself; a frame past them means it was subverted.
+                var broken = frame.Type switch
+                {
+                    "out" => null,
+                    "image" => images.Count >= options.MaxImagesPerCall || frame.Body.Length > options.MaxImageBytes ? "it sent more or larger images than a call may produce" : null,
+                    "file" => frame.Name is null || files.Count >= options.MaxFilesPerCall || fileBytes + frame.Body.Length > options.MaxFileBytesPerCall
+                        ? "it sent more files or bytes than a call may collect" : null,
+                    "removed" => frame.Name is null ? "a removed file without a name" : null,
+                    "done" => null,
+                    _ => $"it sent a '{Clip(frame.Type)}' frame during a call",
+                };
+                if (broken is not null)
+                {
+                    Violate(broken);
+                    continue; // the end of the stream follows
                 }
 
                 switch (frame.Type)
@@ -197,8 +257,12 @@ internal sealed partial class PythonSession : ISandboxSession
                     case "image":
                         images.Add(frame.Body);
                         break;
-                    case "file" when frame.Name is { } name:
-                        files.Add(new SandboxFile(name, frame.Body));
+                    case "file":
+                        files.Add(new SandboxFile(frame.Name!, frame.Body));
+                        fileBytes += frame.Body.Length;
+                        break;
+                    case "removed":
+                        removed.Add(frame.Name!);
                         break;
                 }
 
@@ -209,8 +273,16 @@ internal sealed partial class PythonSession : ISandboxSession
                         "cpu" => SandboxFailure.CpuTime,
                         "memory" => SandboxFailure.Memory,
                         "processes" => SandboxFailure.Processes,
+                        "violation" => SandboxFailure.Violation,
                         _ => null,
                     };
+                    if (frame.Error == "violation")
+                    {
+                        Violate("its code broke the driver's protocol (" + Clip(frame.Detail ?? "unknown") + ")");
+                        lost = true;
+                    }
+
+                    notes.Append(SandboxMessages.Skipped(frame.SkippedFiles, frame.SkippedImages, options));
                     break;
                 }
             }
@@ -218,16 +290,69 @@ internal sealed partial class PythonSession : ISandboxSession
         finally
         {
             grace?.Dispose();
+            await guarding.CancelAsync();
+            Volatile.Write(ref pending, 0);
+        }
+
+        if (await guard)
+        {
+            failure = SandboxFailure.Memory;
+            killed = lost = true;
         }
 
         cancellationToken.ThrowIfCancellationRequested();
         var logs = output.Text();
-        if (failure is { } stopped)
+        if (notes.Length > 0)
         {
-            logs = (logs.Length == 0 || logs.EndsWith('\n') ? logs : logs + "\n") + SandboxMessages.Describe(stopped, options, killed);
+            logs = (logs.Length == 0 || logs.EndsWith('\n') ? logs : logs + "\n") + notes;
         }
 
-        return new SandboxResult { Logs = logs, Images = images, Files = files, Failure = failure, SessionLost = lost };
+        if (failure is { } stopped)
+        {
+            logs = (logs.Length == 0 || logs.EndsWith('\n') ? logs : logs + "\n")
+                + (stopped == SandboxFailure.Violation ? SandboxMessages.Violation(violation ?? "it broke the driver's protocol") : SandboxMessages.Describe(stopped, options, killed));
+        }
+
+        return new SandboxResult { Logs = logs, Images = images, Files = files, RemovedFiles = removed, Failure = failure, SessionLost = lost };
+    }
+
+    /// <summary>
+    /// During a call, kills the session when its processes together pass the memory limit: the kernel's OOM kill in
+    /// the session's cgroup, or, without cgroups, the resident memory of its process tree. True when it did.
+    /// </summary>
+    private async Task<bool> GuardMemoryAsync(CancellationToken stop)
+    {
+        var baseline = cgroup?.OomKills() ?? 0;
+        var limit = (long)options.SessionMemoryLimitMB * 1024 * 1024;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(ResourceControl.WatchdogInterval, time, stop);
+                var exceeded = cgroup is not null ? cgroup.OomKills() > baseline : ProcessTreeMemory.ResidentBytes(process.Id) > limit;
+                if (exceeded)
+                {
+                    return KillAndReport();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The call ended first; a kill in its last moments is still seen.
+            return cgroup is not null && cgroup.OomKills() > baseline && KillAndReport();
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // the process is gone
+        }
+    }
+
+    private bool KillAndReport()
+    {
+        LogMemoryKilled(logger, Id, options.SessionMemoryLimitMB);
+        cgroup?.KillAll();
+        Kill();
+        return true;
     }
 
     private async Task<CancellationTokenSource> InterruptAsync()
@@ -257,29 +382,59 @@ internal sealed partial class PythonSession : ISandboxSession
         return null;
     }
 
-    /// <summary>Output from between calls (a background thread printing) belongs to no call.</summary>
-    private void DrainStaleFrames()
+    /// <summary>
+    /// Marks a request as awaiting its answer. False when the session was already stopped for breaking the protocol,
+    /// or when a frame is waiting that no request asked for (the driver spoke out of turn): the session is killed.
+    /// </summary>
+    private bool BeginRequest()
     {
-        while (frames.Reader.TryRead(out _))
+        if (violation is null && frames.Reader.TryRead(out var stale))
         {
+            Violate($"it sent a '{Clip(stale.Type)}' frame between calls");
         }
+
+        Volatile.Write(ref pending, 1);
+        return violation is null;
     }
+
+    /// <summary>The driver broke the protocol: the session is killed, and the reason kept for the call's logs.</summary>
+    private void Violate(string reason)
+    {
+        if (Interlocked.CompareExchange(ref violation, reason, null) is null)
+        {
+            LogViolation(logger, Id, reason);
+        }
+
+        Kill();
+    }
+
+    private static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     private async Task PumpAsync()
     {
-        var maxBody = (Math.Max(options.DataSizeMB, options.MaxFileSizeMB) + 1) * 1024 * 1024;
+        // The largest body a frame may carry: a file the code may write, an image, or a chunk of output.
+        var maxBody = Math.Max(Math.Max(options.MaxFileSizeMB * 1024 * 1024, options.MaxImageBytes), 1024 * 1024);
         var stream = process.StandardOutput.BaseStream;
         try
         {
             while (await FrameProtocol.ReadAsync(stream, maxBody, CancellationToken.None) is { } frame)
             {
-                frames.Writer.TryWrite(frame);
+                var greeting = frame.Type == "ready" && !ready;
+                ready = true;
+                if (Volatile.Read(ref pending) == 0 && !greeting)
+                {
+                    Violate($"it sent a '{Clip(frame.Type)}' frame between calls");
+                    break;
+                }
+
+                await frames.Writer.WriteAsync(frame);
             }
         }
-        catch (Exception exception) when (exception is IOException or InvalidDataException or System.Text.Json.JsonException or ObjectDisposedException)
+        catch (Exception exception) when (exception is IOException or InvalidDataException or System.Text.Json.JsonException or ObjectDisposedException
+            or KeyNotFoundException or InvalidOperationException)
         {
             // A broken or hostile stream ends the session.
-            Kill();
+            Violate("its frames were malformed (" + Clip(exception.Message) + ")");
         }
         finally
         {
@@ -336,4 +491,10 @@ internal sealed partial class PythonSession : ISandboxSession
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Sandbox session {SessionId} ignored an interrupt and was killed")]
     private static partial void LogKilled(ILogger logger, string sessionId);
+
+    [LoggerMessage(EventId = 4108, Level = LogLevel.Warning, Message = "Sandbox session {SessionId} was killed: its processes together passed {LimitMB} MB")]
+    private static partial void LogMemoryKilled(ILogger logger, string sessionId, int limitMB);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Sandbox session {SessionId} was killed: {Reason}")]
+    private static partial void LogViolation(ILogger logger, string sessionId, string reason);
 }

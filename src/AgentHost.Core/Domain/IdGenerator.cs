@@ -35,6 +35,12 @@ public static class IdGenerator
 
     public static string UploadPart() => New("part");
 
+    /// <summary><c>cntr_</c> and 48 hex digits, as the original's container ids.</summary>
+    public static string Container() => Random("cntr_", Hex, 48);
+
+    /// <summary><c>cfile_</c> and 32 hex digits, as the original's container file ids.</summary>
+    public static string ContainerFile() => Random("cfile_", Hex, 32);
+
     private const string Hex = "0123456789abcdef";
 
     private static string Random(string prefix, string alphabet, int length)

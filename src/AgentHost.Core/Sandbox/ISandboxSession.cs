@@ -11,8 +11,14 @@ public interface ISandboxSession : IAsyncDisposable
     /// <summary>True once the process is gone (crashed, killed after ignoring an interrupt, disposed).</summary>
     bool HasExited { get; }
 
-    /// <summary>Writes a file to <c>/mnt/data/{name}</c> (the name's directory part is dropped).</summary>
-    Task PutFileAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes a file to <c>/mnt/data/{path}</c>, creating its folders; <paramref name="path"/> is relative to
+    /// <c>/mnt/data</c>, and <c>..</c>, <c>.</c> and empty parts are dropped (<see cref="SandboxPaths.Normalize"/>).
+    /// </summary>
+    Task PutFileAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
+
+    /// <summary>Removes <c>/mnt/data/{path}</c> if it is there (a file or link; never a folder's contents).</summary>
+    Task DeleteFileAsync(string path, CancellationToken cancellationToken);
 
     /// <summary>
     /// Runs a cell. <paramref name="onOutput"/> receives stdout/stderr text as it is produced (up to the output limit).

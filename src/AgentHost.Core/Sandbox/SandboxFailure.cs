@@ -9,4 +9,7 @@ public enum SandboxFailure
     Processes,
     Output,
     Crashed,
+
+    /// <summary>The session broke the driver's protocol (frames out of turn, past the caps, malformed) and was killed.</summary>
+    Violation,
 }

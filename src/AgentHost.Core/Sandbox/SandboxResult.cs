@@ -12,6 +12,9 @@ public sealed record SandboxResult
     /// <summary>Files under <c>/mnt/data</c> the cell created or changed.</summary>
     public IReadOnlyList<SandboxFile> Files { get; init; } = [];
 
+    /// <summary>Files under <c>/mnt/data</c> (relative paths) that were there before the cell and are gone after it.</summary>
+    public IReadOnlyList<string> RemovedFiles { get; init; } = [];
+
     /// <summary>The limit or failure that stopped the call, if any.</summary>
     public SandboxFailure? Failure { get; init; }
 

@@ -32,6 +32,7 @@ public static class AgentHostEndpoints
         app.MapMessageEndpoints();
         app.MapRunEndpoints();
         app.MapFileSearchEndpoints();
+        app.MapContainerEndpoints();
         app.MapAnthropicApiEndpoints();
         app.MapChatCompletionEndpoints();
         app.MapModelEndpoints();

@@ -13,6 +13,8 @@ namespace AgentHost.Server.Http;
 [JsonSerializable(typeof(ListResponse<AgentHost.Core.Files.StoredFile>))]
 [JsonSerializable(typeof(ListResponse<AgentHost.Core.VectorStores.VectorStore>))]
 [JsonSerializable(typeof(ListResponse<AgentHost.Core.VectorStores.VectorStoreFile>))]
+[JsonSerializable(typeof(ListResponse<AgentHost.Core.Containers.Container>))]
+[JsonSerializable(typeof(ListResponse<AgentHost.Core.Containers.ContainerFile>))]
 [JsonSerializable(typeof(VectorStores.SearchResultsPage))]
 [JsonSerializable(typeof(VectorStores.VectorStoreFileContent))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;
