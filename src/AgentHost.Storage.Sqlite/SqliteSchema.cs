@@ -47,6 +47,7 @@ internal static class SqliteSchema
             PRIMARY KEY (store_id, file_id, chunk_index)) WITHOUT ROWID;
         """,
         SqliteUsageLedger.Migration,
+        SqliteResponseSchema.Migration,
     ];
 
     public static void Migrate(SqliteConnection connection)

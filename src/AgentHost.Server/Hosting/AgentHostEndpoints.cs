@@ -5,6 +5,7 @@ using AgentHost.Server.Http;
 using AgentHost.Server.Messages;
 using AgentHost.Server.Models;
 using AgentHost.Server.Observability;
+using AgentHost.Server.Responses;
 using AgentHost.Server.Runs;
 using AgentHost.Server.Threads;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,7 @@ public static class AgentHostEndpoints
         app.MapFileSearchEndpoints();
         app.MapAnthropicApiEndpoints();
         app.MapChatCompletionEndpoints();
+        app.MapResponseEndpoints();
         app.MapModelEndpoints();
         app.MapAgentHostObservability();
         app.MapFallback(ApiErrors.UnknownRoute);

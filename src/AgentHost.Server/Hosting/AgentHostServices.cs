@@ -38,6 +38,7 @@ public static class AgentHostServices
         services.AddCodeInterpreter(configuration);
         services.AddMcpTools(configuration, sp => Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "mcp"));
         services.AddObservabilityHosting(configuration);
+        services.AddResponses();
         return services;
     }
 }

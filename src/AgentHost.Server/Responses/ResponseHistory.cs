@@ -1,0 +1,39 @@
+using AgentHost.Core.Domain;
+using AgentHost.Core.Engine;
+using AgentHost.Core.Observability;
+using Microsoft.Extensions.AI;
+
+namespace AgentHost.Server.Responses;
+
+/// <summary>
+/// The conversation a response's run continues: the items of its <c>previous_response_id</c> chain and its own input
+/// (or its conversation's items). When the run ends, its output is kept as items, or the response forgotten if it was
+/// made with <c>store: false</c> and nobody waits to read it.
+/// </summary>
+internal sealed class ResponseHistory(ResponseRecords records, ResponseWaiters waiters) : IRunHistory
+{
+    public string EntryPoint => ModelCallEntryPoints.Responses;
+
+    public async Task<IReadOnlyList<ChatMessage>> LoadAsync(ThreadRun run, CancellationToken cancellationToken) =>
+        ResponseItemsToChat.Convert(await records.InputItemsAsync(run.Id, cancellationToken));
+
+    public async Task RunEndedAsync(ThreadRun run, CancellationToken cancellationToken)
+    {
+        if (await records.Store.GetAsync(run.Id, cancellationToken) is not { } response)
+        {
+            return;
+        }
+
+        if (ResponseRecords.Settings(response)["store"]?.GetValue<bool>() == false)
+        {
+            if (!waiters.IsWaited(run.Id))
+            {
+                await records.Store.DeleteAsync(run.Id, cancellationToken);
+            }
+
+            return;
+        }
+
+        await records.KeepOutputAsync(response, run, cancellationToken);
+    }
+}
