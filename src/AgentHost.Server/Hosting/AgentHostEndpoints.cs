@@ -1,6 +1,7 @@
 using AgentHost.Server.AnthropicApi;
 using AgentHost.Server.Assistants;
 using AgentHost.Server.ChatCompletions;
+using AgentHost.Server.Conversations;
 using AgentHost.Server.Http;
 using AgentHost.Server.Messages;
 using AgentHost.Server.Models;
@@ -32,6 +33,7 @@ public static class AgentHostEndpoints
         app.MapAnthropicApiEndpoints();
         app.MapChatCompletionEndpoints();
         app.MapResponseEndpoints();
+        app.MapConversationEndpoints();
         app.MapModelEndpoints();
         app.MapAgentHostObservability();
         app.MapFallback(ApiErrors.UnknownRoute);

@@ -11,8 +11,10 @@ public static class ResponsesHosting
     public static IServiceCollection AddResponses(this IServiceCollection services)
     {
         services.AddSingleton<IResponseStore, SqliteResponseStore>();
+        services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddSingleton<ResponseRecords>();
         services.AddSingleton<ResponseWaiters>();
+        services.AddSingleton<ResponseEventRecorder>();
         services.AddSingleton<ResponseService>();
         services.AddSingleton<IRunHistory, ResponseHistory>();
         return services;

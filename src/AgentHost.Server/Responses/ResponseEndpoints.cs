@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AgentHost.Core.Domain;
 using AgentHost.Core.Engine;
+using AgentHost.Core.Errors;
 using AgentHost.Core.Events;
 using AgentHost.Core.Storage;
 using AgentHost.Core.Tools;
@@ -25,21 +26,34 @@ internal static class ResponseEndpoints
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, ResponseService service, ResponseRecords records, RunEventHub hub, ResponseWaiters waiters,
-        ToolSources sources, CancellationToken cancellationToken)
+        ResponseEventRecorder recorder, ToolSources sources, CancellationToken cancellationToken)
     {
         var creation = ResponseRequestReader.Read(await JsonRequest.ReadAsync(http.Request, cancellationToken), sources);
         var id = ResponseIds.Response();
+        if (creation.Background)
+        {
+            // Its events are recorded from the start, so any reader (this one streaming, or a later GET) replays the same stream.
+            var watched = hub.Subscribe(id);
+            try
+            {
+                var queued = await service.CreateAsync(id, creation, cancellationToken);
+                await recorder.StartAsync(queued, creation.Settings, watched, cancellationToken);
+                service.Start(id);
+                return creation.Stream ? await StreamRecordedAsync(http, id, -1, records, recorder, cancellationToken) : Json(ResponseObject.Build(id, creation.Settings, queued, []));
+            }
+            catch
+            {
+                watched.Dispose();
+                throw;
+            }
+        }
+
         var view = ResponseView.Of(creation.Settings, creation.Include);
         using var subscription = hub.Subscribe(id);
         var waiting = creation.Store ? null : waiters.Wait(id);
         try
         {
             var run = await service.CreateAsync(id, creation, cancellationToken);
-            if (creation.Background && !creation.Stream)
-            {
-                service.Start(id);
-                return Json(ResponseObject.Build(id, creation.Settings, run, []));
-            }
 
             var renderer = new ResponseStreamRenderer(id, creation.Settings, view, call => records.RecordedCallAsync(run, call, view));
             var stream = creation.Stream ? new ResponseEventStream(http.Response) : null;
@@ -105,8 +119,25 @@ internal static class ResponseEndpoints
         throw new InvalidOperationException("The run's event subscription ended before the run did.");
     }
 
-    private static async Task<IResult> GetAsync(string responseId, HttpContext http, ResponseRecords records, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string responseId, HttpContext http, ResponseRecords records, ResponseEventRecorder recorder, CancellationToken cancellationToken)
     {
+        if (http.Request.Query["stream"] == "true")
+        {
+            var stored = await records.Store.GetAsync(responseId, cancellationToken) ?? throw ResponseService.NotFound(responseId);
+            if (ResponseRecords.Settings(stored)["background"]?.GetValue<bool>() != true)
+            {
+                throw ApiException.Invalid("Only responses created with background=true can be streamed again.", "stream", "invalid_request");
+            }
+
+            var after = -1L;
+            if (http.Request.Query["starting_after"] is { Count: > 0 } text && (!long.TryParse(text, out after) || after < -1))
+            {
+                throw ApiException.Invalid($"Invalid 'starting_after': expected a sequence number, but got '{text}' instead.", "starting_after", "invalid_value");
+            }
+
+            return await StreamRecordedAsync(http, responseId, after, records, recorder, cancellationToken);
+        }
+
         var include = http.Request.Query["include[]"].Concat(http.Request.Query["include"]).OfType<string>().ToList();
         var response = await records.GetAsync(responseId, include, cancellationToken) ?? throw ResponseService.NotFound(responseId);
         return Json(response);
@@ -150,6 +181,38 @@ internal static class ResponseEndpoints
         _ = await records.Store.GetAsync(responseId, cancellationToken) ?? throw ResponseService.NotFound(responseId);
         var items = await records.InputItemsAsync(responseId, cancellationToken);
         return Json(ItemPage.Of(items, query));
+    }
+
+    private static readonly string[] EndEvents = ["response.completed", "response.failed", "response.incomplete", "response.cancelled"];
+
+    /// <summary>Streams a background response's recorded events after <paramref name="after"/>, following the recording until the response ends.</summary>
+    private static async Task<IResult> StreamRecordedAsync(HttpContext http, string id, long after, ResponseRecords records, ResponseEventRecorder recorder,
+        CancellationToken cancellationToken)
+    {
+        var stream = new ResponseEventStream(http.Response);
+        await stream.StartAsync();
+        while (true)
+        {
+            var appended = recorder.AppendedAsync(id, cancellationToken);
+            var events = await records.Store.GetEventsAsync(id, after, cancellationToken);
+            foreach (var streamEvent in events)
+            {
+                var type = JsonNode.Parse(streamEvent.Data)!["type"]!.GetValue<string>();
+                await stream.WriteRawAsync(type, streamEvent.Data, cancellationToken);
+                after = streamEvent.SequenceNumber;
+                if (Array.IndexOf(EndEvents, type) >= 0)
+                {
+                    return Results.Empty;
+                }
+            }
+
+            if (events.Count == 0 && (await records.Store.GetAsync(id, cancellationToken) is null || !await recorder.FinishIfAbandonedAsync(id, cancellationToken)))
+            {
+                return Results.Empty;
+            }
+
+            await appended;
+        }
     }
 
     public static IResult Json(JsonObject body) => Results.Text(body.ToJsonString(), "application/json", System.Text.Encoding.UTF8);

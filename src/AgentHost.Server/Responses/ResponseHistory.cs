@@ -10,12 +10,21 @@ namespace AgentHost.Server.Responses;
 /// (or its conversation's items). When the run ends, its output is kept as items, or the response forgotten if it was
 /// made with <c>store: false</c> and nobody waits to read it.
 /// </summary>
-internal sealed class ResponseHistory(ResponseRecords records, ResponseWaiters waiters) : IRunHistory
+internal sealed class ResponseHistory(ResponseRecords records, ResponseWaiters waiters, ResponseEventRecorder recorder) : IRunHistory
 {
     public string EntryPoint => ModelCallEntryPoints.Responses;
 
-    public async Task<IReadOnlyList<ChatMessage>> LoadAsync(ThreadRun run, CancellationToken cancellationToken) =>
-        ResponseItemsToChat.Convert(await records.InputItemsAsync(run.Id, cancellationToken));
+    public async Task<IReadOnlyList<ChatMessage>> LoadAsync(ThreadRun run, CancellationToken cancellationToken)
+    {
+        // A background response resumed after a restart has lost its recorder with the old process: it gets a new one
+        // before its next model call publishes anything.
+        if (run.Profile is { ResumesAfterCrash: true })
+        {
+            await recorder.EnsureRecordingAsync(run, cancellationToken);
+        }
+
+        return ResponseItemsToChat.Convert(await records.HistoryItemsAsync(run.Id, cancellationToken));
+    }
 
     public async Task RunEndedAsync(ThreadRun run, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace AgentHost.Server.Responses;
 /// Reads a response as the API shows it: its stored settings, its run, and its output from the run's record. Keeps the
 /// output as items once the run ends, and forgets responses made with <c>store: false</c>.
 /// </summary>
-internal sealed class ResponseRecords(IResponseStore responses, IAgentStore runs, ToolSources sources)
+internal sealed class ResponseRecords(IResponseStore responses, IAgentStore runs, IConversationStore conversations, ToolSources sources)
 {
     public IResponseStore Store => responses;
 
@@ -47,6 +47,22 @@ internal sealed class ResponseRecords(IResponseStore responses, IAgentStore runs
         var settings = Settings(response);
         var output = await OutputAsync(run, ResponseView.Of(settings) with { IncludeFileSearchResults = true }, cancellationToken);
         await responses.SaveOutputAsync(response.Id, [.. output.Select(o => new StoredItem((string)o["id"]!, o.ToJsonString()) { IsOutput = true })], cancellationToken);
+    }
+
+    /// <summary>
+    /// The conversation a response's run continues: its conversation's items up to its own input, or its chain's items
+    /// and its own input.
+    /// </summary>
+    public async Task<List<JsonObject>> HistoryItemsAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await responses.GetAsync(id, cancellationToken) is not { ConversationId: { } conversation })
+        {
+            return await InputItemsAsync(id, cancellationToken);
+        }
+
+        var own = await responses.GetItemsAsync([id], cancellationToken);
+        var items = await conversations.GetItemsAsync(conversation, own.LastOrDefault(i => !i.IsOutput)?.Id, cancellationToken);
+        return [.. items.Select(i => JsonNode.Parse(i.Data)!.AsObject())];
     }
 
     /// <summary>

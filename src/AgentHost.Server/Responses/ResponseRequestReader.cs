@@ -14,7 +14,8 @@ internal static class ResponseRequestReader
     [
         "model", "input", "instructions", "previous_response_id", "conversation", "store", "background", "stream", "stream_options", "metadata",
         "temperature", "top_p", "max_output_tokens", "max_tool_calls", "text", "reasoning", "tools", "tool_choice", "parallel_tool_calls", "truncation",
-        "include", "user", "safety_identifier", "prompt_cache_key", "prompt_cache_retention", "service_tier", "top_logprobs",
+        "include", "user", "safety_identifier", "prompt_cache_key", "prompt_cache_retention", "service_tier", "top_logprobs", "prompt",
+        "prompt_cache_options", "context_management",
     ];
 
     public static readonly string[] Includable =
@@ -26,6 +27,16 @@ internal static class ResponseRequestReader
     public static ResponseCreation Read(JsonRequest request, ToolSources sources)
     {
         request.Allow(Fields);
+        if (request.HasNonNull("prompt"))
+        {
+            throw ApiException.Invalid("Stored prompt templates ('prompt') are not supported by AgentHost; send 'instructions' and 'input' instead.", "prompt", "unsupported_parameter");
+        }
+
+        if (request.HasNonNull("context_management"))
+        {
+            throw ApiException.Invalid("'context_management' is not supported by AgentHost; use 'truncation' or POST /v1/responses/compact.", "context_management", "unsupported_parameter");
+        }
+
         var model = request.RequiredString("model");
         var input = ResponseInputReader.Read(request, "input");
         var instructions = request.String("instructions");

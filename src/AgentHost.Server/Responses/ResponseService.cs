@@ -12,7 +12,7 @@ namespace AgentHost.Server.Responses;
 /// profile saying how a response differs from an Assistants run: client tool calls end it, and a foreground one is not
 /// resumed after a crash.
 /// </summary>
-internal sealed class ResponseService(ResponseRecords records, IAgentStore runs, RunService runService, TimeProvider time)
+internal sealed class ResponseService(ResponseRecords records, IAgentStore runs, IConversationStore conversations, RunService runService, TimeProvider time)
 {
     /// <summary>Stores the response and its queued run; call <see cref="Start"/> once a stream (if any) watches it.</summary>
     public async Task<ThreadRun> CreateAsync(string id, ResponseCreation creation, CancellationToken cancellationToken)
@@ -21,6 +21,11 @@ internal sealed class ResponseService(ResponseRecords records, IAgentStore runs,
         {
             _ = await records.Store.GetAsync(previous, cancellationToken)
                 ?? throw new ApiException(ApiErrorKind.NotFound, $"Previous response with id '{previous}' not found.", "previous_response_id", "previous_response_not_found");
+        }
+
+        if (creation.ConversationId is { } conversation && await conversations.GetAsync(conversation, cancellationToken) is null)
+        {
+            throw new ApiException(ApiErrorKind.NotFound, $"Conversation with id '{conversation}' not found.", "conversation");
         }
 
         await CheckCallOutputsAsync(creation, cancellationToken);

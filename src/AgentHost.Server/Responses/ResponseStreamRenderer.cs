@@ -17,6 +17,9 @@ internal sealed class ResponseStreamRenderer(string responseId, JsonObject setti
     /// <summary>The sequence number the next event gets; a resumed renderer starts after what was already sent.</summary>
     public long NextSequence { get => sequence; init => sequence = value; }
 
+    /// <summary>Continues a stream whose output already holds <paramref name="items"/> (a run resumed after a restart).</summary>
+    public void Continue(IEnumerable<string> items) => itemIds.AddRange(items);
+
     /// <summary><c>response.created</c>, with the response as it was created (queued in the background, else in progress).</summary>
     public JsonObject Created(ThreadRun run, bool background)
     {
@@ -24,6 +27,9 @@ internal sealed class ResponseStreamRenderer(string responseId, JsonObject setti
         response["status"] = background ? "queued" : "in_progress";
         return Event("response.created", new JsonObject { ["response"] = response });
     }
+
+    /// <summary><c>response.queued</c>: a background response waits for the worker.</summary>
+    public JsonObject Queued(ThreadRun run) => Event("response.queued", new JsonObject { ["response"] = Snapshot(run) });
 
     /// <summary><c>response.completed</c> / <c>failed</c> / <c>incomplete</c> / <c>cancelled</c> with the final response.</summary>
     public JsonObject Ended(JsonObject response) => Event($"response.{(string?)response["status"]}", new JsonObject { ["response"] = response });
