@@ -15,6 +15,9 @@ internal sealed class PromptBuilder(ITokenCounter tokens, ToolSources sources)
 {
     private const int PerMessageOverhead = 4;
 
+    public Prompt Build(ThreadRun run, IReadOnlyList<ThreadMessage> threadMessages, IReadOnlyList<RunStep> runSteps, int budget) =>
+        Build(run, threadMessages, null, runSteps, budget);
+
     /// <param name="conversation">
     /// The conversation before the run from its front door's <see cref="IRunHistory"/>; null for an Assistants run, whose
     /// history is the thread's other messages.

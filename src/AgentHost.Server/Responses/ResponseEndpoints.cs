@@ -23,6 +23,7 @@ internal static class ResponseEndpoints
         group.MapDelete("/{responseId}", DeleteAsync);
         group.MapPost("/{responseId}/cancel", CancelAsync);
         group.MapGet("/{responseId}/input_items", ListInputItemsAsync);
+        routes.MapResponseInputEndpoints();
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, ResponseService service, ResponseRecords records, RunEventHub hub, ResponseWaiters waiters,

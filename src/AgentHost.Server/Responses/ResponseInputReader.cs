@@ -13,7 +13,7 @@ namespace AgentHost.Server.Responses;
 /// </summary>
 internal static class ResponseInputReader
 {
-    private static readonly string[] PassedBackTypes = ["reasoning", "file_search_call", "code_interpreter_call", "mcp_call", "mcp_list_tools", "mcp_approval_request"];
+    private static readonly string[] PassedBackTypes = ["reasoning", "compaction", "file_search_call", "code_interpreter_call", "mcp_call", "mcp_list_tools", "mcp_approval_request"];
 
     public static List<JsonObject> Read(JsonRequest request, string field)
     {

@@ -66,6 +66,9 @@ internal static class ResponseItemsToChat
                     : "(the results of this search are not kept)";
                 return (ChatRole.Assistant, [new FunctionCallContent(callId, "file_search", new Dictionary<string, object?> { ["queries"] = queries.ToJsonString() }),
                     new FunctionResultContent(callId, results)]);
+            case "compaction":
+                // A summary /v1/responses/compact made of the turns it replaces.
+                return (ChatRole.Assistant, [new TextContent($"[Summary of the earlier conversation]\n{(string?)item["encrypted_content"]}")]);
             default:
                 // Reasoning and other passed-back items carry nothing a model of another provider can read.
                 return (ChatRole.Assistant, []);

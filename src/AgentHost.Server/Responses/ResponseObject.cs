@@ -10,7 +10,7 @@ internal static class ResponseObject
 
     private static readonly string[] SettingsAfterOutput =
     [
-        "parallel_tool_calls", "previous_response_id", "prompt_cache_key", "reasoning", "safety_identifier", "service_tier", "store", "temperature",
+        "parallel_tool_calls", "previous_response_id", "prompt_cache_key", "prompt_cache_retention", "reasoning", "safety_identifier", "service_tier", "store", "temperature",
         "text", "tool_choice", "tools", "top_logprobs", "top_p", "truncation",
     ];
 

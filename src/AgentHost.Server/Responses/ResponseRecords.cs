@@ -86,6 +86,31 @@ internal sealed class ResponseRecords(IResponseStore responses, IAgentStore runs
         return [.. earlier.Concat(own.Where(i => !i.IsOutput)).Select(i => JsonNode.Parse(i.Data)!.AsObject())];
     }
 
+    /// <summary>
+    /// What a new response continuing <paramref name="previousResponseId"/> or <paramref name="conversationId"/> would be
+    /// given before its own input: the chain's items with the previous response's output, or the conversation's items.
+    /// </summary>
+    public async Task<List<JsonObject>> ItemsBeforeAsync(string? previousResponseId, string? conversationId, CancellationToken cancellationToken)
+    {
+        if (conversationId is not null)
+        {
+            return [.. (await conversations.GetItemsAsync(conversationId, null, cancellationToken)).Select(i => JsonNode.Parse(i.Data)!.AsObject())];
+        }
+
+        if (previousResponseId is null)
+        {
+            return [];
+        }
+
+        var items = await InputItemsAsync(previousResponseId, cancellationToken);
+        if (await runs.GetRunAsync(previousResponseId, previousResponseId, cancellationToken) is { } run)
+        {
+            items.AddRange(await OutputAsync(run, new ResponseView(new HashSet<string>(), true), cancellationToken));
+        }
+
+        return items;
+    }
+
     /// <summary>The output item of a finished engine-run call, from the run's record.</summary>
     public async Task<JsonObject?> RecordedCallAsync(ThreadRun run, Core.Events.ToolCallEvent call, ResponseView view)
     {

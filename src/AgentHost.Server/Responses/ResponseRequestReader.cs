@@ -103,6 +103,7 @@ internal static class ResponseRequestReader
             ["parallel_tool_calls"] = parallel,
             ["previous_response_id"] = previous,
             ["prompt_cache_key"] = request.String("prompt_cache_key"),
+            ["prompt_cache_retention"] = request.String("prompt_cache_retention"),
             ["reasoning"] = reasoningEcho,
             ["safety_identifier"] = request.String("safety_identifier"),
             ["service_tier"] = serviceTier ?? "default",

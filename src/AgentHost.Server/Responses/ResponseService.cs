@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AgentHost.Core.Domain;
 using AgentHost.Core.Engine;
 using AgentHost.Core.Errors;
@@ -122,9 +121,7 @@ internal sealed class ResponseService(ResponseRecords records, IAgentStore runs,
             return;
         }
 
-        var earlier = creation.PreviousResponseId is { } previous
-            ? await records.InputItemsAsync(previous, cancellationToken) is var chain ? chain.Concat(await OutputItemsAsync(previous, cancellationToken)) : []
-            : [];
+        var earlier = await records.ItemsBeforeAsync(creation.PreviousResponseId, null, cancellationToken);
         var calls = earlier.Concat(creation.Input)
             .Where(i => (string?)i["type"] is "function_call" or "custom_tool_call")
             .Select(i => (string?)i["call_id"])
@@ -139,8 +136,4 @@ internal sealed class ResponseService(ResponseRecords records, IAgentStore runs,
         }
     }
 
-    private async Task<IEnumerable<JsonObject>> OutputItemsAsync(string id, CancellationToken cancellationToken) =>
-        await runs.GetRunAsync(id, id, cancellationToken) is { } run
-            ? await records.OutputAsync(run, new ResponseView(new HashSet<string>(), false), cancellationToken)
-            : [];
 }
