@@ -83,7 +83,7 @@ internal static class ResponseObject
         return new JsonObject
         {
             ["input_tokens"] = input,
-            ["input_tokens_details"] = new JsonObject { ["cached_tokens"] = usage?.PromptTokenDetails.CachedTokens ?? 0 },
+            ["input_tokens_details"] = new JsonObject { ["cached_tokens"] = usage?.PromptTokenDetails.CachedTokens ?? 0, ["cache_write_tokens"] = 0 },
             ["output_tokens"] = outputTokens,
             ["output_tokens_details"] = new JsonObject { ["reasoning_tokens"] = usage?.CompletionTokensDetails.ReasoningTokens ?? 0 },
             ["total_tokens"] = input + outputTokens,
