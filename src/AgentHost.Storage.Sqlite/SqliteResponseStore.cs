@@ -100,6 +100,23 @@ public sealed class SqliteResponseStore(SqliteDatabase database) : IResponseStor
             return c.Command("DELETE FROM responses WHERE id = @id", t, ("@id", id)).Run() > 0;
         }, cancellationToken);
 
+    public Task ForgetContentAsync(string id, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) =>
+        {
+            c.Command("""
+                UPDATE trace_spans SET data = json_remove(data, '$.request', '$.response', '$.input', '$.output', '$.events', '$.error')
+                WHERE run_id = @id
+                """, t, ("@id", id)).Run();
+            foreach (var table in new[] { "steps", "runs", "messages" })
+            {
+                c.Command($"DELETE FROM {table} WHERE thread_id = @id", t, ("@id", id)).Run();
+            }
+
+            c.Command("DELETE FROM response_items WHERE response_id = @id", t, ("@id", id)).Run();
+            c.Command("DELETE FROM response_events WHERE response_id = @id", t, ("@id", id)).Run();
+            c.Command("DELETE FROM responses WHERE id = @id", t, ("@id", id)).Run();
+        }, cancellationToken);
+
     public Task AppendEventAsync(string responseId, StoredEvent streamEvent, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) => c.Command("""
             INSERT INTO response_events (project, response_id, sequence_number, data)

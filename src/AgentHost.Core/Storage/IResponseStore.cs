@@ -34,6 +34,12 @@ public interface IResponseStore
     /// </summary>
     Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Forgets a response made with <c>store: false</c> once answered: as <see cref="DeleteAsync"/>, but its model calls'
+    /// trace spans stay with their usage and cost, their request and response content removed.
+    /// </summary>
+    Task ForgetContentAsync(string id, CancellationToken cancellationToken);
+
     Task AppendEventAsync(string responseId, StoredEvent streamEvent, CancellationToken cancellationToken);
 
     /// <summary>The kept events of the response after <paramref name="afterSequenceNumber"/>, in order.</summary>

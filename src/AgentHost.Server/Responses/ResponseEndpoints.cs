@@ -83,7 +83,7 @@ internal static class ResponseEndpoints
                 waiting.Dispose();
                 if (await records.Store.GetAsync(id, CancellationToken.None) is not null && await RunEndedAsync(records, id))
                 {
-                    await records.Store.DeleteAsync(id, CancellationToken.None);
+                    await records.ForgetAsync(id);
                 }
             }
         }

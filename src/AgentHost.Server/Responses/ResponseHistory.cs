@@ -37,7 +37,7 @@ internal sealed class ResponseHistory(ResponseRecords records, ResponseWaiters w
         {
             if (!waiters.IsWaited(run.Id))
             {
-                await records.Store.DeleteAsync(run.Id, cancellationToken);
+                await records.ForgetAsync(run.Id);
             }
 
             return;

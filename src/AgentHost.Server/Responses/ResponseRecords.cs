@@ -9,8 +9,20 @@ namespace AgentHost.Server.Responses;
 /// Reads a response as the API shows it: its stored settings, its run, and its output from the run's record. Keeps the
 /// output as items once the run ends, and forgets responses made with <c>store: false</c>.
 /// </summary>
-internal sealed class ResponseRecords(IResponseStore responses, IAgentStore runs, IConversationStore conversations, ToolSources sources)
+internal sealed class ResponseRecords(IResponseStore responses, IAgentStore runs, IConversationStore conversations, ToolSources sources,
+    AgentHost.Observability.Tracing.TraceWriter? traces = null)
 {
+    /// <summary>Forgets a <c>store: false</c> response once answered; its trace spans are written first, then keep only usage and cost.</summary>
+    public async Task ForgetAsync(string id)
+    {
+        if (traces is not null)
+        {
+            await traces.FlushAsync(CancellationToken.None);
+        }
+
+        await responses.ForgetContentAsync(id, CancellationToken.None);
+    }
+
     public IResponseStore Store => responses;
 
     public IAgentStore Runs => runs;
