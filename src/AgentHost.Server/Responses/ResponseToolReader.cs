@@ -92,6 +92,11 @@ internal static class ResponseToolReader
                     var definition = new ToolDefinition { Type = type, FileSearch = settings };
                     if (tool.Get("filters") is { } filters)
                     {
+                        if (filters.ValueKind != JsonValueKind.Object)
+                        {
+                            throw tool.WrongType("filters", "an object", filters);
+                        }
+
                         definition.Settings = new Dictionary<string, JsonElement>(StringComparer.Ordinal) { ["filters"] = filters.Clone() };
                     }
 
