@@ -45,9 +45,10 @@ public sealed class ResponsesFileSearchTests
         Assert.Contains("pizza", call.Results[0].Text, StringComparison.Ordinal);
         var part = Assert.IsAssignableFrom<MessageResponseItem>(response.OutputItems[1]).Content[0];
         Assert.Equal("Travis's favorite food is pizza.", part.Text);
-        var citation = Assert.Single(part.OutputTextAnnotations);
-        Assert.Equal(file.Id, citation.FileCitationFileId);
-        Assert.Equal(part.Text.Length, citation.FileCitationIndex);
+        var citation = Assert.IsType<FileCitationMessageAnnotation>(Assert.Single(part.OutputTextAnnotations));
+        Assert.Equal(file.Id, citation.FileId);
+        Assert.Equal("test_favorite_foods.txt", citation.Filename);
+        Assert.Equal(part.Text.Length, citation.Index);
         Assert.Contains("pizza", server.Upstream.Requests.Last().ToJsonString(), StringComparison.Ordinal);
 
         ResponseResult fetched = await client.GetResponseAsync(response.Id);
