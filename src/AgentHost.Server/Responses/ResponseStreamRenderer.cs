@@ -127,7 +127,7 @@ internal sealed class ResponseStreamRenderer(string responseId, JsonObject setti
         return
         [
             Event("response.function_call_arguments.delta", new JsonObject { ["item_id"] = itemId, ["output_index"] = index, ["delta"] = delta.Delta }),
-            Event("response.function_call_arguments.done", new JsonObject { ["item_id"] = itemId, ["output_index"] = index, ["arguments"] = delta.Delta }),
+            Event("response.function_call_arguments.done", new JsonObject { ["item_id"] = itemId, ["output_index"] = index, ["arguments"] = delta.Delta, ["name"] = name }),
             Event("response.output_item.done", new JsonObject { ["output_index"] = index, ["item"] = ResponseOutput.FunctionCall(delta.CallId, name, delta.Delta, "completed") }),
         ];
     }
