@@ -36,7 +36,7 @@ internal sealed record BenchOptions
             var value = i + 1 < args.Length ? args[i + 1] : throw Usage($"{args[i]} needs a value.");
             options = args[i] switch
             {
-                "--scenario" when value is "throughput" or "latency" or "layers" or "sandbox" or "compat" or "gateway" or "retrieval" or "retrieval-http" or "retrieval-scale" or "retrieval-embed" or "retrieval-eval" or "retrieval-ingest" or "retrieval-profile" or "library" or "all" => options with { Scenario = value },
+                "--scenario" when value is "throughput" or "latency" or "layers" or "sandbox" or "compat" or "gateway" or "retrieval" or "retrieval-http" or "retrieval-scale" or "retrieval-embed" or "retrieval-eval" or "retrieval-ingest" or "retrieval-profile" or "library" or "responses" or "all" => options with { Scenario = value },
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
                 "--concurrency" => options with { Concurrency = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
@@ -55,5 +55,5 @@ internal sealed record BenchOptions
     }
 
     private static ArgumentException Usage(string problem) => new(
-        problem + " Usage: --scenario throughput|latency|layers|sandbox|compat|gateway|retrieval|library|all [--duration seconds] [--warmup seconds] [--concurrency n] [--iterations n] [--poll-ms ms]");
+        problem + " Usage: --scenario throughput|latency|layers|sandbox|compat|gateway|responses|retrieval|library|all [--duration seconds] [--warmup seconds] [--concurrency n] [--iterations n] [--poll-ms ms]");
 }

@@ -31,6 +31,23 @@ internal sealed class CompatScenario(BenchHost host, BenchOptions options)
         }
     }
 
+    private static string Response(string model, bool stream) =>
+        $$"""{"model":"{{model}}","input":"Say hello.","stream":{{(stream ? "true" : "false")}}}""";
+
+    /// <summary>The Responses API next to the same call through Chat Completions, to each provider (the responses scenario).</summary>
+    private static IEnumerable<Case> ResponsesCases()
+    {
+        foreach (var stream in new[] { false, true })
+        {
+            var mode = stream ? "streamed" : "whole";
+            yield return new($"chat/completions → OpenAI, {mode}", "/v1/chat/completions", Chat("gpt-4o", stream), "/v1/chat/completions", Chat("gpt-4o", stream), stream);
+            yield return new($"responses → OpenAI, {mode}", "/v1/chat/completions", Chat("gpt-4o", stream), "/v1/responses", Response("gpt-4o", stream), stream);
+            yield return new($"responses (store: false) → OpenAI, {mode}", "/v1/chat/completions", Chat("gpt-4o", stream), "/v1/responses",
+                Response("gpt-4o", stream).Replace("\"stream\"", "\"store\":false,\"stream\"", StringComparison.Ordinal), stream);
+            yield return new($"responses → Anthropic, {mode}", "/v1/messages", Messages("claude-sonnet-4-5", stream), "/v1/responses", Response("claude-sonnet-4-5", stream), stream);
+        }
+    }
+
     /// <summary>A 40 KB Claude Agent SDK-sized Messages request, streamed, to each provider.</summary>
     private static IEnumerable<Case> LargeCases()
     {
@@ -41,10 +58,11 @@ internal sealed class CompatScenario(BenchHost host, BenchOptions options)
     }
 
     /// <param name="large">Only the 40 KB cases (the gateway scenario).</param>
-    public async Task<IReadOnlyList<Result>> RunAsync(bool large = false)
+    /// <param name="responses">Only the Responses API cases (the responses scenario).</param>
+    public async Task<IReadOnlyList<Result>> RunAsync(bool large = false, bool responses = false)
     {
         var results = new List<Result>();
-        foreach (var c in large ? LargeCases() : Cases())
+        foreach (var c in responses ? ResponsesCases() : large ? LargeCases() : Cases())
         {
             var warmup = Math.Max(200, options.Iterations / 10);
             for (var i = 0; i < warmup; i++)

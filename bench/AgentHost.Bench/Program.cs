@@ -85,6 +85,13 @@ if (options.Scenario is "compat" or "all")
     Report.Compat(await new CompatScenario(host, options).RunAsync());
 }
 
+if (options.Scenario is "responses")
+{
+    var responses = new ResponsesScenario(host, options);
+    Report.Load("Completed responses per second", options, [await responses.RunWholeAsync(), await responses.RunStreamedAsync(), await new ThroughputScenario(host, assistantId, options).RunStreamedAsync()]);
+    Report.Compat(await new CompatScenario(host, options).RunAsync(responses: true));
+}
+
 if (options.Scenario is "gateway")
 {
     Report.Compat(await new CompatScenario(host, options).RunAsync(large: true));

@@ -37,6 +37,7 @@ public static class AgentHostEngineServices
         services.TryAddSingleton<RunCancellations>();
         services.TryAddSingleton<RunTransitions>();
         services.TryAddSingleton<ToolSources>();
+        services.TryAddSingleton<RunHistories>();
         services.TryAddSingleton<RunExecutor>();
         services.TryAddSingleton<RunService>();
         services.TryAddSingleton(sp => new AgentRuntime(

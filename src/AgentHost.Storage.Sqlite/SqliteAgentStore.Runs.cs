@@ -26,11 +26,14 @@ public sealed partial class SqliteAgentStore
                 UpsertMessage(c, t, message);
             }
 
-            c.Command("INSERT INTO runs (id, thread_id, status, expires_at, data) VALUES (@id, @thread, @status, @expires, @data)", t,
-                ("@id", run.Id), ("@thread", run.ThreadId), ("@status", run.Status), ("@expires", run.ExpiresAt),
-                ("@data", JsonSerializer.Serialize(run, Json.ThreadRun))).Run();
+            InsertRun(c, t, run);
             return null;
         }, cancellationToken);
+
+    internal static void InsertRun(SqliteConnection c, SqliteTransaction t, ThreadRun run) =>
+        c.Command("INSERT INTO runs (id, thread_id, status, expires_at, data) VALUES (@id, @thread, @status, @expires, @data)", t,
+            ("@id", run.Id), ("@thread", run.ThreadId), ("@status", run.Status), ("@expires", run.ExpiresAt),
+            ("@data", JsonSerializer.Serialize(run, Json.ThreadRun))).Run();
 
     public async Task<ThreadRun?> GetRunAsync(string threadId, string id, CancellationToken cancellationToken)
     {

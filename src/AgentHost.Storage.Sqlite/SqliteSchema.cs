@@ -48,6 +48,7 @@ internal static class SqliteSchema
         """,
         SqliteUsageLedger.Migration,
         SqliteContainerStore.Migration,
+        SqliteResponseSchema.Migration,
     ];
 
     public static void Migrate(SqliteConnection connection)

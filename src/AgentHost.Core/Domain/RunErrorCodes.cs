@@ -6,4 +6,7 @@ public static class RunErrorCodes
     public const string ServerError = "server_error";
     public const string RateLimitExceeded = "rate_limit_exceeded";
     public const string InvalidPrompt = "invalid_prompt";
+
+    /// <summary>The input does not fit the model's context window and the run may not truncate it (Responses <c>truncation: disabled</c>).</summary>
+    public const string ContextLengthExceeded = "context_length_exceeded";
 }

@@ -38,6 +38,10 @@ public sealed record ThreadRun
     /// <summary>AgentHost extension: what the run has cost (see docs/observability.md); absent when nothing is priced yet.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public RunCost? Cost { get; init; }
+
+    /// <summary>How a run of another front door behaves (see <see cref="RunProfile"/>); null for Assistants runs.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RunProfile? Profile { get; init; }
 }
 
 public sealed record RunError(string Code, string Message);

@@ -15,14 +15,28 @@ internal sealed class PromptBuilder(ITokenCounter tokens, ToolSources sources)
 {
     private const int PerMessageOverhead = 4;
 
-    public Prompt Build(ThreadRun run, IReadOnlyList<ThreadMessage> threadMessages, IReadOnlyList<RunStep> runSteps, int budget)
+    public Prompt Build(ThreadRun run, IReadOnlyList<ThreadMessage> threadMessages, IReadOnlyList<RunStep> runSteps, int budget) =>
+        Build(run, threadMessages, null, runSteps, budget);
+
+    /// <param name="conversation">
+    /// The conversation before the run from its front door's <see cref="IRunHistory"/>; null for an Assistants run, whose
+    /// history is the thread's other messages.
+    /// </param>
+    public Prompt Build(ThreadRun run, IReadOnlyList<ThreadMessage> threadMessages, IReadOnlyList<ChatMessage>? conversation, IReadOnlyList<RunStep> runSteps, int budget)
     {
         var history = new List<Group>();
-        foreach (var message in threadMessages)
+        if (conversation is not null)
         {
-            if (message.RunId != run.Id)
+            history.AddRange(Turns(conversation));
+        }
+        else
+        {
+            foreach (var message in threadMessages)
             {
-                history.Add(Measure(ToChatMessage(message)));
+                if (message.RunId != run.Id)
+                {
+                    history.Add(Measure(ToChatMessage(message)));
+                }
             }
         }
 
@@ -51,7 +65,7 @@ internal sealed class PromptBuilder(ITokenCounter tokens, ToolSources sources)
 
         // Oldest history goes first; the newest message of the thread always stays, or the call makes no sense.
         var drop = 0;
-        while (fixedTokens + historyTokens > budget && drop < history.Count - 1)
+        while (fixedTokens + historyTokens > budget && drop < history.Count - 1 && run.Profile is not { NoTruncation: true })
         {
             historyTokens -= history[drop++].Tokens;
         }
@@ -73,6 +87,31 @@ internal sealed class PromptBuilder(ITokenCounter tokens, ToolSources sources)
         }
 
         return new Prompt(messages, fixedTokens + historyTokens);
+    }
+
+    /// <summary>
+    /// The conversation's messages as groups that are kept or dropped whole: a tool result stays with the call it
+    /// answers, as providers refuse a result whose call is missing.
+    /// </summary>
+    private IEnumerable<Group> Turns(IReadOnlyList<ChatMessage> conversation)
+    {
+        var group = new List<ChatMessage>();
+        foreach (var message in conversation)
+        {
+            var answersCall = message.Role == ChatRole.Tool || message.Contents.Any(c => c is FunctionResultContent);
+            if (group.Count > 0 && !answersCall)
+            {
+                yield return Measure([.. group]);
+                group.Clear();
+            }
+
+            group.Add(message);
+        }
+
+        if (group.Count > 0)
+        {
+            yield return Measure([.. group]);
+        }
     }
 
     private IEnumerable<ChatMessage> ToolCallMessages(IReadOnlyList<StepToolCall> calls)

@@ -28,11 +28,13 @@ public sealed class RunExecutor
     private readonly PromptBuilder prompts;
     private readonly IMessageContentContributor[] contributors;
     private readonly IRunObserver observer;
+    private readonly RunHistories histories;
 
     public RunExecutor(IAgentStore store, IModelRouter models, IRunEventSink events, RunTransitions transitions, ITokenCounter tokens,
         ToolSources sources, RunEngineOptions options, TimeProvider time, IRunObserver? observer = null,
-        IEnumerable<IMessageContentContributor>? contributors = null)
+        IEnumerable<IMessageContentContributor>? contributors = null, RunHistories? histories = null)
     {
+        this.histories = histories ?? new RunHistories([]);
         this.store = store;
         this.models = models;
         this.events = events;
@@ -75,11 +77,17 @@ public sealed class RunExecutor
             try
             {
                 var threadMessages = await store.GetThreadMessagesAsync(run.ThreadId, cancellationToken);
-                prompt = prompts.Build(run, threadMessages, steps, PromptBudget(run, used));
+                var history = histories.For(run) is { } source ? await source.LoadAsync(run, cancellationToken) : null;
+                prompt = prompts.Build(run, threadMessages, history, steps, PromptBudget(run, used));
             }
             catch (PromptTooLongException) when (run.MaxPromptTokens is not null)
             {
                 return await EndAsync(run, RunStatus.Incomplete, null, new RunIncompleteDetails("max_prompt_tokens"));
+            }
+            catch (PromptTooLongException tooLong) when (run.Profile is { NoTruncation: true })
+            {
+                return await EndAsync(run, RunStatus.Failed, new RunError(RunErrorCodes.ContextLengthExceeded,
+                    $"The input ({tooLong.Tokens} tokens) exceeds the model's context window ({tooLong.Budget} tokens) and truncation is disabled."), null);
             }
 
             var maxOutput = run.MaxCompletionTokens is int max ? max - (used?.CompletionTokens ?? 0) : (int?)null;
@@ -104,7 +112,20 @@ public sealed class RunExecutor
                     : await EndAsync(run, RunStatus.Completed, null, null);
             }
 
+            if (run.Profile?.MaxToolCalls is int maxToolCalls && CountEngineCalls(steps, toolSet, turn) > maxToolCalls)
+            {
+                return await EndAsync(run, RunStatus.Incomplete, null, new RunIncompleteDetails("max_tool_calls"));
+            }
+
             var (step, pending, decisions) = await RunToolCallsAsync(run, turn, toolSet, cancellationToken);
+            if (pending.Count > 0 && run.Profile is { EndsAtClientToolCalls: true })
+            {
+                // The caller answers these calls in its next run: this one ends with them as its output.
+                events.Publish(new ApprovalRequested(decisions) { RunId = run.Id });
+                await CompleteStepAsync(step, cancellationToken);
+                return await EndAsync(run, RunStatus.Completed, null, null);
+            }
+
             if (pending.Count > 0)
             {
                 return await RequireActionAsync(run, pending, decisions, cancellationToken);
@@ -113,6 +134,10 @@ public sealed class RunExecutor
             await CompleteStepAsync(step, cancellationToken);
         }
     }
+
+    /// <summary>Calls of engine-run tools so far, with those of <paramref name="turn"/>.</summary>
+    private static int CountEngineCalls(IReadOnlyList<RunStep> steps, RunToolSet toolSet, ModelTurn turn) =>
+        steps.Sum(s => s.StepDetails.ToolCalls?.Count(c => c.Function is null) ?? 0) + turn.ToolCalls.Count(c => toolSet.Find(c.Name) is not null);
 
     private int PromptBudget(ThreadRun run, Usage? used)
     {

@@ -9,7 +9,7 @@ namespace AgentHost.Core.Engine;
 /// Moves runs between statuses: saves with an expected-status check, tidies the run's unfinished steps and
 /// messages when it ends, and publishes the event. Every writer (executor, worker, API) goes through here.
 /// </summary>
-public sealed class RunTransitions(IAgentStore store, IRunEventSink events, TimeProvider time, IRunCostSource? costs = null)
+public sealed class RunTransitions(IAgentStore store, IRunEventSink events, TimeProvider time, IRunCostSource? costs = null, RunHistories? histories = null)
 {
     /// <summary>Saves <paramref name="next"/> if the stored run is still <paramref name="current"/>'s status, then publishes.</summary>
     public async Task<bool> TryMoveAsync(ThreadRun current, ThreadRun next, CancellationToken cancellationToken)
@@ -49,6 +49,13 @@ public sealed class RunTransitions(IAgentStore store, IRunEventSink events, Time
         }
 
         await CloseOpenWorkAsync(next, steps, status, error, now, cancellationToken);
+
+        // The front door keeps the run's output in its own items before anyone watching learns that it ended.
+        if (histories?.For(next) is { } history)
+        {
+            await history.RunEndedAsync(next, CancellationToken.None);
+        }
+
         events.Publish(new RunStatusChanged(next) { RunId = next.Id });
         return next;
     }

@@ -130,6 +130,13 @@ public sealed partial class RunWorker(
 
                 run = started;
                 break;
+            case RunStatus.InProgress when run.Profile is { ResumesAfterCrash: false }:
+                // A foreground call's caller went with the process that was serving it: end it rather than finish it for no one.
+                LogNotResumed(logger, run.Id);
+                await store.DiscardUnfinishedWorkAsync(run.Id, cancellationToken);
+                await transitions.TryEndAsync(run, RunStatus.Failed, new RunError(RunErrorCodes.ServerError,
+                    "The server stopped while this response was in progress; it was not run in the background, so it was not resumed."), null, CancellationToken.None);
+                return;
             case RunStatus.InProgress:
                 LogResuming(logger, run.Id);
                 await store.DiscardUnfinishedWorkAsync(run.Id, cancellationToken);
@@ -213,6 +220,9 @@ public sealed partial class RunWorker(
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Resuming run {RunId} after an interruption")]
     private static partial void LogResuming(ILogger logger, string runId);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Run {RunId} was in progress in the foreground when the server stopped; it ends failed")]
+    private static partial void LogNotResumed(ILogger logger, string runId);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Run {RunId} failed inside AgentHost")]
     private static partial void LogRunFault(ILogger logger, string runId, Exception exception);

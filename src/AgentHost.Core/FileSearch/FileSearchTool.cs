@@ -72,7 +72,7 @@ public sealed class FileSearchTool(
         }
 
         var hits = queries.Count == 0 ? [] : await search.SearchAsync(
-            new SearchRequest(live, queries, settings?.MaxNumResults ?? DefaultMaxNumResults, ranking.ScoreThreshold, ranking.Weights, null, ranking.EngineRanker),
+            new SearchRequest(live, queries, settings?.MaxNumResults ?? DefaultMaxNumResults, ranking.ScoreThreshold, ranking.Weights, call.Definition.Setting("filters"), ranking.EngineRanker),
             cancellationToken);
         var results = hits.Select(h => new FileSearchResult(h.FileId, h.Filename, h.Score, h.Text, Attributes(h.Attributes))).ToList();
         var payload = FileSearchCall.Create(await CallNumberAsync(call.Run, cancellationToken), ranking.ForStep(), queries, results);

@@ -12,6 +12,9 @@ public static class ModelCallEntryPoints
     /// <summary>The OpenAI Chat Completions endpoint, <c>/v1/chat/completions</c>.</summary>
     public const string ChatCompletions = "chat_completions";
 
+    /// <summary>The OpenAI Responses API, <c>/v1/responses</c>.</summary>
+    public const string Responses = "responses";
+
     /// <summary>A call that carried no scope (a direct use of the router).</summary>
     public const string Direct = "direct";
 }

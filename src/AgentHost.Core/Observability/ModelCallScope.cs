@@ -44,13 +44,16 @@ public sealed record ModelCallScope
     /// <summary>The prompt's size as the caller already counted it, so the pipeline need not count it again.</summary>
     public int? EstimatedPromptTokens { get; init; }
 
-    /// <summary>The scope of a model call an Assistants run makes, its prompt counted at <paramref name="estimatedPromptTokens"/>.</summary>
+    /// <summary>
+    /// The scope of a model call a run makes (an Assistants run, or a run of the front door its profile names), its
+    /// prompt counted at <paramref name="estimatedPromptTokens"/>.
+    /// </summary>
     public static ModelCallScope ForRun(ThreadRun run, int estimatedPromptTokens) => new()
     {
-        EntryPoint = ModelCallEntryPoints.Assistants,
+        EntryPoint = run.Profile?.EntryPoint ?? ModelCallEntryPoints.Assistants,
         RunId = run.Id,
         ThreadId = run.ThreadId,
-        AssistantId = run.AssistantId,
+        AssistantId = string.IsNullOrEmpty(run.AssistantId) ? null : run.AssistantId,
         RunMetadata = run.Metadata,
         EstimatedPromptTokens = estimatedPromptTokens,
     };

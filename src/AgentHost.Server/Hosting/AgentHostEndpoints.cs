@@ -1,12 +1,14 @@
 using AgentHost.Server.AnthropicApi;
 using AgentHost.Server.Assistants;
 using AgentHost.Server.ChatCompletions;
+using AgentHost.Server.Conversations;
 using AgentHost.Server.Http;
 using AgentHost.Server.Http.Safety;
 using AgentHost.Server.Mcp;
 using AgentHost.Server.Messages;
 using AgentHost.Server.Models;
 using AgentHost.Server.Observability;
+using AgentHost.Server.Responses;
 using AgentHost.Server.Runs;
 using AgentHost.Server.Threads;
 using Microsoft.Extensions.Options;
@@ -35,6 +37,8 @@ public static class AgentHostEndpoints
         app.MapContainerEndpoints();
         app.MapAnthropicApiEndpoints();
         app.MapChatCompletionEndpoints();
+        app.MapResponseEndpoints();
+        app.MapConversationEndpoints();
         app.MapModelEndpoints();
         app.MapAgentHostObservability();
         app.MapMcpEndpoint();

@@ -43,6 +43,7 @@ public static class AgentHostServices
         services.AddMcpTools(configuration, sp => Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "mcp"));
         services.AddObservabilityHosting(configuration);
         services.AddMcpEndpoint(configuration);
+        services.AddResponses();
         return services;
     }
 }

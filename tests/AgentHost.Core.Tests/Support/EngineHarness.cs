@@ -18,14 +18,15 @@ public sealed class EngineHarness : IDisposable
     private readonly string folder = Directory.CreateTempSubdirectory("agenthost-engine-").FullName;
     private readonly SqliteDatabase database;
 
-    public EngineHarness(RunEngineOptions? options = null, IEnumerable<IToolSource>? builtIns = null)
+    public EngineHarness(RunEngineOptions? options = null, IEnumerable<IToolSource>? builtIns = null, IEnumerable<IRunHistory>? histories = null)
     {
+        var runHistories = new RunHistories(histories ?? []);
         Sources = new ToolSources(builtIns ?? []);
         database = new SqliteDatabase(Path.Combine(folder, "agenthost.db"));
         Store = new SqliteAgentStore(database);
         Options = options ?? new RunEngineOptions();
-        Transitions = new RunTransitions(Store, Events, Time);
-        Executor = new RunExecutor(Store, new ScriptedModelRouter(Model), Events, Transitions, new TiktokenCounter(), Sources, Options, Time);
+        Transitions = new RunTransitions(Store, Events, Time, histories: runHistories);
+        Executor = new RunExecutor(Store, new ScriptedModelRouter(Model), Events, Transitions, new TiktokenCounter(), Sources, Options, Time, histories: runHistories);
         Service = new RunService(Store, Queue, Transitions, Cancellations, Options, Sources, Time);
     }
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenAI;
 using OpenAI.Assistants;
+using OpenAI.Responses;
 
 namespace AgentHost.Server.Tests.Support;
 
@@ -80,6 +81,9 @@ public sealed class AgentHostServer : IAsyncDisposable
 
     public AssistantClient Assistants(string apiKey = "any") =>
         new(new ApiKeyCredential(apiKey), new AssistantClientOptions { Endpoint = BaseUri, NetworkTimeout = TimeSpan.FromSeconds(30) });
+
+    public ResponsesClient Responses(string apiKey = "any") =>
+        new(new ApiKeyCredential(apiKey), new ResponsesClientOptions { Endpoint = BaseUri, NetworkTimeout = TimeSpan.FromSeconds(30) });
 
     public HttpClient Http() => new() { BaseAddress = new Uri(BaseUri + "/") };
 
