@@ -47,6 +47,8 @@ internal static class SqliteSchema
             PRIMARY KEY (store_id, file_id, chunk_index)) WITHOUT ROWID;
         """,
         SqliteUsageLedger.Migration,
+        // Messages API threads (`thread` on /v1/messages), held by AgentHost: one row per turn.
+        SqliteMessageThreadStore.Migration,
     ];
 
     public static void Migrate(SqliteConnection connection)

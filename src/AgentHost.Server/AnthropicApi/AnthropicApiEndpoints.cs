@@ -18,23 +18,34 @@ internal static class AnthropicApiEndpoints
         return app;
     }
 
-    private static async Task CreateAsync(HttpContext context, IModelRouter router)
+    private static async Task CreateAsync(HttpContext context, IModelRouter router, MessageThreads threads)
     {
         var requestId = AnthropicErrors.RequestId(context);
         var cancellationToken = context.RequestAborted;
         try
         {
-            var call = AnthropicRequestReader.Read(await CompatBody.ReadAsync(context, cancellationToken));
-            (GatewayScope.For(context, ModelCallEntryPoints.Messages, call.Passthrough.Metadata) with { DroppedFields = call.Dropped }).AttachTo(call.Options);
+            var body = await CompatBody.ReadAsync(context, cancellationToken);
+            using var thread = await threads.BeginAsync(context, body, cancellationToken);
+            var call = AnthropicRequestReader.Read(thread?.Body ?? body);
+            var scope = GatewayScope.For(context, ModelCallEntryPoints.Messages, call.Passthrough.Metadata, thread?.Session) with { DroppedFields = call.Dropped };
+            scope.AttachTo(call.Options);
+            thread?.Attach(call.Model, scope.SessionId);
             var client = router.GetClient(call.Model);
             if (call.Stream)
             {
-                await CompatStreaming.StreamAsync(client, call, new AnthropicStreamWriter(context.Response, call.Model, requestId), cancellationToken);
+                await CompatStreaming.StreamAsync(client, call, new AnthropicStreamWriter(context.Response, call.Model, requestId, thread), cancellationToken);
                 return;
             }
 
             var response = await client.GetResponseAsync(call.Messages, call.Options, cancellationToken);
-            await AnthropicResponseWriter.WriteAsync(context.Response, response, call.Model, cancellationToken);
+            if (thread is null)
+            {
+                await AnthropicResponseWriter.WriteAsync(context.Response, response, call.Model, cancellationToken);
+            }
+            else
+            {
+                await AnthropicResponseWriter.WriteAsync(context.Response, response, call.Model, thread, cancellationToken);
+            }
         }
         catch (Exception e) when (!context.Response.HasStarted && !cancellationToken.IsCancellationRequested && CallFailure.From(e) is { } failure)
         {

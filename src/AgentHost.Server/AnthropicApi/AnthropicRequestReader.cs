@@ -16,7 +16,7 @@ internal static class AnthropicRequestReader
         else
         {
             // Every field of the Messages API's create parameters (beta included) as the pinned Anthropic TypeScript
-            // SDK defines them; any other field is still Anthropic's 400.
+            // SDK defines them; any other field is still Anthropic's 400. `thread` is resolved before (MessageThreads).
             Allow(body, "", "model", "messages", "max_tokens", "system", "metadata", "stop_sequences", "stream", "temperature",
                 "top_p", "top_k", "tools", "tool_choice", "thinking", "service_tier", "billing_policy", "cache_control", "compaction",
                 "container", "context_management", "diagnostics", "fallback_credit_token", "fallbacks", "inference_geo", "mcp_servers",
@@ -107,7 +107,6 @@ internal static class AnthropicRequestReader
     [
         ("mcp_servers", "AgentHost does not connect to MCP servers for /v1/messages yet; run the MCP tools in your client."),
         ("container", "AgentHost has no code execution container for /v1/messages; run code in your client."),
-        ("thread", "AgentHost does not hold Messages threads yet; send the whole conversation in 'messages'."),
     ];
 
     /// <summary>Accepted and not carried to the serving model (listed in the call's trace): none changes what the answer means.</summary>

@@ -10,9 +10,12 @@ namespace AgentHost.Server.AnthropicApi;
 /// per block <c>content_block_start</c> / deltas / <c>content_block_stop</c> (a <c>ping</c> after the first start),
 /// <c>message_delta</c> with the stop reason and cumulative usage, <c>message_stop</c>. Behind an Anthropic upstream
 /// the raw events are followed, so blocks split where the upstream split them and tool input streams as it arrives.
+/// On a thread, the message id is the thread's, the blocks are recorded, and the reply is stored with the thread
+/// before <c>message_delta</c> goes out (a failure to store it ends the stream with an error event instead).
 /// </summary>
-internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedModel, string requestId) : ICompatStreamWriter
+internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedModel, string requestId, ThreadedMessagesRequest? thread = null) : ICompatStreamWriter
 {
+    private readonly AnthropicContentRecorder? _recorder = thread is null ? null : new();
     private enum Block { None, Text, Thinking, ToolUse }
 
     private readonly EventStreamBuffer _events = new(http);
@@ -37,7 +40,7 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
             writer.WriteStartObject();
             writer.WriteString("type", "message_start");
             writer.WriteStartObject("message");
-            AnthropicJson.WriteMessageHead(writer, AnthropicResponseWriter.MessageId(first.ResponseId ?? first.MessageId), first.ModelId ?? requestedModel);
+            AnthropicJson.WriteMessageHead(writer, thread?.MessageId ?? AnthropicResponseWriter.MessageId(first.ResponseId ?? first.MessageId), first.ModelId ?? requestedModel);
             writer.WriteStartArray("content");
             writer.WriteEndArray();
             AnthropicJson.WriteStop(writer, null);
@@ -81,12 +84,18 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
     public async Task EndAsync(CancellationToken cancellationToken)
     {
         Close();
+        var stop = _rawStop ?? AnthropicStop.From(_finishReason, _calledTools);
+        if (thread is not null)
+        {
+            await thread.CompleteAsync(_recorder!.ToJson(), stop.Reason, cancellationToken);
+        }
+
         using (var writer = Event("message_delta"))
         {
             writer.WriteStartObject();
             writer.WriteString("type", "message_delta");
             writer.WriteStartObject("delta");
-            AnthropicJson.WriteStop(writer, _rawStop ?? AnthropicStop.From(_finishReason, _calledTools));
+            AnthropicJson.WriteStop(writer, stop);
             writer.WriteEndObject();
             AnthropicJson.WriteUsage(writer, TokenUsage.From(_usage));
             writer.WriteEndObject();
@@ -126,6 +135,7 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
                 break;
             case TextReasoningContent { RawRepresentation: RedactedThinkingBlock, ProtectedData.Length: > 0 } redacted:
                 Close();
+                _recorder?.AddRedactedThinking(redacted.ProtectedData);
                 StartBlock(writer =>
                 {
                     writer.WriteString("type", "redacted_thinking");
@@ -172,6 +182,15 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
         }
 
         Close();
+        if (block == Block.Text)
+        {
+            _recorder?.StartText();
+        }
+        else
+        {
+            _recorder?.StartThinking();
+        }
+
         StartBlock(writer =>
         {
             if (block == Block.Text)
@@ -193,6 +212,7 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
     {
         _calledTools = true;
         Close();
+        _recorder?.StartToolUse(id, name);
         StartBlock(writer =>
         {
             writer.WriteString("type", "tool_use");
@@ -235,6 +255,7 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
 
     private void Delta(string type, string field, string value)
     {
+        _recorder?.Delta(type, value);
         using (var writer = Event("content_block_delta"))
         {
             writer.WriteStartObject();

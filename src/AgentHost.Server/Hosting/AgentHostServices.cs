@@ -4,6 +4,7 @@ using AgentHost.Core.Storage;
 using AgentHost.Core.Tokens;
 using AgentHost.Core.Tools;
 using AgentHost.Retrieval;
+using AgentHost.Server.AnthropicApi;
 using AgentHost.Server.Observability;
 using AgentHost.Storage.Sqlite;
 using AgentHost.Tools.Mcp;
@@ -38,6 +39,7 @@ public static class AgentHostServices
         services.AddCodeInterpreter(configuration);
         services.AddMcpTools(configuration, sp => Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "mcp"));
         services.AddObservabilityHosting(configuration);
+        services.AddAnthropicApi();
         return services;
     }
 }
