@@ -15,6 +15,7 @@ internal static class AnthropicApiEndpoints
     {
         app.MapPost("/v1/messages", CreateAsync);
         app.MapPost("/v1/messages/count_tokens", CountTokensAsync);
+        app.MapMessageThreadEndpoints();
         return app;
     }
 
