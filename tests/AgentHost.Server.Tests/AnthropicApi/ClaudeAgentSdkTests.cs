@@ -85,7 +85,55 @@ public sealed class ClaudeAgentSdkTests
         Directory.Delete(work, recursive: true);
     }
 
-    private static async Task<JsonNode> RunAsync(AgentHostServer server, string work, string model, string prompt, string? resume = null)
+    [RequiresFact("node:claude-agent-sdk")]
+    public async Task ARequestBodyCapturedFromTheSdk_IsAnsweredOnEachProvider_AndTheFieldsThatCannotBeCarriedAreInTheTrace()
+    {
+        await using var server = await AgentHostServer.StartAsync();
+        var work = Directory.CreateTempSubdirectory("agenthost-agent-sdk-").FullName;
+
+        // Captured from the SDK itself: pointed straight at the scripted upstream, which records the body as sent.
+        server.Upstream.Enqueue(ScriptedTurn.Say("Captured."));
+        var captureRun = await RunAsync(server, work, "claude-sonnet-4-5", "Say hello.", baseUrl: server.Upstream.RootUrl);
+        Assert.Equal("success", captureRun["subtype"]!.GetValue<string>());
+        var captured = server.Upstream.Requests.Single(r => r["tools"] is JsonArray { Count: > 0 });
+        var fieldsNotCarried = captured.Select(p => p.Key).Except(CarriedFields, StringComparer.Ordinal).ToList();
+        Assert.Contains("context_management", fieldsNotCarried);
+
+        using var http = server.Http();
+        foreach (var model in new[] { CompatClients.Claude, CompatClients.Gpt })
+        {
+            var body = captured.DeepClone().AsObject();
+            body["model"] = model;
+            var session = $"replay-{model}";
+            using var request = new HttpRequestMessage(HttpMethod.Post, "messages?beta=true") { Content = JsonBody.Of(body.ToJsonString()) };
+            request.Headers.Add("x-agenthost-session", session);
+            request.Headers.Add("anthropic-beta", "claude-code-20250219,interleaved-thinking-2025-05-14,context-management-2025-06-27");
+            var before = server.Upstream.Requests.Count;
+
+            var response = await http.SendAsync(request);
+
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK, $"{model}: {text}");
+            Assert.Contains(body["stream"]?.GetValue<bool>() == true ? "message_stop" : "\"type\":\"message\"", text, StringComparison.Ordinal);
+            var sent = server.Upstream.Requests.Skip(before).Single();
+            Assert.All(fieldsNotCarried, f => Assert.Null(sent[f]));
+            var trace = JsonNode.Parse(await http.GetStringAsync($"agenthost/sessions/{session}/trace"))!;
+            var dropped = trace["spans"]![0]!["events"]!.AsArray().Where(e => e!["type"]!.GetValue<string>() == "dropped_field")
+                .Select(e => e!["reason"]!.GetValue<string>().Split(':')[0]).ToList();
+            Assert.All(fieldsNotCarried, f => Assert.Contains(f, dropped));
+        }
+
+        Directory.Delete(work, recursive: true);
+    }
+
+    /// <summary>The Messages request fields AgentHost carries to the serving model (translated where needed).</summary>
+    private static readonly string[] CarriedFields =
+    [
+        "model", "messages", "max_tokens", "system", "metadata", "stop_sequences", "stream", "temperature", "top_p", "top_k", "tools",
+        "tool_choice", "thinking", "output_config", "output_format", "thread",
+    ];
+
+    private static async Task<JsonNode> RunAsync(AgentHostServer server, string work, string model, string prompt, string? resume = null, string? baseUrl = null)
     {
         var start = new ProcessStartInfo("node")
         {
@@ -93,7 +141,7 @@ public sealed class ClaudeAgentSdkTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[] { "drive.mjs", server.BaseUri.ToString()[..^"/v1".Length], work, model, prompt, resume ?? "" })
+        foreach (var argument in new[] { "drive.mjs", baseUrl ?? server.BaseUri.ToString()[..^"/v1".Length], work, model, prompt, resume ?? "" })
         {
             start.ArgumentList.Add(argument);
         }
