@@ -25,7 +25,7 @@ public static class ObservabilityServiceCollectionExtensions
         services.AddOptions<ObservabilityOptions>().Configure(options => configuration.GetSection(ObservabilityOptions.SectionName).Bind(options));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => PriceTableLoader.Load(sp.GetRequiredService<IOptions<ObservabilityOptions>>().Value));
-        services.AddSingleton<AgentHostMetrics>();
+        services.AddSingleton(sp => new AgentHostMetrics(() => sp.GetService<AgentHost.Core.Models.IModelRouter>()?.KnownModels));
         services.AddSingleton<BudgetGuard>();
         services.AddSingleton(sp => new TraceWriter(sp.GetRequiredService<ITraceStore>(), sp.GetRequiredService<IOptions<ObservabilityOptions>>().Value,
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TraceWriter>>()));

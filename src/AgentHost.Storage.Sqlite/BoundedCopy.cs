@@ -9,7 +9,7 @@ internal static class BoundedCopy
     {
         try
         {
-            await using var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+            await using var target = new FileStream(path, PrivateStorage.NewFile());
             var buffer = new byte[81920];
             long total = 0;
             int read;

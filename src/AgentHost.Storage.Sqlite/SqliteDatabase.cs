@@ -14,7 +14,10 @@ public sealed class SqliteDatabase : IDisposable
 
     public SqliteDatabase(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        PrivateStorage.DataDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+
+        // SQLite gives its -wal and -shm files the database file's mode.
+        PrivateStorage.FileOf(path);
         connectionString = new SqliteConnectionStringBuilder { DataSource = path, Cache = SqliteCacheMode.Private, Pooling = true }.ToString();
         writer = new SqliteConnection(connectionString);
         writer.Open();

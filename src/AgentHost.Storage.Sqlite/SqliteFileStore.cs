@@ -20,7 +20,7 @@ public sealed class SqliteFileStore(SqliteDatabase database, string directory, F
 
     public async Task<StoredFile> CreateAsync(string filename, string purpose, Stream content, long maxBytes, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(directory);
+        PrivateStorage.Directory(directory);
         var id = IdGenerator.File();
         var temporary = Path.Combine(directory, id + ".partial");
         var bytes = await BoundedCopy.ToFileAsync(content, temporary, maxBytes, maxBytes == limits.MaxFileBytes ? "MaxFileBytes" : "MaxUploadBytes", cancellationToken);

@@ -27,7 +27,8 @@ public sealed class SqliteUploadStore(SqliteDatabase database, string directory,
     public async Task<UploadPart> AddPartAsync(string uploadId, Stream content, long maxBytes, CancellationToken cancellationToken)
     {
         var part = new UploadPart { Id = IdGenerator.UploadPart(), CreatedAt = time.GetUtcNow().ToUnixTimeSeconds(), UploadId = uploadId };
-        Directory.CreateDirectory(Path.Combine(directory, uploadId));
+        PrivateStorage.Directory(directory);
+        PrivateStorage.Directory(Path.Combine(directory, uploadId));
         var bytes = await BoundedCopy.ToFileAsync(content, PathOf(uploadId, part.Id), maxBytes, "MaxPartBytes", cancellationToken);
         await database.WriteAsync((c, t) => c.Command("INSERT INTO upload_parts (id, upload_id, bytes, data) VALUES (@id, @upload, @bytes, @data)", t,
             ("@id", part.Id), ("@upload", uploadId), ("@bytes", bytes), ("@data", JsonSerializer.Serialize(part, Json.UploadPart))).Run(), cancellationToken);
@@ -46,6 +47,14 @@ public sealed class SqliteUploadStore(SqliteDatabase database, string directory,
         }
 
         return sizes;
+    }
+
+    public async Task<IReadOnlyList<Upload>> ListExpiredAsync(long now, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        return connection.Command(
+            "SELECT data FROM uploads WHERE json_extract(data, '$.status') = 'pending' AND json_extract(data, '$.expires_at') <= @now ORDER BY seq LIMIT @limit", null,
+            ("@now", now), ("@limit", limit)).ReadAll(Json.Upload);
     }
 
     public Stream OpenPart(string uploadId, string partId) =>

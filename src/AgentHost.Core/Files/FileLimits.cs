@@ -17,6 +17,9 @@ public sealed class FileLimits
     /// <summary>How long an upload accepts parts before it expires. Default one hour, as the original.</summary>
     public TimeSpan UploadLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>How often expired uploads are marked so and their parts deleted. Default ten minutes.</summary>
+    public TimeSpan UploadSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     public static ApiException TooLarge(long limit, string setting) => ApiException.Invalid(
         $"File is too large: the limit is {limit} bytes (setting AgentHost:Files:{setting}).", "file", "file_too_large");
 }

@@ -17,6 +17,9 @@ public interface IUploadStore
 
     Stream OpenPart(string uploadId, string partId);
 
+    /// <summary>Pending uploads whose <c>expires_at</c> is at or before <paramref name="now"/> (unix seconds), oldest first.</summary>
+    Task<IReadOnlyList<Upload>> ListExpiredAsync(long now, int limit, CancellationToken cancellationToken);
+
     /// <summary>Removes the parts' bytes (after completion or cancellation).</summary>
     Task DeletePartsAsync(string uploadId, CancellationToken cancellationToken);
 }

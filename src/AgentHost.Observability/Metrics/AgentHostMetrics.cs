@@ -30,8 +30,12 @@ public sealed class AgentHostMetrics : IDisposable
     private readonly MetricFamily toolErrors = new("agenthost_tool_call_errors_total", "counter", "Built-in tool calls that failed.", ["tool"]);
     private readonly MetricFamily budgetStops = new("agenthost_budget_stops_total", "counter", "Runs ended incomplete by a budget.", ["scope"]);
 
-    public AgentHostMetrics()
+    private readonly ModelLabels labels;
+
+    /// <param name="configuredModels">The configured model names and aliases (the router's); null keeps every name.</param>
+    public AgentHostMetrics(Func<IEnumerable<string>?>? configuredModels = null)
     {
+        labels = new ModelLabels(configuredModels ?? (() => null));
         modelDuration = meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s", "Model call latency.");
         tokenCounter = meter.CreateCounter<long>("gen_ai.client.token.usage", "{token}", "Tokens billed.");
         costCounter = meter.CreateCounter<double>("agenthost.model.cost", "USD", "Cost of model calls.");
@@ -40,6 +44,7 @@ public sealed class AgentHostMetrics : IDisposable
 
     public void ModelCall(string provider, string model, string status, TimeSpan elapsed, long? firstUpdateMs, TraceUsage? usage, TraceCost? callCost)
     {
+        model = labels.For(model, status);
         modelCalls.Observe(elapsed.TotalSeconds, provider, model, status);
         modelDuration.Record(elapsed.TotalSeconds, new("gen_ai.provider.name", provider), new("gen_ai.request.model", model));
         if (firstUpdateMs is { } first)
@@ -64,9 +69,9 @@ public sealed class AgentHostMetrics : IDisposable
         }
     }
 
-    public void Retry(string provider, string model) => retries.Add(1, provider, model);
+    public void Retry(string provider, string model) => retries.Add(1, provider, labels.For(model));
 
-    public void Fallback(string provider, string model) => fallbacks.Add(1, provider, model);
+    public void Fallback(string provider, string model) => fallbacks.Add(1, provider, labels.For(model));
 
     public void ToolCall(string tool, TimeSpan elapsed, bool failed)
     {

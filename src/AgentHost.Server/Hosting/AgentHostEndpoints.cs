@@ -2,6 +2,7 @@ using AgentHost.Server.AnthropicApi;
 using AgentHost.Server.Assistants;
 using AgentHost.Server.ChatCompletions;
 using AgentHost.Server.Http;
+using AgentHost.Server.Http.Safety;
 using AgentHost.Server.Messages;
 using AgentHost.Server.Models;
 using AgentHost.Server.Observability;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.Options;
 
 namespace AgentHost.Server.Hosting;
 
-/// <summary>The HTTP pipeline: errors in the OpenAI envelope, API key check, the API's routes.</summary>
+/// <summary>The HTTP pipeline: errors in the OpenAI envelope, Host/Origin/Content-Type checks, API key check, the API's routes.</summary>
 public static class AgentHostEndpoints
 {
     public static WebApplication MapAgentHost(this WebApplication app)
@@ -20,7 +21,9 @@ public static class AgentHostEndpoints
         app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode == StatusCodes.Status405MethodNotAllowed
             ? ApiErrors.UnknownRoute(context.HttpContext).ExecuteAsync(context.HttpContext)
             : Task.CompletedTask);
-        app.UseApiKey(app.Services.GetRequiredService<IOptions<AgentHostOptions>>().Value.ApiKey);
+        app.UseHttpSafety();
+        app.UseApiKey(app.Services.GetRequiredService<IOptions<AgentHostOptions>>().Value.ApiKey,
+            app.Services.GetRequiredService<IOptions<HttpSafetyOptions>>().Value.PublicMetrics);
 
         app.MapHealthEndpoints();
         app.MapAssistantEndpoints();

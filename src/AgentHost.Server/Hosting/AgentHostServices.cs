@@ -5,6 +5,7 @@ using AgentHost.Core.Tokens;
 using AgentHost.Core.Tools;
 using AgentHost.Retrieval;
 using AgentHost.Server.AnthropicApi;
+using AgentHost.Server.Http.Safety;
 using AgentHost.Server.Observability;
 using AgentHost.Storage.Sqlite;
 using AgentHost.Tools.Mcp;
@@ -24,6 +25,7 @@ public static class AgentHostServices
             options.DataDir = configuration["AGENTHOST_DATA_DIR"] is { Length: > 0 } dir ? dir : options.DataDir;
             options.ApiKey = configuration["AGENTHOST_API_KEY"] is { Length: > 0 } key ? key : options.ApiKey;
         });
+        services.AddHttpSafety(configuration);
         services.AddOptions<RunEngineOptions>().Bind(configuration.GetSection("AgentHost:Runs"));
         services.TryAddSingleton(TimeProvider.System);
         services.AddAgentHostProviders(configuration);

@@ -27,9 +27,12 @@ public static class FileSearchHosting
             sp.GetRequiredService<SqliteDatabase>(),
             Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "uploads"),
             sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<Uploads.UploadSweeper>();
         services.AddOptions<FileSearchOptions>().Bind(configuration.GetSection("AgentHost:FileSearch"));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<FileSearchOptions>>().Value);
         services.AddSingleton<IVectorStoreRepository, SqliteVectorStoreRepository>();
+        services.AddOptions<ExtractionLimits>().Bind(configuration.GetSection(ExtractionLimits.SectionName));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ExtractionLimits>>().Value);
         services.AddSingleton<ITextExtractor, DocumentTextExtractor>();
         services.AddSingleton<IngestionSignal>();
         services.AddSingleton<VectorStoreSearch>();

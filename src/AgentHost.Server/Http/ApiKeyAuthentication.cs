@@ -3,10 +3,10 @@ using System.Text;
 
 namespace AgentHost.Server.Http;
 
-/// <summary>When an API key is configured, every /v1 request must carry it as a bearer token.</summary>
+/// <summary>When an API key is configured, every request to the API (<c>/v1</c>, <c>/mcp</c>) and to <c>/metrics</c> (unless made public) must carry it.</summary>
 internal static class ApiKeyAuthentication
 {
-    public static IApplicationBuilder UseApiKey(this IApplicationBuilder app, string? apiKey)
+    public static IApplicationBuilder UseApiKey(this IApplicationBuilder app, string? apiKey, bool publicMetrics)
     {
         if (string.IsNullOrEmpty(apiKey))
         {
@@ -16,7 +16,7 @@ internal static class ApiKeyAuthentication
         var expected = Encoding.UTF8.GetBytes(apiKey);
         return app.Use(async (context, next) =>
         {
-            if (!context.Request.Path.StartsWithSegments("/v1"))
+            if (!IsGuarded(context.Request.Path, publicMetrics))
             {
                 await next(context);
                 return;
@@ -43,4 +43,7 @@ internal static class ApiKeyAuthentication
             await ApiErrors.Result(StatusCodes.Status401Unauthorized, "invalid_request_error", message, null, "invalid_api_key").ExecuteAsync(context);
         });
     }
+
+    private static bool IsGuarded(PathString path, bool publicMetrics) =>
+        path.StartsWithSegments("/v1") || path.StartsWithSegments("/mcp") || (!publicMetrics && path.StartsWithSegments("/metrics"));
 }

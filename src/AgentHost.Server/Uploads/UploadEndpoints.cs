@@ -58,8 +58,18 @@ internal static class UploadEndpoints
         var upload = await PendingAsync(uploads, uploadId, time, cancellationToken);
         var form = await MultipartForm.ReadAsync(http, limits.MaxPartBytes, nameof(FileLimits.MaxPartBytes), cancellationToken);
         var data = form.RequiredFile("data");
+
+        // Parts never hold more than the upload declared, so an upload cannot fill the disk past its `bytes`.
+        var remaining = upload.Bytes - (await uploads.GetPartSizesAsync(upload.Id, cancellationToken)).Values.Sum();
+        if (data.Length > remaining)
+        {
+            throw ApiException.Invalid(
+                $"This part has {data.Length} bytes, but only {Math.Max(remaining, 0)} of the {upload.Bytes} bytes declared when the upload was created remain.",
+                "data", "invalid_value");
+        }
+
         await using var content = data.OpenReadStream();
-        var part = await uploads.AddPartAsync(upload.Id, content, limits.MaxPartBytes, cancellationToken);
+        var part = await uploads.AddPartAsync(upload.Id, content, Math.Min(limits.MaxPartBytes, remaining), cancellationToken);
         return TypedResults.Json(part, FileJsonContext.Default.UploadPart);
     }
 

@@ -63,7 +63,17 @@ public sealed class AgentHostServer : IAsyncDisposable
             builder.Logging.ClearProviders();
             configure?.Invoke(builder);
         });
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            await upstream.DisposeAsync();
+            throw;
+        }
+
         var server = new AgentHostServer(app, upstream, dataDir)
         {
             BaseUri = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/v1"),

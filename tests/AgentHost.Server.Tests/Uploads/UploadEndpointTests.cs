@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using AgentHost.Server.Tests.Support;
+using AgentHost.Testing;
 
 namespace AgentHost.Server.Tests.Uploads;
 
@@ -86,6 +87,63 @@ public sealed class UploadEndpointTests
         Assert.Contains("MaxPartBytes", await bigPart.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(400, (int)bigUpload.StatusCode);
         Assert.Contains("MaxUploadBytes", await bigUpload.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Parts_CannotHoldMoreThanTheUploadDeclared()
+    {
+        await using var server = await AgentHostServer.StartAsync();
+        using var http = server.Http();
+        var upload = await CreateAsync(http, "f.txt", 8);
+        await AddPartAsync(http, upload, "hello"u8.ToArray());
+
+        using var tooMuch = await http.PostAsync($"uploads/{upload}/parts", Part("world"u8.ToArray()));
+        var error = JsonDocument.Parse(await tooMuch.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+
+        Assert.Equal(400, (int)tooMuch.StatusCode);
+        Assert.Contains("only 3 of the 8 bytes", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(Path.Combine(server.DataDir, "uploads", upload)));
+    }
+
+    [Fact]
+    public async Task AbandonedUpload_IsExpiredBySweep_AndItsPartsDeleted()
+    {
+        await using var server = await AgentHostServer.StartAsync(settings: new()
+        {
+            ["AgentHost:Files:UploadLifetime"] = "00:00:01",
+            ["AgentHost:Files:UploadSweepInterval"] = "00:00:00.200",
+        });
+        using var http = server.Http();
+        var upload = await CreateAsync(http, "g.txt", 10);
+        await AddPartAsync(http, upload, "hello"u8.ToArray());
+        var parts = Path.Combine(server.DataDir, "uploads", upload);
+        Assert.True(Directory.Exists(parts));
+
+        await Eventually.ReturnsAsync(() => Task.FromResult(Directory.Exists(parts) ? null : "deleted"), _ => true, "the abandoned upload's parts to be deleted");
+        using var late = await http.PostAsync($"uploads/{upload}/complete", JsonBody.Of("""{"part_ids":[]}"""));
+
+        Assert.Equal(400, (int)late.StatusCode);
+        Assert.Contains("expired", await late.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task DataOnDisk_IsReadableByAgentHostsUserOnly()
+    {
+        await using var server = await AgentHostServer.StartAsync();
+        using var http = server.Http();
+        var upload = await CreateAsync(http, "h.txt", 5);
+        var part = await AddPartAsync(http, upload, "hello"u8.ToArray());
+        using var completed = await PostJsonAsync(http, $"uploads/{upload}/complete", $$"""{"part_ids":["{{part}}"]}""");
+        var fileId = completed.RootElement.GetProperty("file").GetProperty("id").GetString()!;
+
+        const UnixFileMode readWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        const UnixFileMode userOnlyFolder = readWrite | UnixFileMode.UserExecute;
+        const UnixFileMode othersReadWrite = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        Assert.Equal(UnixFileMode.None, File.GetUnixFileMode(server.DataDir) & othersReadWrite);
+        Assert.Equal(readWrite, File.GetUnixFileMode(Path.Combine(server.DataDir, "agenthost.db")));
+        Assert.Equal(userOnlyFolder, File.GetUnixFileMode(Path.Combine(server.DataDir, "files")));
+        Assert.Equal(readWrite, File.GetUnixFileMode(Path.Combine(server.DataDir, "files", fileId)));
     }
 
     private static async Task<string> CreateAsync(HttpClient http, string filename, long bytes)

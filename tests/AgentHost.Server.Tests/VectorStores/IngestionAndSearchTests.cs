@@ -92,6 +92,43 @@ public sealed class IngestionAndSearchTests
     }
 
     [Fact]
+    public async Task HtmlBombAndZipBomb_FailTheirFileWithinTheLimits_WhileAnotherFileIngests()
+    {
+        await using var server = await AgentHostServer.StartAsync(settings: new()
+        {
+            ["AgentHost:Ingestion:MaxTextChars"] = "1000000",
+            ["AgentHost:Ingestion:MaxOfficeExpandedBytes"] = "1048576",
+        });
+        using var http = server.Http();
+        var htmlBomb = await UploadAsync(http, "bomb.html", Encoding.ASCII.GetBytes(new string('<', 10_000_000)));
+        var zipBomb = await UploadAsync(http, "bomb.docx", ZipOfZeros(64 * 1024 * 1024));
+        var good = await UploadAsync(http, "ok.md", Encoding.UTF8.GetBytes("# Widgets\nThe blue widget weighs four grams."));
+
+        using var created = await PostAsync(http, "vector_stores", $$"""{"file_ids":["{{htmlBomb}}","{{zipBomb}}","{{good}}"]}""");
+        var id = created.RootElement.GetProperty("id").GetString()!;
+        var store = await WaitUntilIngestedAsync(http, id);
+        using var html = JsonDocument.Parse(await http.GetStringAsync($"vector_stores/{id}/files/{htmlBomb}"));
+        using var zip = JsonDocument.Parse(await http.GetStringAsync($"vector_stores/{id}/files/{zipBomb}"));
+
+        Assert.Equal(1, store.GetProperty("file_counts").GetProperty("completed").GetInt32());
+        Assert.Equal(2, store.GetProperty("file_counts").GetProperty("failed").GetInt32());
+        Assert.Contains("MaxTextChars", html.RootElement.GetProperty("last_error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("MaxOfficeExpandedBytes", zip.RootElement.GetProperty("last_error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    private static byte[] ZipOfZeros(int expandedBytes)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var entry = zip.CreateEntry("word/document.xml", System.IO.Compression.CompressionLevel.SmallestSize).Open();
+            entry.Write(new byte[expandedBytes]);
+        }
+
+        return buffer.ToArray();
+    }
+
+    [Fact]
     public async Task Attributes_FilterSearch_AndUpdatesAreSeen()
     {
         await using var server = await AgentHostServer.StartAsync();

@@ -83,8 +83,9 @@ public sealed class IngestionDurabilityTests
             using var second = await ServerProcess.StartAsync(port, dataDir);
             using var client = second.Http();
             using var fresh = await PostAsync(client, "vector_stores", $$"""{"file_ids":["{{fileId}}"],"chunking_strategy":{{Chunking}}}""");
-            var store = await WaitUntilIngestedAsync(client, storeId);
-            var reference = await WaitUntilIngestedAsync(client, fresh.RootElement.GetProperty("id").GetString()!);
+            // A fresh process loads the embedding model first; on a loaded CI machine that alone can take a minute.
+            var store = await WaitUntilIngestedAsync(client, storeId, TimeSpan.FromMinutes(4));
+            var reference = await WaitUntilIngestedAsync(client, fresh.RootElement.GetProperty("id").GetString()!, TimeSpan.FromMinutes(4));
             using var hits = await PostAsync(client, $"vector_stores/{storeId}/search", """{"query":"harbour pass phrase marlin7781","max_num_results":10}""");
 
             var counts = store.GetProperty("file_counts");
