@@ -19,8 +19,9 @@ internal static class AnthropicApiEndpoints
         return app;
     }
 
-    private static async Task CreateAsync(HttpContext context, IModelRouter router, MessageThreads threads)
+    private static async Task CreateAsync(HttpContext context, IModelRouter router, MessageThreads threads, TimeProvider time)
     {
+        var overhead = GatewayOverhead.Start(context, time);
         var requestId = AnthropicErrors.RequestId(context);
         var cancellationToken = context.RequestAborted;
         try
@@ -34,11 +35,13 @@ internal static class AnthropicApiEndpoints
             var client = router.GetClient(call.Model);
             if (call.Stream)
             {
-                await CompatStreaming.StreamAsync(client, call, new AnthropicStreamWriter(context.Response, call.Model, requestId, thread), cancellationToken);
+                await CompatStreaming.StreamAsync(client, call, new AnthropicStreamWriter(context.Response, call.Model, requestId, thread), overhead, cancellationToken);
                 return;
             }
 
+            overhead.UpstreamStarted();
             var response = await client.GetResponseAsync(call.Messages, call.Options, cancellationToken);
+            overhead.UpstreamEnded();
             if (thread is null)
             {
                 await AnthropicResponseWriter.WriteAsync(context.Response, response, call.Model, cancellationToken);
@@ -58,15 +61,16 @@ internal static class AnthropicApiEndpoints
         }
     }
 
-    private static async Task CountTokensAsync(HttpContext context, IModelRouter router, Core.Tokens.ITokenCounter counter)
+    private static async Task CountTokensAsync(HttpContext context, IModelRouter router, Core.Tokens.ITokenCounter counter, TimeProvider time)
     {
+        var overhead = GatewayOverhead.Start(context, time);
         AnthropicErrors.RequestId(context);
         var cancellationToken = context.RequestAborted;
         try
         {
             var body = await CompatBody.ReadAsync(context, cancellationToken);
             var call = AnthropicRequestReader.Read(body, countTokens: true);
-            var tokens = await new AnthropicTokenCounting(router, counter).CountAsync(body, call, cancellationToken);
+            var tokens = await new AnthropicTokenCounting(router, counter).CountAsync(body, call, overhead, cancellationToken);
             context.Response.ContentType = "application/json";
             using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
             {

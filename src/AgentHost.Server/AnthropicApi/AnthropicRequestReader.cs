@@ -60,6 +60,8 @@ internal static class AnthropicRequestReader
             throw Invalid("messages", "List should have at least 1 item after validation, not 0");
         }
 
+        MergeSystemTurns(messages, hasSystem: Get(body, "system") is not null);
+
         var options = new ChatOptions
         {
             ModelId = model,
@@ -101,6 +103,51 @@ internal static class AnthropicRequestReader
             Tools = Get(body, "tools"),
             Dropped = dropped,
         };
+    }
+
+    /// <summary>
+    /// System turns among the messages (recent Claude Code versions send them) join the system prompt, in their
+    /// order after the top-level <c>system</c>: Claude takes a system prompt only at the top, and an OpenAI-wire model
+    /// then reads the same instructions in the same place. Their text is kept; block options such as cache_control are not.
+    /// </summary>
+    private static void MergeSystemTurns(List<ChatMessage> messages, bool hasSystem)
+    {
+        List<AIContent>? merged = null;
+        for (var i = hasSystem ? 1 : 0; i < messages.Count; i++)
+        {
+            if (messages[i].Role != ChatRole.System)
+            {
+                continue;
+            }
+
+            merged ??= [];
+            foreach (var content in messages[i].Contents)
+            {
+                if (content is TextContent { Text.Length: > 0 } text)
+                {
+                    merged.Add(new TextContent(text.Text));
+                }
+            }
+
+            messages.RemoveAt(i--);
+        }
+
+        if (merged is null)
+        {
+            return;
+        }
+
+        if (hasSystem)
+        {
+            foreach (var content in merged)
+            {
+                messages[0].Contents.Add(content);
+            }
+        }
+        else
+        {
+            messages.Insert(0, new ChatMessage(ChatRole.System, merged));
+        }
     }
 
     private static readonly (string Field, string Why)[] Unsupported =
