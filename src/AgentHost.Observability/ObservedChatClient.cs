@@ -19,10 +19,10 @@ internal sealed class ObservedChatClient(IChatClient inner, string model, ModelC
     {
         var scope = ModelCallScope.Of(options) ?? Unscoped;
         var sent = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
-        await CheckBudgetsAsync(scope, sent, options, cancellationToken);
+        var headroom = await CheckBudgetsAsync(scope, sent, options, cancellationToken);
         options = ModelCallScope.Detach(options);
 
-        var call = new ModelCallRecorder(recording, scope, model, sent, options);
+        var call = new ModelCallRecorder(recording, scope, model, sent, options) { Headroom = headroom };
         ModelCallContext.Current = call;
         ChatResponse response;
         try
@@ -45,10 +45,10 @@ internal sealed class ObservedChatClient(IChatClient inner, string model, ModelC
     {
         var scope = ModelCallScope.Of(options) ?? Unscoped;
         var sent = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
-        await CheckBudgetsAsync(scope, sent, options, cancellationToken);
+        var headroom = await CheckBudgetsAsync(scope, sent, options, cancellationToken);
         options = ModelCallScope.Detach(options);
 
-        var call = new ModelCallRecorder(recording, scope, model, sent, options);
+        var call = new ModelCallRecorder(recording, scope, model, sent, options) { Headroom = headroom };
         var status = ModelCallStatuses.Cancelled;
         Exception? failure = null;
         var updates = base.GetStreamingResponseAsync(sent, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -85,11 +85,11 @@ internal sealed class ObservedChatClient(IChatClient inner, string model, ModelC
         }
     }
 
-    private async ValueTask CheckBudgetsAsync(ModelCallScope scope, IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    private async ValueTask<Budgets.BudgetHeadroom?> CheckBudgetsAsync(ModelCallScope scope, IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         try
         {
-            await recording.Budgets.CheckAsync(scope, recording.ApiKeyIdOf(scope), model, messages, options, cancellationToken);
+            return await recording.Budgets.CheckAsync(scope, recording.ApiKeyIdOf(scope), model, messages, options, cancellationToken);
         }
         catch (BudgetExceededException stop)
         {

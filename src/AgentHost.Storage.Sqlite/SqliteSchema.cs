@@ -49,7 +49,14 @@ internal static class SqliteSchema
         SqliteUsageLedger.Migration,
         SqliteContainerStore.Migration,
         SqliteResponseSchema.Migration,
+        // Messages API threads (`thread` on /v1/messages), held by AgentHost: one row per turn.
+        SqliteMessageThreadStore.Migration,
+        // Model calls recorded before the usage ledger (trace spans only) copied into it.
+        SqliteUsageBackfill.Migration,
     ];
+
+    /// <summary>The migration steps, in order (step N is schema version N).</summary>
+    internal static IReadOnlyList<string> Steps => Migrations;
 
     public static void Migrate(SqliteConnection connection)
     {

@@ -76,8 +76,8 @@ public sealed class ObservedChatClientTests : IDisposable
         var tracingOff = new Dictionary<string, string?> { ["AgentHost:Observability:Tracing"] = "false" };
         await using (var before = ObservedModels.Start(Database, tracingOff))
         {
-            // Worst case up front: a few prompt tokens and 200 out, $0.002; then it spends $0.0035 (1,000 in, 100 out).
-            var first = Scoped("sess-4", budgetUsd: 0.005m);
+            // It starts within the budget (a few prompt tokens), then spends $0.0035 (1,000 in, 100 out), passing it.
+            var first = Scoped("sess-4", budgetUsd: 0.003m);
             first.MaxOutputTokens = 200;
             await before.Wrap(ScriptedChatClient.Answering("gpt-4o", 1000, 100), "gpt-4o").GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], first);
             await before.FlushTracesAsync();
@@ -86,14 +86,14 @@ public sealed class ObservedChatClientTests : IDisposable
 
         await using var after = ObservedModels.Start(Database, tracingOff);
         var provider = ScriptedChatClient.Answering("gpt-4o", 1000, 100);
-        var options = Scoped("sess-4", budgetUsd: 0.005m);
+        var options = Scoped("sess-4", budgetUsd: 0.003m);
         options.MaxOutputTokens = 200;
 
         var stop = await Assert.ThrowsAsync<BudgetExceededException>(() =>
             after.Wrap(provider, "gpt-4o").GetResponseAsync([new ChatMessage(ChatRole.User, "again")], options));
 
         Assert.Equal(("session_budget_exceeded", SpendScopes.Session), (stop.Reason, stop.Scope));
-        Assert.Contains("over its budget of $0.005", stop.Message, StringComparison.Ordinal);
+        Assert.Contains("over its budget of $0.003", stop.Message, StringComparison.Ordinal);
         Assert.Empty(provider.Received);
     }
 

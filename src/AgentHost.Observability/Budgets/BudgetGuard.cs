@@ -10,17 +10,24 @@ using Microsoft.Extensions.Options;
 namespace AgentHost.Observability.Budgets;
 
 /// <summary>
-/// Decides before each model call whether it could overrun a budget: what its scopes have spent so far (the usage
-/// ledger's running totals) plus the call's worst case (its prompt, all uncached, and its full output allowance)
-/// against the run's, the assistant's, the session's and the API key's limits.
+/// Decides before each model call whether it may start, from what its scopes have spent so far (the usage ledger's
+/// running totals). Run and assistant budgets take the call's worst case (its prompt, all uncached, and its full
+/// output allowance, which AgentHost sets from the run's <c>max_completion_tokens</c>). Session and API key budgets,
+/// which gateway clients reach with <c>max_tokens</c> at the model's maximum (Claude Code asks for 32,000 on every
+/// call), stop a call only when what is spent plus its prompt already passes the limit: a call that starts within
+/// such a budget may pass it by its own output, which is recorded as the call's <c>budget_overshoot</c> trace event,
+/// and the next call is stopped.
 /// </summary>
 internal sealed class BudgetGuard(IUsageLedger ledger, IAgentStore agents, PriceTable prices, ITokenCounter tokens, IOptions<ObservabilityOptions> options, TimeProvider time)
 {
     public const string RunUsdKey = "agenthost_budget_usd";
     public const string RunTokensKey = "agenthost_budget_tokens";
 
-    /// <summary>Throws <see cref="BudgetExceededException"/> when the call could take a scope past its limit.</summary>
-    public async ValueTask CheckAsync(ModelCallScope scope, string apiKeyId, string model, IReadOnlyList<ChatMessage> messages, ChatOptions? chatOptions,
+    /// <summary>
+    /// Throws <see cref="BudgetExceededException"/> when the call may not start; else returns what is left of the
+    /// tightest session or API key budget before it (null when neither is set).
+    /// </summary>
+    public async ValueTask<BudgetHeadroom?> CheckAsync(ModelCallScope scope, string apiKeyId, string model, IReadOnlyList<ChatMessage> messages, ChatOptions? chatOptions,
         CancellationToken cancellationToken)
     {
         var budgets = options.Value.Budgets;
@@ -36,38 +43,53 @@ internal sealed class BudgetGuard(IUsageLedger ledger, IAgentStore agents, Price
 
         if (runLimit is null && sessionLimit is null && keyLimit is null && assistantLimit?.IsSet != true)
         {
-            return;
+            return null;
         }
 
         var promptTokens = scope.EstimatedPromptTokens ?? PromptTokenEstimate.Prompt(tokens, messages, chatOptions);
         var outputTokens = chatOptions?.MaxOutputTokens ?? budgets.EstimatedOutputTokens;
-        var next = new NextCall(promptTokens + (long)outputTokens, NextCallCost(model, promptTokens, outputTokens));
+        var next = new NextCall(promptTokens + (long)outputTokens, NextCallCost(model, promptTokens, outputTokens), "next call up to");
+        var start = new NextCall(promptTokens, NextCallCost(model, promptTokens, 0), "next call's prompt");
         var month = SpendScopes.Month(time.GetUtcNow());
+        BudgetHeadroom? headroom = null;
 
-        if (runLimit is not null && await OverAsync(runLimit, SpendScopes.Run, scope.RunId!, SpendScopes.Lifetime, next, cancellationToken) is { } runOver)
+        if (runLimit is not null && await OverAsync(runLimit, SpendScopes.Run, scope.RunId!, SpendScopes.Lifetime, next, cancellationToken) is { Over: { } runOver })
         {
             throw new BudgetExceededException("run_budget_exceeded", SpendScopes.Run, $"The next model call could bring the run to {runOver}.");
         }
 
         if (assistantLimit?.IsSet == true
-            && await OverAsync(assistantLimit, SpendScopes.Assistant, scope.AssistantId!, month, next, cancellationToken) is { } assistantOver)
+            && await OverAsync(assistantLimit, SpendScopes.Assistant, scope.AssistantId!, month, next, cancellationToken) is { Over: { } assistantOver })
         {
             throw new BudgetExceededException("assistant_budget_exceeded", SpendScopes.Assistant,
                 $"The next model call could bring assistant {scope.AssistantId} to {assistantOver} this month.");
         }
 
-        if (sessionLimit is not null
-            && await OverAsync(sessionLimit, SpendScopes.Session, scope.SessionId!, SpendScopes.Lifetime, next, cancellationToken) is { } sessionOver)
+        if (sessionLimit is not null)
         {
-            throw new BudgetExceededException("session_budget_exceeded", SpendScopes.Session,
-                $"AgentHost session budget exceeded: the next model call could bring session {scope.SessionId} to {sessionOver}.");
+            var (sessionOver, left) = await OverAsync(sessionLimit, SpendScopes.Session, scope.SessionId!, SpendScopes.Lifetime, start, cancellationToken);
+            if (sessionOver is not null)
+            {
+                throw new BudgetExceededException("session_budget_exceeded", SpendScopes.Session,
+                    $"AgentHost session budget exceeded: session {scope.SessionId} would start its next model call at {sessionOver}.");
+            }
+
+            headroom = left;
         }
 
-        if (keyLimit is not null && await OverAsync(keyLimit, SpendScopes.ApiKey, apiKeyId, month, next, cancellationToken) is { } keyOver)
+        if (keyLimit is not null)
         {
-            throw new BudgetExceededException("api_key_budget_exceeded", SpendScopes.ApiKey,
-                $"AgentHost API key budget exceeded: the next model call could bring the API key to {keyOver} this month.");
+            var (keyOver, left) = await OverAsync(keyLimit, SpendScopes.ApiKey, apiKeyId, month, start, cancellationToken);
+            if (keyOver is not null)
+            {
+                throw new BudgetExceededException("api_key_budget_exceeded", SpendScopes.ApiKey,
+                    $"AgentHost API key budget exceeded: the API key would start its next model call at {keyOver} this month.");
+            }
+
+            headroom = BudgetHeadroom.Tightest(headroom, left);
         }
+
+        return headroom;
     }
 
     /// <summary>The call's worst case: the whole prompt at the uncached input price, the whole output allowance.</summary>
@@ -82,22 +104,24 @@ internal sealed class BudgetGuard(IUsageLedger ledger, IAgentStore agents, Price
         return ((promptTokens * input) + (outputTokens * output)) / 1_000_000m;
     }
 
-    private async Task<string?> OverAsync(BudgetLimit limit, string scope, string id, string period, NextCall next, CancellationToken cancellationToken)
+    /// <summary>Whether <paramref name="next"/> would take the scope past its limit (a message saying by how much), and what it leaves.</summary>
+    private async Task<(string? Over, BudgetHeadroom Left)> OverAsync(BudgetLimit limit, string scope, string id, string period, NextCall next, CancellationToken cancellationToken)
     {
         var spent = await ledger.GetSpendAsync(scope, id, period, cancellationToken);
         var spentTokens = spent.InputTokens + spent.OutputTokens;
+        var left = new BudgetHeadroom(scope, limit, limit.MaxUsd - spent.CostUsd, limit.MaxTokens - spentTokens);
         if (limit.MaxUsd is { } maxUsd && spent.CostUsd + next.CostUsd > maxUsd)
         {
-            return string.Create(CultureInfo.InvariantCulture,
-                $"${spent.CostUsd + next.CostUsd:0.######} (spent ${spent.CostUsd:0.######}, next call up to ${next.CostUsd:0.######}), over its budget of ${maxUsd}");
+            return (string.Create(CultureInfo.InvariantCulture,
+                $"${spent.CostUsd + next.CostUsd:0.######} (spent ${spent.CostUsd:0.######}, {next.Label} ${next.CostUsd:0.######}), over its budget of ${maxUsd}"), left);
         }
 
         if (limit.MaxTokens is { } maxTokens && spentTokens + next.Tokens > maxTokens)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"{spentTokens + next.Tokens} tokens (spent {spentTokens}, next call up to {next.Tokens}), over its budget of {maxTokens}");
+            return (string.Create(CultureInfo.InvariantCulture, $"{spentTokens + next.Tokens} tokens (spent {spentTokens}, {next.Label} {next.Tokens}), over its budget of {maxTokens}"), left);
         }
 
-        return null;
+        return (null, left);
     }
 
     private static BudgetLimit? Set(BudgetLimit limit) => limit.IsSet ? limit : null;
@@ -122,5 +146,5 @@ internal sealed class BudgetGuard(IUsageLedger ledger, IAgentStore agents, Price
         return limit.IsSet ? limit : null;
     }
 
-    private sealed record NextCall(long Tokens, decimal CostUsd);
+    private sealed record NextCall(long Tokens, decimal CostUsd, string Label);
 }

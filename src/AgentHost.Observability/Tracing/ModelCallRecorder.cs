@@ -74,6 +74,9 @@ internal sealed class ModelCallRecorder
         return dropped;
     }
 
+    /// <summary>What was left of the tightest session or API key budget when the call started; passing it is recorded.</summary>
+    public Budgets.BudgetHeadroom? Headroom { get; init; }
+
     /// <summary>The call's id, shared by its ledger row and its trace span.</summary>
     public string Id { get; } = ModelCallRecording.NewId();
 
@@ -169,6 +172,10 @@ internal sealed class ModelCallRecorder
             _ => AgentHostTelemetry.SetFailed(activity, failure, "The call ended without a completion."),
         };
         var names = toolCalls.Count == 0 ? [] : toolCalls.ConvertAll(c => c.Name);
+        if (Headroom?.Overshoot(usage, cost) is { } overshoot)
+        {
+            AddEvent(new TraceEvent { Type = "budget_overshoot", At = startedAt + (long)elapsed.TotalMilliseconds, Provider = provider, Model = servedBy, Reason = overshoot });
+        }
 
         await recording.RecordAsync(new ModelCallRecord
         {

@@ -16,21 +16,31 @@ internal static class AnthropicApiEndpoints
     {
         app.MapPost("/v1/messages", CreateAsync);
         app.MapPost("/v1/messages/count_tokens", CountTokensAsync);
+        app.MapMessageThreadEndpoints();
         return app;
     }
 
-    private static async Task CreateAsync(HttpContext context, IModelRouter router, McpToolbox toolbox)
+    private static async Task CreateAsync(HttpContext context, IModelRouter router, McpToolbox toolbox, MessageThreads threads, TimeProvider time)
     {
+        var overhead = GatewayOverhead.Start(context, time);
         var requestId = AnthropicErrors.RequestId(context);
         var cancellationToken = context.RequestAborted;
         AnthropicStreamWriter? mcpStream = null;
         try
         {
             var body = await CompatBody.ReadAsync(context, cancellationToken);
-            var call = AnthropicRequestReader.Read(body);
+            using var thread = await threads.BeginAsync(context, body, cancellationToken);
+            var call = AnthropicRequestReader.Read(thread?.Body ?? body);
             var dropped = call.Dropped.ToList();
-            var mcpServers = MessagesMcpServersReader.Read(body, toolbox, dropped);
-            (GatewayScope.For(context, ModelCallEntryPoints.Messages, call.Passthrough.Metadata) with { DroppedFields = dropped }).AttachTo(call.Options);
+            var mcpServers = MessagesMcpServersReader.Read(thread?.Body ?? body, toolbox, dropped);
+            if (mcpServers.Count > 0 && thread is not null)
+            {
+                throw Core.Errors.ApiException.Invalid("thread: a thread cannot be combined with mcp_servers yet; send the conversation in messages instead.", "thread");
+            }
+
+            var scope = GatewayScope.For(context, ModelCallEntryPoints.Messages, call.Passthrough.Metadata, thread?.Session) with { DroppedFields = dropped };
+            scope.AttachTo(call.Options);
+            thread?.Attach(call.Model, scope.SessionId);
             var client = router.GetClient(call.Model);
             if (mcpServers.Count > 0)
             {
@@ -50,12 +60,21 @@ internal static class AnthropicApiEndpoints
 
             if (call.Stream)
             {
-                await CompatStreaming.StreamAsync(client, call, new AnthropicStreamWriter(context.Response, call.Model, requestId), cancellationToken);
+                await CompatStreaming.StreamAsync(client, call, new AnthropicStreamWriter(context.Response, call.Model, requestId, thread: thread), overhead, cancellationToken);
                 return;
             }
 
+            overhead.UpstreamStarted();
             var response = await client.GetResponseAsync(call.Messages, call.Options, cancellationToken);
-            await AnthropicResponseWriter.WriteAsync(context.Response, response, call.Model, cancellationToken);
+            overhead.UpstreamEnded();
+            if (thread is null)
+            {
+                await AnthropicResponseWriter.WriteAsync(context.Response, response, call.Model, cancellationToken);
+            }
+            else
+            {
+                await AnthropicResponseWriter.WriteAsync(context.Response, response, call.Model, thread, cancellationToken);
+            }
         }
         catch (Exception e) when (mcpStream is { Started: true } && !cancellationToken.IsCancellationRequested && CallFailure.From(e) is { } failure)
         {
@@ -71,15 +90,16 @@ internal static class AnthropicApiEndpoints
         }
     }
 
-    private static async Task CountTokensAsync(HttpContext context, IModelRouter router, Core.Tokens.ITokenCounter counter)
+    private static async Task CountTokensAsync(HttpContext context, IModelRouter router, Core.Tokens.ITokenCounter counter, TimeProvider time)
     {
+        var overhead = GatewayOverhead.Start(context, time);
         AnthropicErrors.RequestId(context);
         var cancellationToken = context.RequestAborted;
         try
         {
             var body = await CompatBody.ReadAsync(context, cancellationToken);
             var call = AnthropicRequestReader.Read(body, countTokens: true);
-            var tokens = await new AnthropicTokenCounting(router, counter).CountAsync(body, call, cancellationToken);
+            var tokens = await new AnthropicTokenCounting(router, counter).CountAsync(body, call, overhead, cancellationToken);
             context.Response.ContentType = "application/json";
             using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
             {

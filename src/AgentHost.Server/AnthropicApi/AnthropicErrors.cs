@@ -60,6 +60,13 @@ internal static class AnthropicErrors
         writer.WriteStartObject("error");
         writer.WriteString("type", Type(failure.Kind));
         writer.WriteString("message", failure.Message);
+        if (failure.ErrorCode is { } code)
+        {
+            writer.WriteStartObject("details");
+            writer.WriteString("error_code", code);
+            writer.WriteEndObject();
+        }
+
         writer.WriteEndObject();
         writer.WriteString("request_id", requestId);
         writer.WriteEndObject();

@@ -16,7 +16,7 @@ internal static class AnthropicRequestReader
         else
         {
             // Every field of the Messages API's create parameters (beta included) as the pinned Anthropic TypeScript
-            // SDK defines them; any other field is still Anthropic's 400.
+            // SDK defines them; any other field is still Anthropic's 400. `thread` is resolved before (MessageThreads).
             Allow(body, "", "model", "messages", "max_tokens", "system", "metadata", "stop_sequences", "stream", "temperature",
                 "top_p", "top_k", "tools", "tool_choice", "thinking", "service_tier", "billing_policy", "cache_control", "compaction",
                 "container", "context_management", "diagnostics", "fallback_credit_token", "fallbacks", "inference_geo", "mcp_servers",
@@ -65,6 +65,8 @@ internal static class AnthropicRequestReader
             throw Invalid("messages", "List should have at least 1 item after validation, not 0");
         }
 
+        MergeSystemTurns(messages, hasSystem: Get(body, "system") is not null);
+
         var options = new ChatOptions
         {
             ModelId = model,
@@ -108,10 +110,54 @@ internal static class AnthropicRequestReader
         };
     }
 
+    /// <summary>
+    /// System turns among the messages (recent Claude Code versions send them) join the system prompt, in their
+    /// order after the top-level <c>system</c>: Claude takes a system prompt only at the top, and an OpenAI-wire model
+    /// then reads the same instructions in the same place. Their text is kept; block options such as cache_control are not.
+    /// </summary>
+    private static void MergeSystemTurns(List<ChatMessage> messages, bool hasSystem)
+    {
+        List<AIContent>? merged = null;
+        for (var i = hasSystem ? 1 : 0; i < messages.Count; i++)
+        {
+            if (messages[i].Role != ChatRole.System)
+            {
+                continue;
+            }
+
+            merged ??= [];
+            foreach (var content in messages[i].Contents)
+            {
+                if (content is TextContent { Text.Length: > 0 } text)
+                {
+                    merged.Add(new TextContent(text.Text));
+                }
+            }
+
+            messages.RemoveAt(i--);
+        }
+
+        if (merged is null)
+        {
+            return;
+        }
+
+        if (hasSystem)
+        {
+            foreach (var content in merged)
+            {
+                messages[0].Contents.Add(content);
+            }
+        }
+        else
+        {
+            messages.Insert(0, new ChatMessage(ChatRole.System, merged));
+        }
+    }
+
     private static readonly (string Field, string Why)[] Unsupported =
     [
         ("container", "AgentHost has no code execution container for /v1/messages; run code in your client."),
-        ("thread", "AgentHost does not hold Messages threads yet; send the whole conversation in 'messages'."),
     ];
 
     /// <summary>Accepted and not carried to the serving model (listed in the call's trace): none changes what the answer means.</summary>

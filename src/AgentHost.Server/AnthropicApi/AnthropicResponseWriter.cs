@@ -20,12 +20,36 @@ internal static class AnthropicResponseWriter
         await http.BodyWriter.FlushAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The reply of a thread's turn: rendered under the thread's message id, stored with the thread (its content and
+    /// stop reason as sent), and only then sent.
+    /// </summary>
+    public static async Task WriteAsync(HttpResponse http, ChatResponse response, string requestedModel, ThreadedMessagesRequest thread, CancellationToken cancellationToken)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Write(writer, response, requestedModel, MessagesMcpTools.Empty, thread.MessageId);
+        }
+
+        using (var message = JsonDocument.Parse(buffer.WrittenMemory))
+        {
+            var root = message.RootElement;
+            await thread.CompleteAsync(root.GetProperty("content").GetRawText(), root.GetProperty("stop_reason").GetString(), cancellationToken);
+        }
+
+        http.StatusCode = StatusCodes.Status200OK;
+        http.ContentType = "application/json";
+        await http.BodyWriter.WriteAsync(buffer.WrittenMemory, cancellationToken);
+    }
+
     /// <param name="mcp">The call's MCP tools: their calls and results are written as <c>mcp_tool_use</c> / <c>mcp_tool_result</c> blocks.</param>
-    public static void Write(Utf8JsonWriter writer, ChatResponse response, string requestedModel, MessagesMcpTools mcp)
+    /// <param name="messageId">The id to answer under (a thread's turn has its own); else the upstream's or a new one.</param>
+    public static void Write(Utf8JsonWriter writer, ChatResponse response, string requestedModel, MessagesMcpTools mcp, string? messageId = null)
     {
         var calledTools = false;
         writer.WriteStartObject();
-        AnthropicJson.WriteMessageHead(writer, MessageId(response.ResponseId), response.ModelId ?? requestedModel);
+        AnthropicJson.WriteMessageHead(writer, messageId ?? MessageId(response.ResponseId), response.ModelId ?? requestedModel);
         writer.WriteStartArray("content");
         foreach (var message in response.Messages)
         {

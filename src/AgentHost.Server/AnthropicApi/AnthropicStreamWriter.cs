@@ -10,11 +10,15 @@ namespace AgentHost.Server.AnthropicApi;
 /// per block <c>content_block_start</c> / deltas / <c>content_block_stop</c> (a <c>ping</c> after the first start),
 /// <c>message_delta</c> with the stop reason and cumulative usage, <c>message_stop</c>. Behind an Anthropic upstream
 /// the raw events are followed, so blocks split where the upstream split them and tool input streams as it arrives.
+/// On a thread, the message id is the thread's, the blocks are recorded, and the reply is stored with the thread
+/// before <c>message_delta</c> goes out (a failure to store it ends the stream with an error event instead).
 /// </summary>
-internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedModel, string requestId, MessagesMcpTools? mcp = null) : ICompatStreamWriter
+internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedModel, string requestId, MessagesMcpTools? mcp = null,
+    ThreadedMessagesRequest? thread = null) : ICompatStreamWriter
 {
     private readonly MessagesMcpTools _mcp = mcp ?? MessagesMcpTools.Empty;
     private readonly UsageDetails _earlierUsage = new();
+    private readonly AnthropicContentRecorder? _recorder = thread is null ? null : new();
     private enum Block { None, Text, Thinking, ToolUse }
 
     private readonly EventStreamBuffer _events = new(http);
@@ -40,7 +44,7 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
             writer.WriteStartObject();
             writer.WriteString("type", "message_start");
             writer.WriteStartObject("message");
-            AnthropicJson.WriteMessageHead(writer, AnthropicResponseWriter.MessageId(first.ResponseId ?? first.MessageId), first.ModelId ?? requestedModel);
+            AnthropicJson.WriteMessageHead(writer, thread?.MessageId ?? AnthropicResponseWriter.MessageId(first.ResponseId ?? first.MessageId), first.ModelId ?? requestedModel);
             writer.WriteStartArray("content");
             writer.WriteEndArray();
             AnthropicJson.WriteStop(writer, null);
@@ -87,12 +91,18 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
     public async Task EndAsync(AnthropicStop? stop, CancellationToken cancellationToken)
     {
         Close();
+        var finalStop = stop ?? _rawStop ?? AnthropicStop.From(_finishReason, _calledTools);
+        if (thread is not null)
+        {
+            await thread.CompleteAsync(_recorder!.ToJson(), finalStop.Reason, cancellationToken);
+        }
+
         using (var writer = Event("message_delta"))
         {
             writer.WriteStartObject();
             writer.WriteString("type", "message_delta");
             writer.WriteStartObject("delta");
-            AnthropicJson.WriteStop(writer, stop ?? _rawStop ?? AnthropicStop.From(_finishReason, _calledTools));
+            AnthropicJson.WriteStop(writer, finalStop);
             writer.WriteEndObject();
             var usage = new UsageDetails();
             usage.Add(_earlierUsage);
@@ -177,6 +187,7 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
                 break;
             case TextReasoningContent { RawRepresentation: RedactedThinkingBlock, ProtectedData.Length: > 0 } redacted:
                 Close();
+                _recorder?.AddRedactedThinking(redacted.ProtectedData);
                 StartBlock(writer =>
                 {
                     writer.WriteString("type", "redacted_thinking");
@@ -222,6 +233,15 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
         }
 
         Close();
+        if (block == Block.Text)
+        {
+            _recorder?.StartText();
+        }
+        else
+        {
+            _recorder?.StartThinking();
+        }
+
         StartBlock(writer =>
         {
             if (block == Block.Text)
@@ -244,6 +264,7 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
         var isMcp = _mcp.TryGet(name, out var server, out var tool);
         _calledTools |= !isMcp;
         Close();
+        _recorder?.StartToolUse(id, name);
         StartBlock(writer =>
         {
             writer.WriteString("type", isMcp ? "mcp_tool_use" : "tool_use");
@@ -291,6 +312,7 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
 
     private void Delta(string type, string field, string value)
     {
+        _recorder?.Delta(type, value);
         using (var writer = Event("content_block_delta"))
         {
             writer.WriteStartObject();

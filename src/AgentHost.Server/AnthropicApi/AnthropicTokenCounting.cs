@@ -21,7 +21,7 @@ internal sealed class AnthropicTokenCounting(IModelRouter router, ITokenCounter 
     private const int PerTool = 8;
     private const int PerImage = 1600;
 
-    public async Task<long> CountAsync(JsonElement body, MessagesCall call, CancellationToken cancellationToken)
+    public async Task<long> CountAsync(JsonElement body, MessagesCall call, GatewayOverhead overhead, CancellationToken cancellationToken)
     {
         var client = router.GetClient(call.Model);
         if (client.GetService<IAnthropicClient>() is { } anthropic && client.GetService<ChatClientMetadata>()?.DefaultModelId is { } model)
@@ -34,6 +34,7 @@ internal sealed class AnthropicTokenCounting(IModelRouter router, ITokenCounter 
 
             raw["model"] = JsonSerializer.SerializeToElement(model, CompatJsonContext.Default.String);
             var parameters = MessageCountTokensParams.FromRawUnchecked(new Dictionary<string, JsonElement>(), new Dictionary<string, JsonElement>(), raw);
+            overhead.UpstreamStarted();
             try
             {
                 return (await anthropic.Messages.CountTokens(parameters, cancellationToken)).InputTokens;
@@ -41,6 +42,10 @@ internal sealed class AnthropicTokenCounting(IModelRouter router, ITokenCounter 
             catch (Exception e) when (e is Anthropic.Exceptions.AnthropicException && !cancellationToken.IsCancellationRequested)
             {
                 throw new ModelCallException(Core.Domain.RunErrorCodes.ServerError, $"The anthropic model '{model}' could not count tokens: {e.Message}", e);
+            }
+            finally
+            {
+                overhead.UpstreamEnded();
             }
         }
 

@@ -17,6 +17,7 @@ internal static class ChatCompletionEndpoints
 
     private static async Task CreateAsync(HttpContext context, IModelRouter router, IOptions<ProviderOptions> providers, TimeProvider time)
     {
+        var overhead = GatewayOverhead.Start(context, time);
         var cancellationToken = context.RequestAborted;
         try
         {
@@ -27,11 +28,13 @@ internal static class ChatCompletionEndpoints
             var created = time.GetUtcNow().ToUnixTimeSeconds();
             if (call.Stream)
             {
-                await CompatStreaming.StreamAsync(client, call, new ChatCompletionStreamWriter(context.Response, call.Model, created, call.IncludeUsage), cancellationToken);
+                await CompatStreaming.StreamAsync(client, call, new ChatCompletionStreamWriter(context.Response, call.Model, created, call.IncludeUsage), overhead, cancellationToken);
                 return;
             }
 
+            overhead.UpstreamStarted();
             var response = await client.GetResponseAsync(call.Messages, call.Options, cancellationToken);
+            overhead.UpstreamEnded();
             await ChatCompletionWriter.WriteAsync(context.Response, response, call.Model, response.CreatedAt?.ToUnixTimeSeconds() ?? created, cancellationToken);
         }
         catch (Exception e) when (!context.Response.HasStarted && !cancellationToken.IsCancellationRequested && CallFailure.From(e) is { } failure)

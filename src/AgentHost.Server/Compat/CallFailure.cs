@@ -13,6 +13,9 @@ namespace AgentHost.Server.Compat;
 /// </summary>
 internal sealed record CallFailure(FailureKind Kind, string Message)
 {
+    /// <summary>A machine-readable cause the API names in <c>error.details.error_code</c> (e.g. <c>thread_not_found</c>).</summary>
+    public string? ErrorCode { get; init; }
+
     public static CallFailure? From(Exception exception) => exception switch
     {
         ApiException { Kind: ApiErrorKind.NotFound } e => new(FailureKind.NotFound, e.Message),
@@ -20,6 +23,7 @@ internal sealed record CallFailure(FailureKind Kind, string Message)
         ApiException { Kind: ApiErrorKind.ServerError } e => new(FailureKind.Api, e.Message),
         ApiException e => new(FailureKind.InvalidRequest, e.Message),
         ModelUnavailableException e => new(FailureKind.NotFound, e.Message),
+        AnthropicApi.MessageThreadException e => new(e.Kind, e.Message) { ErrorCode = e.ErrorCode },
 
         // A 400, not a 429 or 5xx: SDKs retry those, and a budget does not recover by waiting.
         BudgetExceededException e => new(FailureKind.InvalidRequest, e.Message),

@@ -5,12 +5,14 @@ namespace AgentHost.Server.Compat;
 /// <summary>Pumps the routed model's streamed answer into an API's stream writer.</summary>
 internal static class CompatStreaming
 {
-    public static async Task StreamAsync(IChatClient client, CompatCall call, ICompatStreamWriter stream, CancellationToken cancellationToken)
+    public static async Task StreamAsync(IChatClient client, CompatCall call, ICompatStreamWriter stream, GatewayOverhead overhead, CancellationToken cancellationToken)
     {
         // The first update is awaited before the 200 goes out, so a model that cannot be reached (after retries and
         // fallback) is answered with its real status rather than an error event.
+        overhead.UpstreamStarted();
         await using var updates = client.GetStreamingResponseAsync(call.Messages, call.Options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         var hasUpdate = await updates.MoveNextAsync();
+        overhead.UpstreamEnded();
         stream.Start(hasUpdate ? updates.Current : new ChatResponseUpdate());
         try
         {

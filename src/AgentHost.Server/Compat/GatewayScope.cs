@@ -20,12 +20,14 @@ internal static class GatewayScope
     public const string BudgetTokensHeader = "x-agenthost-session-budget-tokens";
     private const int MaxSessionIdLength = 128;
 
-    public static ModelCallScope For(HttpContext http, string entryPoint, JsonElement? metadata = null)
+    /// <param name="threadSession">The session of the Messages thread the call continues: its turns stay together unless the request names another.</param>
+    public static ModelCallScope For(HttpContext http, string entryPoint, JsonElement? metadata = null, string? threadSession = null)
     {
         var headers = http.Request.Headers;
         var session = Header(headers[SessionHeader], SessionHeader)
             ?? Header(headers[ClaudeCodeSessionHeader], ClaudeCodeSessionHeader)
             ?? FromUserId(metadata)
+            ?? threadSession
             ?? "sess_" + Guid.NewGuid().ToString("N")[..24];
         http.Response.Headers[SessionHeader] = session;
         return new ModelCallScope

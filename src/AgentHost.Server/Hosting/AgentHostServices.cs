@@ -4,6 +4,7 @@ using AgentHost.Core.Storage;
 using AgentHost.Core.Tokens;
 using AgentHost.Core.Tools;
 using AgentHost.Retrieval;
+using AgentHost.Server.AnthropicApi;
 using AgentHost.Server.Http.Safety;
 using AgentHost.Server.Mcp;
 using AgentHost.Server.Observability;
@@ -44,6 +45,7 @@ public static class AgentHostServices
         services.AddObservabilityHosting(configuration);
         services.AddMcpEndpoint(configuration);
         services.AddResponses();
+        services.AddAnthropicApi();
         return services;
     }
 }

@@ -11,5 +11,6 @@ namespace AgentHost.Server.Observability;
 [JsonSerializable(typeof(PriceTableFile))]
 [JsonSerializable(typeof(SessionObject))]
 [JsonSerializable(typeof(SessionTrace))]
+[JsonSerializable(typeof(SessionMessageThread))]
 [JsonSerializable(typeof(ListResponse<SessionObject>))]
 internal sealed partial class ObservabilityJsonContext : JsonSerializerContext;

@@ -62,7 +62,6 @@ public sealed class CurrentMessagesApiTests
     [Theory]
     [InlineData("mcp_servers", """[{"type":"url","url":"https://example.com/mcp","name":"x"}]""")]
     [InlineData("container", "\"container_1\"")]
-    [InlineData("thread", """{"type":"create"}""")]
     [InlineData("not_a_field", "1")]
     public async Task FieldsThatCannotBeDroppedAndUnknownFields_Are400NamingThem(string field, string value)
     {

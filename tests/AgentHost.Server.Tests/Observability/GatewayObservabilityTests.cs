@@ -62,9 +62,12 @@ public sealed class GatewayObservabilityTests
         await using var server = await AgentHostServer.StartAsync(settings: new() { ["AgentHost:Observability:Tracing"] = tracing ? "true" : "false" });
         server.Upstream.Enqueue(ScriptedTurn.Say("spent") with { PromptTokens = 1000, CompletionTokens = 100 });
         using var http = server.Http();
-        (string, string)[] headers = [("x-agenthost-session", "budgeted"), ("x-agenthost-session-budget-usd", "0.005")];
+        (string, string)[] headers = [("x-agenthost-session", "budgeted"), ("x-agenthost-session-budget-usd", "0.003")];
 
-        var spent = await http.SendAsync(Messages("gpt-4o", stream: false, headers));
+        // The first call starts within the $0.003 (its prompt is a few tokens) although its max_tokens of 32,000
+        // could cost $0.32: a session budget stops a call only once what is spent plus its prompt passes it. The call
+        // then spends $0.0035 (1,000 in, 100 out on gpt-4o), passing the budget, which stops every later call.
+        var spent = await http.SendAsync(Request("messages", """{"model":"gpt-4o","max_tokens":32000,"messages":[{"role":"user","content":"hi"}]}""", headers));
         var messages = await http.SendAsync(Messages("gpt-4o", stream: true, headers));
         var chat = await http.SendAsync(Chat("gpt-4o", stream: false, headers));
 
@@ -77,8 +80,15 @@ public sealed class GatewayObservabilityTests
         Assert.Equal(HttpStatusCode.BadRequest, chat.StatusCode);
         var openai = JsonNode.Parse(await chat.Content.ReadAsStringAsync())!["error"]!;
         Assert.Equal(("invalid_request_error", "session_budget_exceeded"), (openai["type"]!.GetValue<string>(), openai["code"]!.GetValue<string>()));
-        Assert.Contains("over its budget of $0.005", openai["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("spent $0.0035", openai["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("over its budget of $0.003", openai["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Single(server.Upstream.Requests);
+        if (tracing)
+        {
+            var trace = JsonNode.Parse(await http.GetStringAsync("agenthost/sessions/budgeted/trace"))!;
+            var overshoot = trace["spans"]![0]!["events"]!.AsArray().Single(e => e!["type"]!.GetValue<string>() == "budget_overshoot")!;
+            Assert.Contains("session budget of $0.003 was passed by $0.0005", overshoot["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

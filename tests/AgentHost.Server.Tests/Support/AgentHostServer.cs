@@ -27,6 +27,9 @@ public sealed class AgentHostServer : IAsyncDisposable
         DataDir = dataDir;
     }
 
+    /// <summary>Stands in a setting's value for the scripted upstream's base URL (with <c>/v1</c>), e.g. for a compatible server.</summary>
+    public const string UpstreamBaseUrl = "{upstream}";
+
     public ScriptedUpstream Upstream { get; }
 
     public string DataDir { get; }
@@ -53,7 +56,7 @@ public sealed class AgentHostServer : IAsyncDisposable
         };
         foreach (var (key, value) in settings ?? [])
         {
-            args[key] = value;
+            args[key] = value?.Replace(UpstreamBaseUrl, upstream.BaseUrl, StringComparison.Ordinal);
         }
 
         var app = AgentHostApp.Build(args.Select(p => $"--{p.Key}={p.Value}").ToArray(), builder =>

@@ -1,3 +1,4 @@
+using AgentHost.Core.Conversations;
 using AgentHost.Core.Errors;
 using AgentHost.Core.Observability;
 using AgentHost.Observability.Tracing;
@@ -7,7 +8,8 @@ namespace AgentHost.Server.Observability.Sessions;
 
 /// <summary>
 /// <c>GET /v1/agenthost/sessions</c> (newest activity first, <c>limit</c> and <c>after</c>) and
-/// <c>GET /v1/agenthost/sessions/{id}</c> with every call the session made, and <c>…/{id}/trace</c> with their spans.
+/// <c>GET /v1/agenthost/sessions/{id}</c> with every call the session made and the Messages threads it held, and
+/// <c>…/{id}/trace</c> with their spans.
 /// </summary>
 internal static class SessionEndpoints
 {
@@ -41,10 +43,12 @@ internal static class SessionEndpoints
         return TypedResults.Json(new SessionTrace { SessionId = sessionId, Spans = spans }, ObservabilityJsonContext.Default.SessionTrace);
     }
 
-    private static async Task<IResult> GetAsync(string sessionId, IUsageLedger ledger, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string sessionId, IUsageLedger ledger, IMessageThreadStore threads, CancellationToken cancellationToken)
     {
         var session = await ledger.GetSessionAsync(sessionId, cancellationToken) ?? throw ApiException.NotFound("session", sessionId);
         var calls = await ledger.ListSessionCallsAsync(sessionId, cancellationToken);
-        return TypedResults.Json(SessionObject.From(session, calls), ObservabilityJsonContext.Default.SessionObject);
+        var turns = await threads.ListSessionTurnsAsync(Projects.Default, sessionId, cancellationToken);
+        return TypedResults.Json(SessionObject.From(session, calls) with { MessageThreads = SessionMessageThread.Group(turns) },
+            ObservabilityJsonContext.Default.SessionObject);
     }
 }

@@ -23,6 +23,9 @@ public sealed record SessionObject
     public string? LastModel { get; init; }
     public IReadOnlyList<ModelCallRecord>? Calls { get; init; }
 
+    /// <summary>The Messages threads whose turns the session made, with their history (single view only).</summary>
+    public IReadOnlyList<SessionMessageThread>? MessageThreads { get; init; }
+
     public static SessionObject From(GatewaySession session, IReadOnlyList<ModelCallRecord>? calls = null) => new()
     {
         Id = session.Id,
