@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The code interpreter's sandbox and the console's browser test: the Debian packages in these lists, when missing.
+# The code interpreter's sandbox, the console's browser test and PostgreSQL: the Debian packages in these lists, when missing.
 bash scripts/install-packages.sh scripts/runtime-packages.txt scripts/test-packages.txt
 
 # The npm clients and servers the tests drive (official SDKs, agent SDKs, MCP servers): one pinned npm project per
@@ -15,6 +15,10 @@ for project in tests/clients/*/package.json; do
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 done
+
+# PostgreSQL for the store contract suite and the server suites on PostgreSQL: a private cluster on its own port.
+AGENTHOST_TEST_POSTGRES=$(bash scripts/postgres-test-cluster.sh)
+export AGENTHOST_TEST_POSTGRES
 
 dotnet build AgentHost.slnx -c Release -warnaserror
 dotnet test AgentHost.slnx -c Release --no-build --logger "console;verbosity=normal"
