@@ -10,11 +10,9 @@ namespace AgentHost.Storage.Postgres.Tests;
 /// </summary>
 internal sealed class TestDatabase : IAsyncDisposable
 {
-    private readonly string schema;
-
     private TestDatabase(string schema, string connectionString)
     {
-        this.schema = schema;
+        Schema = schema;
         ConnectionString = connectionString;
     }
 
@@ -22,6 +20,9 @@ internal sealed class TestDatabase : IAsyncDisposable
 
     public static string ServerConnectionString => Environment.GetEnvironmentVariable("AGENTHOST_TEST_POSTGRES")
         ?? throw new InvalidOperationException(TestComponents.Missing("postgres"));
+
+    /// <summary>The test's schema, also the application name of its connections.</summary>
+    public string Schema { get; }
 
     /// <summary>The connection string with its search path on this test's schema.</summary>
     public string ConnectionString { get; }
@@ -36,7 +37,7 @@ internal sealed class TestDatabase : IAsyncDisposable
             await command.ExecuteNonQueryAsync();
         }
 
-        var builder = new NpgsqlConnectionStringBuilder(ServerConnectionString) { SearchPath = schema, MaxPoolSize = 20 };
+        var builder = new NpgsqlConnectionStringBuilder(ServerConnectionString) { SearchPath = schema, MaxPoolSize = 20, ApplicationName = schema };
         return new TestDatabase(schema, builder.ConnectionString);
     }
 
@@ -54,7 +55,7 @@ internal sealed class TestDatabase : IAsyncDisposable
     {
         await using var connection = new NpgsqlConnection(ServerConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP SCHEMA {schema} CASCADE", connection);
+        await using var command = new NpgsqlCommand($"DROP SCHEMA {Schema} CASCADE", connection);
         await command.ExecuteNonQueryAsync();
     }
 }
