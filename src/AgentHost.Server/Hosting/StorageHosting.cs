@@ -1,14 +1,25 @@
+using AgentHost.Storage.Postgres;
 using AgentHost.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace AgentHost.Server.Hosting;
 
-/// <summary>Chooses the store: PostgreSQL when <c>ConnectionStrings:Postgres</c> is set, else SQLite in the data directory.</summary>
+/// <summary>
+/// Chooses the store: PostgreSQL when <c>ConnectionStrings:Postgres</c> (env <c>ConnectionStrings__Postgres</c>) is set,
+/// else SQLite in the data directory (the embedded default, needing nothing installed).
+/// </summary>
 public static class StorageHosting
 {
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
     {
         static string DataDir(IServiceProvider sp) => sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir;
-        return services.AddSqliteStorage(DataDir);
+        var postgres = configuration.GetConnectionString("Postgres");
+        return string.IsNullOrWhiteSpace(postgres)
+            ? services.AddSqliteStorage(DataDir)
+            : services.AddPostgresStorage(options =>
+            {
+                configuration.GetSection("AgentHost:Postgres").Bind(options);
+                options.ConnectionString = postgres;
+            }, DataDir);
     }
 }

@@ -18,6 +18,7 @@ namespace AgentHost.Server.Tests.Support;
 public sealed class AgentHostServer : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private Func<Task>? dropStore;
 
     private AgentHostServer(WebApplication app, ScriptedUpstream upstream, string dataDir)
     {
@@ -50,6 +51,12 @@ public sealed class AgentHostServer : IAsyncDisposable
             ["AgentHost:Providers:Retry:BaseDelay"] = "00:00:00.010",
             ["AgentHost:Runs:SweepInterval"] = "00:00:00.200",
         };
+        Func<Task>? dropStore = null;
+        if (TestStore.IsPostgres)
+        {
+            (args["ConnectionStrings:Postgres"], dropStore) = await TestStore.CreatePostgresSchemaAsync();
+        }
+
         foreach (var (key, value) in settings ?? [])
         {
             args[key] = value;
@@ -63,6 +70,7 @@ public sealed class AgentHostServer : IAsyncDisposable
         await app.StartAsync();
         var server = new AgentHostServer(app, upstream, dataDir)
         {
+            dropStore = dropStore,
             BaseUri = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/v1"),
         };
         return server;
@@ -78,6 +86,11 @@ public sealed class AgentHostServer : IAsyncDisposable
         await app.StopAsync();
         await app.DisposeAsync();
         await Upstream.DisposeAsync();
+        if (dropStore is not null)
+        {
+            await dropStore();
+        }
+
         try
         {
             Directory.Delete(DataDir, recursive: true);
