@@ -23,6 +23,11 @@ export AGENTHOST_TEST_POSTGRES
 dotnet build AgentHost.slnx -c Release -warnaserror
 dotnet test AgentHost.slnx -c Release --no-build --logger "console;verbosity=normal"
 
+# The store-heavy server suites a second time on PostgreSQL (each test server on its own schema); the gateway,
+# conformance, MCP and sandbox suites do not depend on the store and run once.
+AGENTHOST_TEST_STORE=postgres dotnet test tests/AgentHost.Server.Tests -c Release --no-build --logger "console;verbosity=normal" \
+  --filter "FullyQualifiedName~.Assistants.|FullyQualifiedName~.Runs.|FullyQualifiedName~.Files.|FullyQualifiedName~.Uploads.|FullyQualifiedName~.VectorStores.|FullyQualifiedName~.FileSearch.|FullyQualifiedName~.Hosting.|FullyQualifiedName~.Observability.TraceTests|FullyQualifiedName~.Observability.BudgetTests"
+
 # The library's package, and the engine and store packages it depends on, must pack cleanly (XML docs, no warnings).
 for project in src/AgentHost.Core src/AgentHost.Storage.Sqlite src/AgentHost.Agents; do
   dotnet pack "$project" -c Release --no-build -warnaserror -o artifacts/packages

@@ -28,6 +28,14 @@ internal static class PostgresSchema
         CREATE INDEX runs_resumable ON runs (seq) WHERE status IN ('queued', 'in_progress', 'cancelling');
         CREATE INDEX runs_awaiting_action ON runs (expires_at) WHERE status = 'requires_action';
         CREATE INDEX runs_by_lease_owner ON runs (lease_owner) WHERE lease_owner IS NOT NULL;
+        -- A cancel on any node reaches the node executing the run: the notification carries the run id.
+        CREATE FUNCTION agenthost_notify_cancel() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('agenthost_cancel', NEW.id);
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER runs_notify_cancel AFTER UPDATE OF status ON runs FOR EACH ROW
+            WHEN (NEW.status = 'cancelling' AND OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION agenthost_notify_cancel();
         CREATE TABLE steps (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE,
             project text NOT NULL DEFAULT 'default', run_id text NOT NULL, thread_id text NOT NULL, status text NOT NULL, data jsonb NOT NULL);
         CREATE INDEX steps_by_run ON steps (run_id, seq);
@@ -46,7 +54,7 @@ internal static class PostgresSchema
         CREATE TABLE vector_store_files (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL,
             project text NOT NULL DEFAULT 'default', vector_store_id text NOT NULL, batch_id text, status text NOT NULL,
             usage_bytes bigint NOT NULL, chunking_type text NOT NULL, max_chunk_tokens integer NOT NULL,
-            overlap_tokens integer NOT NULL, data jsonb NOT NULL, UNIQUE (vector_store_id, id));
+            overlap_tokens integer NOT NULL, lease_until bigint, data jsonb NOT NULL, UNIQUE (vector_store_id, id));
         CREATE INDEX vector_store_files_by_store ON vector_store_files (vector_store_id, seq);
         CREATE INDEX vector_store_files_pending ON vector_store_files (seq) WHERE status = 'in_progress';
         CREATE INDEX vector_store_files_by_batch ON vector_store_files (batch_id, seq) WHERE batch_id IS NOT NULL;

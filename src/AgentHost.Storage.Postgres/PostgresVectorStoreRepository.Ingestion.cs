@@ -8,6 +8,9 @@ namespace AgentHost.Storage.Postgres;
 /// <summary>Batches and the ingestion queue: files <c>in_progress</c> are the queue, so it survives restarts.</summary>
 public sealed partial class PostgresVectorStoreRepository
 {
+    /// <summary>How long a node's claim on a file it ingests lasts; past it, another node may take the file over.</summary>
+    public static readonly TimeSpan IngestionLease = TimeSpan.FromMinutes(2);
+
     public Task<VectorStoreFileBatch?> GetBatchAsync(string vectorStoreId, string batchId, CancellationToken cancellationToken) =>
         database.ReadAsync((c, ct) => ReadBatchAsync(c, vectorStoreId, batchId, ct), cancellationToken);
 
@@ -32,27 +35,32 @@ public sealed partial class PostgresVectorStoreRepository
             return await ReadBatchAsync(c, vectorStoreId, batchId, ct, t);
         }, cancellationToken);
 
+    /// <summary>
+    /// Claims the oldest unclaimed <c>in_progress</c> files for <see cref="IngestionLease"/> (<c>FOR UPDATE SKIP LOCKED</c>),
+    /// so each file is ingested by one node; a node that dies leaves its claims to expire and be taken by another.
+    /// </summary>
     public Task<IReadOnlyList<PendingIngestion>> PendingAsync(int limit, IReadOnlySet<(string, string)> exclude, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<PendingIngestion>>(async (c, ct) =>
+        database.WriteAsync<IReadOnlyList<PendingIngestion>>(async (c, t, ct) =>
         {
+            var now = time.GetUtcNow();
             await using var command = c.Command("""
-                SELECT vector_store_id, id, chunking_type, max_chunk_tokens, overlap_tokens, data FROM vector_store_files
-                WHERE status = 'in_progress' ORDER BY seq LIMIT @limit
-                """, null, ("@limit", limit + exclude.Count));
+                UPDATE vector_store_files SET lease_until = @until WHERE seq IN (
+                    SELECT seq FROM vector_store_files WHERE status = 'in_progress' AND (lease_until IS NULL OR lease_until < @now)
+                        AND (vector_store_id, id) NOT IN (SELECT * FROM unnest(@excluded_stores::text[], @excluded_files::text[]))
+                    ORDER BY seq LIMIT @limit FOR UPDATE SKIP LOCKED)
+                RETURNING seq, vector_store_id, id, chunking_type, max_chunk_tokens, overlap_tokens, data
+                """, t, ("@limit", limit), ("@now", now.ToUnixTimeMilliseconds()), ("@until", (now + IngestionLease).ToUnixTimeMilliseconds()),
+                ("@excluded_stores", exclude.Select(e => e.Item1).ToArray()), ("@excluded_files", exclude.Select(e => e.Item2).ToArray()));
             await using var reader = await command.ExecuteReaderAsync(ct);
-            var pending = new List<PendingIngestion>();
-            while (await reader.ReadAsync(ct) && pending.Count < limit)
+            var claimed = new List<(long Seq, PendingIngestion Work)>();
+            while (await reader.ReadAsync(ct))
             {
-                var key = (reader.GetString(0), reader.GetString(1));
-                if (!exclude.Contains(key))
-                {
-                    var file = JsonSerializer.Deserialize(reader.GetString(5), Json.VectorStoreFile)!;
-                    var chunking = new ChunkingStrategy(reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4));
-                    pending.Add(new PendingIngestion(key.Item1, key.Item2, chunking, file.Attributes));
-                }
+                var file = JsonSerializer.Deserialize(reader.GetString(6), Json.VectorStoreFile)!;
+                var chunking = new ChunkingStrategy(reader.GetString(3), reader.GetInt32(4), reader.GetInt32(5));
+                claimed.Add((reader.GetInt64(0), new PendingIngestion(reader.GetString(1), reader.GetString(2), chunking, file.Attributes)));
             }
 
-            return pending;
+            return [.. claimed.OrderBy(c => c.Seq).Select(c => c.Work)];
         }, cancellationToken);
 
     public Task<bool> FinishAsync(string vectorStoreId, string fileId, string status, long usageBytes, ChunkingStrategyObject? chunking, VectorStoreFileError? error, CancellationToken cancellationToken) =>

@@ -75,6 +75,34 @@ public sealed class PostgresDatabaseTests
         Assert.Equal("a\uFFFDb \\u0000 c", (await store.GetMessageAsync(thread.Id, message.Id, CancellationToken.None))?.Text);
     }
 
+    [RequiresFact("postgres")]
+    public async Task Ingestion_EachPendingFileIsClaimedByOneNodeUntilItsLeaseExpires()
+    {
+        await using var test = await TestDatabase.CreateAsync();
+        await using var database = test.Open();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var nodeA = new PostgresVectorStoreRepository(database, clock);
+        var nodeB = new PostgresVectorStoreRepository(database, clock);
+        var store = new Core.VectorStores.VectorStore { Id = IdGenerator.VectorStore(), CreatedAt = 1 };
+        var files = Enumerable.Range(0, 20).Select(i => new Core.VectorStores.NewVectorStoreFile($"file-{i:00}", Core.Retrieval.ChunkingStrategy.Auto,
+            new Dictionary<string, System.Text.Json.JsonElement>())).ToList();
+        await nodeA.CreateAsync(store, files, CancellationToken.None);
+        var none = new HashSet<(string, string)>();
+
+        var claims = await Task.WhenAll(Task.Run(() => nodeA.PendingAsync(15, none, CancellationToken.None)), Task.Run(() => nodeB.PendingAsync(15, none, CancellationToken.None)));
+
+        var claimed = claims.SelectMany(c => c).Select(p => p.FileId).ToList();
+        Assert.Equal(20, claimed.Count);
+        Assert.Equal(20, claimed.Distinct().Count());
+        Assert.All(claims, c => Assert.Equal(c.Select(p => p.FileId).Order(StringComparer.Ordinal), c.Select(p => p.FileId)));
+        Assert.Empty(await nodeB.PendingAsync(15, none, CancellationToken.None));
+
+        clock.Advance(PostgresVectorStoreRepository.IngestionLease + TimeSpan.FromSeconds(1));
+        await nodeA.FinishAsync(store.Id, "file-00", Core.VectorStores.VectorStoreFileStatus.Completed, 1, null, null, CancellationToken.None);
+
+        Assert.Equal(19, (await nodeB.PendingAsync(50, none, CancellationToken.None)).Count);
+    }
+
     [Theory]
     [InlineData("Host=db;Database=agenthost", null)]
     [InlineData("Database=agenthost", "names no Host")]

@@ -14,12 +14,19 @@ public static class StorageHosting
     {
         static string DataDir(IServiceProvider sp) => sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir;
         var postgres = configuration.GetConnectionString("Postgres");
-        return string.IsNullOrWhiteSpace(postgres)
-            ? services.AddSqliteStorage(DataDir)
-            : services.AddPostgresStorage(options =>
-            {
-                configuration.GetSection("AgentHost:Postgres").Bind(options);
-                options.ConnectionString = postgres;
-            }, DataDir);
+        if (string.IsNullOrWhiteSpace(postgres))
+        {
+            return services.AddSqliteStorage(DataDir);
+        }
+
+        services.AddPostgresStorage(options =>
+        {
+            configuration.GetSection("AgentHost:Postgres").Bind(options);
+            options.ConnectionString = postgres;
+        }, DataDir);
+
+        // Many nodes share the database: a cancel accepted by one reaches the one executing the run.
+        services.AddHostedService<PostgresRunSignals>();
+        return services;
     }
 }

@@ -52,7 +52,11 @@ public sealed class AgentHostServer : IAsyncDisposable
             ["AgentHost:Runs:SweepInterval"] = "00:00:00.200",
         };
         Func<Task>? dropStore = null;
-        if (TestStore.IsPostgres)
+        if (TestStore.IsPostgres && settings?.GetValueOrDefault("AgentHost:DataDir") is { } reused)
+        {
+            args["ConnectionStrings:Postgres"] = await TestStore.SchemaOfDataDirAsync(reused);
+        }
+        else if (TestStore.IsPostgres)
         {
             (args["ConnectionStrings:Postgres"], dropStore) = await TestStore.CreatePostgresSchemaAsync();
         }

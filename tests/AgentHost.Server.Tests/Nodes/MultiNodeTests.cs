@@ -1,0 +1,89 @@
+using AgentHost.Server.Tests.Support;
+using AgentHost.Testing.Requirements;
+using OpenAI.Assistants;
+
+namespace AgentHost.Server.Tests.Nodes;
+
+/// <summary>Three AgentHost processes on one PostgreSQL behave as one service.</summary>
+public sealed class MultiNodeTests
+{
+    [RequiresFact("postgres")]
+    public async Task ThreeNodes_300RunsSpreadOverThem_EachCompletesExactlyOnce()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(3);
+        cluster.Upstream.Default = ScriptedTurn.Say("done");
+        var clients = cluster.Nodes.Select(ClusterHarness.Client).ToArray();
+        Assistant assistant = await clients[0].CreateAssistantAsync("gpt-4o");
+
+        using var parallel = new SemaphoreSlim(24);
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, 300).Select(async i =>
+            {
+                await parallel.WaitAsync();
+                try
+                {
+                    await clients[i % 3].CreateThreadAndRunAsync(assistant.Id, new ThreadCreationOptions { InitialMessages = { $"job-{i}" } });
+                }
+                finally
+                {
+                    parallel.Release();
+                }
+            }));
+        }
+        catch (HttpRequestException e)
+        {
+            Assert.Fail(e.Message + "\n" + string.Join("\n", cluster.Nodes.Select(n => n.Describe())));
+        }
+        await cluster.WaitForCompletedAsync(300, TimeSpan.FromMinutes(3));
+
+        var counts = await cluster.MessageCountsAsync();
+        Assert.Equal(300, counts.Count);
+        Assert.All(counts, c => Assert.Equal((1L, 1L), (c.User, c.Assistant)));
+        var asked = cluster.Upstream.Requests.Select(r => r.ToJsonString()).ToList();
+        Assert.Equal(300, asked.Count);
+        Assert.All(Enumerable.Range(0, 300), i => Assert.Single(asked, body => body.Contains($"\"job-{i}\"", StringComparison.Ordinal)));
+        Assert.Equal(new Dictionary<string, long> { ["completed"] = 300 }, await cluster.RunStatusesAsync());
+    }
+
+    [RequiresFact("postgres")]
+    public async Task NodeKilledWithRunsInFlight_TheOthersFinishThemWithNoMessageLostOrDuplicated()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(3);
+        var held = new TaskCompletionSource();
+        for (var i = 0; i < 10; i++)
+        {
+            cluster.Upstream.Enqueue(new ScriptedTurn { Text = "lost with the node", Gate = held });
+        }
+
+        cluster.Upstream.Default = ScriptedTurn.Say("finished elsewhere");
+        var doomed = cluster.Nodes[2];
+        var client = ClusterHarness.Client(doomed);
+        Assistant assistant = await client.CreateAssistantAsync("gpt-4o");
+        var runs = new List<ThreadRun>();
+        for (var i = 0; i < 10; i++)
+        {
+            runs.Add(await client.CreateThreadAndRunAsync(assistant.Id, new ThreadCreationOptions { InitialMessages = { $"job-{i}" } }));
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (cluster.Upstream.Requests.Count < 10)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Only {cluster.Upstream.Requests.Count} of 10 runs reached the model.");
+            await Task.Delay(20);
+        }
+
+        await doomed.KillAsync();
+        held.TrySetCanceled();
+        await cluster.WaitForCompletedAsync(10, TimeSpan.FromMinutes(1));
+
+        var survivor = ClusterHarness.Client(cluster.Nodes[0]);
+        foreach (var run in runs)
+        {
+            var messages = await survivor.GetMessagesAsync(run.ThreadId, new MessageCollectionOptions { Order = MessageCollectionOrder.Ascending }).ToListAsync();
+            Assert.Equal(["job-" + runs.IndexOf(run), "finished elsewhere"], messages.Select(m => m.Content[0].Text));
+        }
+
+        Assert.Equal(20, cluster.Upstream.Requests.Count);
+    }
+}
