@@ -86,4 +86,29 @@ public sealed class MultiNodeTests
 
         Assert.Equal(20, cluster.Upstream.Requests.Count);
     }
+
+    [RequiresFact("postgres")]
+    public async Task CancelAcceptedByOneNode_StopsTheRunExecutingOnAnother()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(2);
+        var never = new TaskCompletionSource();
+        cluster.Upstream.Enqueue(new ScriptedTurn { Text = "never sent", Gate = never });
+        var executor = ClusterHarness.Client(cluster.Nodes[0]);
+        var other = ClusterHarness.Client(cluster.Nodes[1]);
+        Assistant assistant = await executor.CreateAssistantAsync("gpt-4o");
+        ThreadRun run = await executor.CreateThreadAndRunAsync(assistant.Id, new ThreadCreationOptions { InitialMessages = { "wait" } });
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (cluster.Upstream.Requests.IsEmpty)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The run never reached the model.");
+            await Task.Delay(20);
+        }
+
+        await other.CancelRunAsync(run.ThreadId, run.Id);
+
+        // The model call is held for ever: only the notification can stop it before the test's deadline.
+        var cancelled = await other.WaitAsync((await other.GetRunAsync(run.ThreadId, run.Id)).Value);
+        Assert.Equal(RunStatus.Cancelled, cancelled.Status);
+        Assert.Single(await other.GetMessagesAsync(run.ThreadId).ToListAsync());
+    }
 }
