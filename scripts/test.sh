@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The code interpreter's sandbox and the console's browser test: the Debian packages in these lists, when missing.
+# The code interpreter's sandbox, the console's browser test and PostgreSQL: the Debian packages in these lists, when missing.
 bash scripts/install-packages.sh scripts/runtime-packages.txt scripts/test-packages.txt
 
 # The npm clients and servers the tests drive (official SDKs, agent SDKs, MCP servers): one pinned npm project per
@@ -16,8 +16,17 @@ for project in tests/clients/*/package.json; do
   fi
 done
 
+# PostgreSQL for the store contract suite and the server suites on PostgreSQL: a private cluster on its own port.
+AGENTHOST_TEST_POSTGRES=$(bash scripts/postgres-test-cluster.sh)
+export AGENTHOST_TEST_POSTGRES
+
 dotnet build AgentHost.slnx -c Release -warnaserror
 dotnet test AgentHost.slnx -c Release --no-build --logger "console;verbosity=normal"
+
+# The store-heavy server suites a second time on PostgreSQL (each test server on its own schema); the gateway,
+# conformance, MCP and sandbox suites do not depend on the store and run once.
+AGENTHOST_TEST_STORE=postgres dotnet test tests/AgentHost.Server.Tests -c Release --no-build --logger "console;verbosity=normal" \
+  --filter "FullyQualifiedName~.Assistants.|FullyQualifiedName~.Runs.|FullyQualifiedName~.Files.|FullyQualifiedName~.Uploads.|FullyQualifiedName~.VectorStores.|FullyQualifiedName~.FileSearch.|FullyQualifiedName~.Hosting.|FullyQualifiedName~.Observability.TraceTests|FullyQualifiedName~.Observability.BudgetTests"
 
 # The library's package, and the engine and store packages it depends on, must pack cleanly (XML docs, no warnings).
 for project in src/AgentHost.Core src/AgentHost.Storage.Sqlite src/AgentHost.Agents; do

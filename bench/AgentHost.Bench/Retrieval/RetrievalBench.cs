@@ -16,7 +16,7 @@ internal sealed class RetrievalBench : IDisposable
         Directory = directory;
         Database = new SqliteDatabase(Path.Combine(directory, "agenthost.db"));
         Models = new EmbeddingModels(Microsoft.Extensions.Options.Options.Create(Options));
-        Repository = new ChunkRepository(Database);
+        Repository = new ChunkRepository(new SqliteChunkStore(Database));
         Index = new VectorStoreIndex(Repository, Models, Microsoft.Extensions.Options.Options.Create(Options));
     }
 

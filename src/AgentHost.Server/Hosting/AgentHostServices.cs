@@ -1,6 +1,5 @@
 using AgentHost.Agents;
 using AgentHost.Core.Engine;
-using AgentHost.Core.Storage;
 using AgentHost.Core.Tokens;
 using AgentHost.Core.Tools;
 using AgentHost.Retrieval;
@@ -31,8 +30,7 @@ public static class AgentHostServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddAgentHostProviders(configuration);
 
-        services.AddSingleton(sp => new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "agenthost.db")));
-        services.AddSingleton<IAgentStore, SqliteAgentStore>();
+        services.AddStorage(configuration);
         services.AddRetrieval(configuration);
 
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<RunEngineOptions>>().Value);

@@ -6,7 +6,6 @@ using AgentHost.Ingestion;
 using AgentHost.Server.Files;
 using AgentHost.Server.VectorStores;
 using AgentHost.Server.Uploads;
-using AgentHost.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace AgentHost.Server.Hosting;
@@ -18,19 +17,9 @@ public static class FileSearchHosting
     {
         services.AddOptions<FileLimits>().Bind(configuration.GetSection("AgentHost:Files"));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<FileLimits>>().Value);
-        services.AddSingleton<IFileStore>(sp => new SqliteFileStore(
-            sp.GetRequiredService<SqliteDatabase>(),
-            Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "files"),
-            sp.GetRequiredService<FileLimits>(),
-            sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IUploadStore>(sp => new SqliteUploadStore(
-            sp.GetRequiredService<SqliteDatabase>(),
-            Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "uploads"),
-            sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<Uploads.UploadSweeper>();
         services.AddOptions<FileSearchOptions>().Bind(configuration.GetSection("AgentHost:FileSearch"));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<FileSearchOptions>>().Value);
-        services.AddSingleton<IVectorStoreRepository, SqliteVectorStoreRepository>();
         services.AddOptions<ExtractionLimits>().Bind(configuration.GetSection(ExtractionLimits.SectionName));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ExtractionLimits>>().Value);
         services.AddSingleton<ITextExtractor, DocumentTextExtractor>();

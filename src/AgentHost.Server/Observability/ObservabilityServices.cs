@@ -2,7 +2,6 @@ using AgentHost.Core.Observability;
 using AgentHost.Observability;
 using AgentHost.Observability.Tracing;
 using AgentHost.Server.Hosting;
-using AgentHost.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -12,15 +11,13 @@ using OpenTelemetry.Trace;
 namespace AgentHost.Server.Observability;
 
 /// <summary>
-/// Hosts the observability layer (<c>AgentHost.Observability</c>): its stores on the server's SQLite database, the
+/// Hosts the observability layer (<c>AgentHost.Observability</c>) on the stores the storage registration adds, the
 /// server's API key as who pays by default, and, when an endpoint is configured, OTLP export.
 /// </summary>
 public static class ObservabilityServices
 {
     public static IServiceCollection AddObservabilityHosting(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<ITraceStore>(sp => new SqliteTraceStore(sp.GetRequiredService<SqliteDatabase>()));
-        services.AddSingleton<IUsageLedger>(sp => new SqliteUsageLedger(sp.GetRequiredService<SqliteDatabase>()));
         services.AddAgentHostObservability(configuration);
         services.AddOptions<ObservabilityOptions>().PostConfigure<IOptions<AgentHostOptions>>((options, host) => options.ServerApiKeyId = ApiKeyIdentity.Of(host.Value.ApiKey));
 

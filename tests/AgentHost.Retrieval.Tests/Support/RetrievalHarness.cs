@@ -57,7 +57,7 @@ internal sealed class RetrievalHarness : IAsyncDisposable
         command.ExecuteNonQuery();
     }, CancellationToken.None);
 
-    private VectorStoreIndex Create() => new(new ChunkRepository(database), Models, Options.Create(options));
+    private VectorStoreIndex Create() => new(new ChunkRepository(new SqliteChunkStore(database)), Models, Options.Create(options));
 
     public ValueTask DisposeAsync()
     {

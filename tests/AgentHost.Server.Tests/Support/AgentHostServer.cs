@@ -19,6 +19,7 @@ namespace AgentHost.Server.Tests.Support;
 public sealed class AgentHostServer : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private Func<Task>? dropStore;
 
     private AgentHostServer(WebApplication app, ScriptedUpstream upstream, string dataDir)
     {
@@ -54,6 +55,16 @@ public sealed class AgentHostServer : IAsyncDisposable
             ["AgentHost:Providers:Retry:BaseDelay"] = "00:00:00.010",
             ["AgentHost:Runs:SweepInterval"] = "00:00:00.200",
         };
+        Func<Task>? dropStore = null;
+        if (TestStore.IsPostgres && settings?.GetValueOrDefault("AgentHost:DataDir") is { } reused)
+        {
+            args["ConnectionStrings:Postgres"] = await TestStore.SchemaOfDataDirAsync(reused);
+        }
+        else if (TestStore.IsPostgres)
+        {
+            (args["ConnectionStrings:Postgres"], dropStore) = await TestStore.CreatePostgresSchemaAsync();
+        }
+
         foreach (var (key, value) in settings ?? [])
         {
             args[key] = value?.Replace(UpstreamBaseUrl, upstream.BaseUrl, StringComparison.Ordinal);
@@ -77,6 +88,7 @@ public sealed class AgentHostServer : IAsyncDisposable
 
         var server = new AgentHostServer(app, upstream, dataDir)
         {
+            dropStore = dropStore,
             BaseUri = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/v1"),
         };
         return server;
@@ -95,6 +107,11 @@ public sealed class AgentHostServer : IAsyncDisposable
         await app.StopAsync();
         await app.DisposeAsync();
         await Upstream.DisposeAsync();
+        if (dropStore is not null)
+        {
+            await dropStore();
+        }
+
         try
         {
             Directory.Delete(DataDir, recursive: true);

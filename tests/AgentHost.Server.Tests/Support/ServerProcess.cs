@@ -16,6 +16,25 @@ internal sealed class ServerProcess : IDisposable
 
     public Uri BaseUri { get; }
 
+    /// <summary>The last lines the process wrote, and whether it exited, for a failing test's message.</summary>
+    public string Describe() => $"{BaseUri} {(process.HasExited ? $"exited with {process.ExitCode}" : "running")}:\n" + string.Join('\n', output);
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> output = new();
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        output.Enqueue(line);
+        while (output.Count > 100)
+        {
+            output.TryDequeue(out _);
+        }
+    }
+
     public static async Task<ServerProcess> StartAsync(int port, string dataDir, params string[] settings)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -26,11 +45,11 @@ internal sealed class ServerProcess : IDisposable
         }
 
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var server = new ServerProcess(process, port);
+        process.OutputDataReceived += (_, e) => server.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, port);
         await server.WaitHealthyAsync();
         return server;
     }

@@ -1,9 +1,7 @@
-using AgentHost.Core.Files;
-
-namespace AgentHost.Storage.Sqlite;
+namespace AgentHost.Core.Files;
 
 /// <summary>Copies content to a new file, refusing it once it runs past a limit; a refused or failed copy leaves no file.</summary>
-internal static class BoundedCopy
+public static class BoundedCopy
 {
     public static async Task<long> ToFileAsync(Stream content, string path, long maxBytes, string setting, CancellationToken cancellationToken)
     {

@@ -1,11 +1,11 @@
-namespace AgentHost.Storage.Sqlite;
+namespace AgentHost.Core.Files;
 
 /// <summary>
 /// Creates AgentHost's data on disk readable by AgentHost's user only: folders 0700, files 0600. The data directory
 /// itself is 0711 — other users may pass through it to the MCP servers' homes, which AgentHost gives to each
 /// server's own uid, but cannot list it or open anything else in it. Existing data is tightened the same way at start.
 /// </summary>
-internal static class PrivateStorage
+public static class PrivateStorage
 {
     private const UnixFileMode Folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode DataFolder = Folder | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;

@@ -1,0 +1,36 @@
+using AgentHost.Storage.Postgres;
+using AgentHost.Storage.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace AgentHost.Server.Hosting;
+
+/// <summary>
+/// Chooses the store: PostgreSQL when <c>ConnectionStrings:Postgres</c> (env <c>ConnectionStrings__Postgres</c>) is set,
+/// else SQLite in the data directory (the embedded default, needing nothing installed).
+/// </summary>
+public static class StorageHosting
+{
+    public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        static string DataDir(IServiceProvider sp) => sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir;
+        var postgres = configuration.GetConnectionString("Postgres");
+        if (string.IsNullOrWhiteSpace(postgres))
+        {
+            return services.AddSqliteStorage(DataDir);
+        }
+
+        services.AddPostgresStorage(options =>
+        {
+            configuration.GetSection("AgentHost:Postgres").Bind(options);
+            options.ConnectionString = postgres;
+        }, DataDir);
+
+        // Not on PostgreSQL yet: responses, conversations, containers and Messages threads stay in this node's SQLite
+        // file until their PostgreSQL stores land (docs/postgres.md), so those APIs work but are not shared across nodes.
+        services.AddSingleton(sp => new SqliteDatabase(Path.Combine(DataDir(sp), "agenthost.db")));
+
+        // Many nodes share the database: a cancel accepted by one reaches the one executing the run.
+        services.AddHostedService<PostgresRunSignals>();
+        return services;
+    }
+}

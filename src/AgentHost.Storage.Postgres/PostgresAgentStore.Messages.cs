@@ -1,0 +1,52 @@
+using AgentHost.Core.Domain;
+using AgentHost.Core.Storage;
+using Npgsql;
+
+namespace AgentHost.Storage.Postgres;
+
+public sealed partial class PostgresAgentStore
+{
+    private const string ActiveRunSql =
+        "SELECT data FROM runs WHERE thread_id = @thread AND status IN ('queued', 'in_progress', 'requires_action', 'cancelling') LIMIT 1";
+
+    public Task<ThreadRun?> TryAddMessageAsync(ThreadMessage message, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t, ct) =>
+        {
+            await LockThreadAsync(c, t, message.ThreadId, ct);
+            var active = await c.Command(ActiveRunSql, t, ("@thread", message.ThreadId)).ReadOneAsync(Json.ThreadRun, ct);
+            if (active is null)
+            {
+                await UpsertMessageAsync(c, t, message, ct);
+            }
+
+            return active;
+        }, cancellationToken);
+
+    public Task<ThreadMessage?> GetMessageAsync(string threadId, string id, CancellationToken cancellationToken) =>
+        database.ReadAsync((c, ct) => c.Command("SELECT data FROM messages WHERE id = @id AND thread_id = @thread", null, ("@id", id), ("@thread", threadId))
+            .ReadOneAsync(Json.ThreadMessage, ct), cancellationToken);
+
+    public Task SaveMessageAsync(ThreadMessage message, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t, ct) => UpsertMessageAsync(c, t, message, ct), cancellationToken);
+
+    public Task<bool> DeleteMessageAsync(string threadId, string id, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t, ct) => await c.Command("DELETE FROM messages WHERE id = @id AND thread_id = @thread", t,
+            ("@id", id), ("@thread", threadId)).RunAsync(ct) > 0, cancellationToken);
+
+    public Task<Page<ThreadMessage>> ListMessagesAsync(string threadId, ListQuery query, string? runId, CancellationToken cancellationToken) =>
+        database.ReadAsync((c, ct) => runId is null
+            ? c.ListPageAsync("messages", "thread_id = @thread", [("@thread", threadId)], query, Json.ThreadMessage, ct)
+            : c.ListPageAsync("messages", "thread_id = @thread AND run_id = @run", [("@thread", threadId), ("@run", runId)], query, Json.ThreadMessage, ct),
+            cancellationToken);
+
+    public async Task<IReadOnlyList<ThreadMessage>> GetThreadMessagesAsync(string threadId, CancellationToken cancellationToken) =>
+        await database.ReadAsync((c, ct) => c.Command("SELECT data FROM messages WHERE thread_id = @thread ORDER BY seq", null, ("@thread", threadId))
+            .ReadAllAsync(Json.ThreadMessage, ct), cancellationToken);
+
+    private static Task UpsertMessageAsync(NpgsqlConnection c, NpgsqlTransaction t, ThreadMessage message, CancellationToken ct) =>
+        c.Command("""
+            INSERT INTO messages (id, thread_id, run_id, status, data) VALUES (@id, @thread, @run, @status, @data)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data
+            """, t, ("@id", message.Id), ("@thread", message.ThreadId), ("@run", message.RunId), ("@status", message.Status),
+            ("@data", PostgresCommands.Json(message, Json.ThreadMessage))).RunAsync(ct);
+}

@@ -1,0 +1,99 @@
+using AgentHost.Core.Domain;
+using AgentHost.Core.Storage;
+
+namespace AgentHost.Storage.Postgres;
+
+public sealed partial class PostgresAgentStore
+{
+    private const string ResumableStatuses = "('queued', 'in_progress', 'cancelling')";
+
+    public Task<ThreadRun?> TryCreateRunAsync(ThreadRun run, AssistantThread? newThread, IReadOnlyList<ThreadMessage> messages, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t, ct) =>
+        {
+            await LockThreadAsync(c, t, run.ThreadId, ct);
+            if (newThread is not null)
+            {
+                await InsertThreadAsync(c, t, newThread, ct);
+            }
+            else if (await c.Command(ActiveRunSql, t, ("@thread", run.ThreadId)).ReadOneAsync(Json.ThreadRun, ct) is { } active)
+            {
+                return active;
+            }
+
+            foreach (var message in messages)
+            {
+                await UpsertMessageAsync(c, t, message, ct);
+            }
+
+            await c.Command("INSERT INTO runs (id, thread_id, status, expires_at, data) VALUES (@id, @thread, @status, @expires, @data)", t,
+                ("@id", run.Id), ("@thread", run.ThreadId), ("@status", run.Status), ("@expires", run.ExpiresAt),
+                ("@data", PostgresCommands.Json(run, Json.ThreadRun))).RunAsync(ct);
+            return null;
+        }, cancellationToken);
+
+    public Task<ThreadRun?> GetRunAsync(string threadId, string id, CancellationToken cancellationToken) =>
+        database.ReadAsync((c, ct) => c.Command("SELECT data FROM runs WHERE id = @id AND thread_id = @thread", null, ("@id", id), ("@thread", threadId))
+            .ReadOneAsync(Json.ThreadRun, ct), cancellationToken);
+
+    public Task<Page<ThreadRun>> ListRunsAsync(string threadId, ListQuery query, CancellationToken cancellationToken) =>
+        database.ReadAsync((c, ct) => c.ListPageAsync("runs", "thread_id = @thread", [("@thread", threadId)], query, Json.ThreadRun, ct), cancellationToken);
+
+    /// <summary>A compare-and-set: under READ COMMITTED a second writer waits for the first and re-checks the status, so one wins.</summary>
+    public Task<bool> TryUpdateRunAsync(ThreadRun run, string expectedStatus, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t, ct) => await c.Command(
+            "UPDATE runs SET status = @status, expires_at = @expires, data = @data WHERE id = @id AND status = @expected", t,
+            ("@id", run.Id), ("@status", run.Status), ("@expires", run.ExpiresAt), ("@expected", expectedStatus),
+            ("@data", PostgresCommands.Json(run, Json.ThreadRun))).RunAsync(ct) == 1, cancellationToken);
+
+    public Task SaveStepAsync(RunStep step, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t, ct) => c.Command("""
+            INSERT INTO steps (id, run_id, thread_id, status, data) VALUES (@id, @run, @thread, @status, @data)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data
+            """, t, ("@id", step.Id), ("@run", step.RunId), ("@thread", step.ThreadId), ("@status", step.Status),
+            ("@data", PostgresCommands.Json(step, Json.RunStep))).RunAsync(ct), cancellationToken);
+
+    public Task<RunStep?> GetStepAsync(string threadId, string runId, string id, CancellationToken cancellationToken) =>
+        database.ReadAsync((c, ct) => c.Command("SELECT data FROM steps WHERE id = @id AND run_id = @run AND thread_id = @thread", null,
+            ("@id", id), ("@run", runId), ("@thread", threadId)).ReadOneAsync(Json.RunStep, ct), cancellationToken);
+
+    public Task<Page<RunStep>> ListStepsAsync(string threadId, string runId, ListQuery query, CancellationToken cancellationToken) =>
+        database.ReadAsync((c, ct) => c.ListPageAsync("steps", "run_id = @run AND thread_id = @thread", [("@run", runId), ("@thread", threadId)], query, Json.RunStep, ct),
+            cancellationToken);
+
+    public Task DiscardUnfinishedWorkAsync(string runId, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t, ct) =>
+        {
+            await c.Command("DELETE FROM messages WHERE run_id = @run AND status = 'in_progress'", t, ("@run", runId)).RunAsync(ct);
+            await c.Command("DELETE FROM steps WHERE run_id = @run AND status = 'in_progress'", t, ("@run", runId)).RunAsync(ct);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Takes the run's row with <c>FOR UPDATE SKIP LOCKED</c>: a node that finds another node in the middle of leasing or
+    /// changing the run moves on instead of queueing behind it.
+    /// </summary>
+    public Task<ThreadRun?> TryLeaseRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t, ct) => c.Command($"""
+            UPDATE runs SET lease_owner = @owner, lease_until = @until
+            WHERE id = (SELECT id FROM runs WHERE id = @id AND status IN {ResumableStatuses}
+                AND (lease_until IS NULL OR lease_until < @now OR lease_owner = @owner) FOR UPDATE SKIP LOCKED)
+            RETURNING data
+            """, t, ("@id", runId), ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds()), ("@now", now.ToUnixTimeMilliseconds()))
+            .ReadOneAsync(Json.ThreadRun, ct), cancellationToken);
+
+    public async Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>
+        await database.ReadAsync((c, ct) => c.Command($"""
+            SELECT id FROM runs WHERE status IN {ResumableStatuses} AND (lease_until IS NULL OR lease_until < @now) ORDER BY seq LIMIT @max
+            """, null, ("@now", now.ToUnixTimeMilliseconds()), ("@max", max)).ReadStringsAsync(ct), cancellationToken);
+
+    public Task RenewLeasesAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t, ct) => c.Command("UPDATE runs SET lease_until = @until WHERE lease_owner = @owner AND lease_until IS NOT NULL", t,
+            ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds())).RunAsync(ct), cancellationToken);
+
+    public Task ReleaseLeaseAsync(string runId, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t, ct) => c.Command("UPDATE runs SET lease_owner = NULL, lease_until = NULL WHERE id = @id", t, ("@id", runId)).RunAsync(ct),
+            cancellationToken);
+
+    public async Task<IReadOnlyList<ThreadRun>> FindExpiredRunsAsync(long nowUnixSeconds, CancellationToken cancellationToken) =>
+        await database.ReadAsync((c, ct) => c.Command("SELECT data FROM runs WHERE status = 'requires_action' AND expires_at <= @now", null, ("@now", nowUnixSeconds))
+            .ReadAllAsync(Json.ThreadRun, ct), cancellationToken);
+}

@@ -1,0 +1,142 @@
+using Npgsql;
+
+namespace AgentHost.Storage.Postgres;
+
+/// <summary>
+/// The schema, as an ordered list of migrations applied once each, all pending ones in one transaction that holds an
+/// advisory lock on the schema: nodes starting together wait for the first one's migration instead of racing it.
+/// Every table carries the <c>project</c> that owns its rows (tenancy); until projects exist all rows are <c>default</c>.
+/// </summary>
+internal static class PostgresSchema
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE assistants (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE,
+            project text NOT NULL DEFAULT 'default', data jsonb NOT NULL);
+        CREATE TABLE threads (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE,
+            project text NOT NULL DEFAULT 'default', data jsonb NOT NULL);
+        CREATE TABLE messages (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE,
+            project text NOT NULL DEFAULT 'default', thread_id text NOT NULL, run_id text, status text NOT NULL, data jsonb NOT NULL);
+        CREATE INDEX messages_by_thread ON messages (thread_id, seq);
+        CREATE INDEX messages_by_run ON messages (run_id, seq) WHERE run_id IS NOT NULL;
+        CREATE TABLE runs (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE,
+            project text NOT NULL DEFAULT 'default', thread_id text NOT NULL, status text NOT NULL, expires_at bigint,
+            lease_owner text, lease_until bigint, data jsonb NOT NULL);
+        CREATE INDEX runs_by_thread ON runs (thread_id, seq);
+        CREATE INDEX runs_active_by_thread ON runs (thread_id) WHERE status IN ('queued', 'in_progress', 'requires_action', 'cancelling');
+        CREATE INDEX runs_resumable ON runs (seq) WHERE status IN ('queued', 'in_progress', 'cancelling');
+        CREATE INDEX runs_awaiting_action ON runs (expires_at) WHERE status = 'requires_action';
+        CREATE INDEX runs_by_lease_owner ON runs (lease_owner) WHERE lease_owner IS NOT NULL;
+        -- A cancel on any node reaches the node executing the run: the notification carries the run id.
+        CREATE FUNCTION agenthost_notify_cancel() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('agenthost_cancel', NEW.id);
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER runs_notify_cancel AFTER UPDATE OF status ON runs FOR EACH ROW
+            WHEN (NEW.status = 'cancelling' AND OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION agenthost_notify_cancel();
+        CREATE TABLE steps (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE,
+            project text NOT NULL DEFAULT 'default', run_id text NOT NULL, thread_id text NOT NULL, status text NOT NULL, data jsonb NOT NULL);
+        CREATE INDEX steps_by_run ON steps (run_id, seq);
+        CREATE INDEX steps_by_thread ON steps (thread_id);
+
+        CREATE TABLE files (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE,
+            project text NOT NULL DEFAULT 'default', purpose text NOT NULL, data jsonb NOT NULL);
+        CREATE INDEX files_by_purpose ON files (purpose, seq);
+        CREATE TABLE uploads (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE,
+            project text NOT NULL DEFAULT 'default', data jsonb NOT NULL);
+        CREATE TABLE upload_parts (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE,
+            project text NOT NULL DEFAULT 'default', upload_id text NOT NULL, bytes bigint NOT NULL, data jsonb NOT NULL);
+        CREATE INDEX upload_parts_by_upload ON upload_parts (upload_id, seq);
+        CREATE TABLE vector_stores (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE,
+            project text NOT NULL DEFAULT 'default', data jsonb NOT NULL);
+        CREATE TABLE vector_store_files (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL,
+            project text NOT NULL DEFAULT 'default', vector_store_id text NOT NULL, batch_id text, status text NOT NULL,
+            usage_bytes bigint NOT NULL, chunking_type text NOT NULL, max_chunk_tokens integer NOT NULL,
+            overlap_tokens integer NOT NULL, lease_until bigint, data jsonb NOT NULL, UNIQUE (vector_store_id, id));
+        CREATE INDEX vector_store_files_by_store ON vector_store_files (vector_store_id, seq);
+        CREATE INDEX vector_store_files_pending ON vector_store_files (seq) WHERE status = 'in_progress';
+        CREATE INDEX vector_store_files_by_batch ON vector_store_files (batch_id, seq) WHERE batch_id IS NOT NULL;
+        CREATE INDEX vector_store_files_by_file ON vector_store_files (id);
+        CREATE TABLE vector_store_file_batches (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE,
+            project text NOT NULL DEFAULT 'default', vector_store_id text NOT NULL, data jsonb NOT NULL);
+
+        CREATE TABLE retrieval_stores (seq bigint GENERATED ALWAYS AS IDENTITY, store_id text PRIMARY KEY,
+            project text NOT NULL DEFAULT 'default', embedding_model text NOT NULL, dimensions integer NOT NULL);
+        CREATE TABLE retrieval_files (seq bigint GENERATED ALWAYS AS IDENTITY, store_id text NOT NULL, file_id text NOT NULL,
+            project text NOT NULL DEFAULT 'default', filename text NOT NULL, attributes text NOT NULL, PRIMARY KEY (store_id, file_id));
+        CREATE TABLE retrieval_chunks (store_id text NOT NULL, file_id text NOT NULL, chunk_index integer NOT NULL,
+            project text NOT NULL DEFAULT 'default', text text NOT NULL, token_count integer NOT NULL, embedding bytea NOT NULL,
+            PRIMARY KEY (store_id, file_id, chunk_index));
+        CREATE TABLE retrieval_chunk_index (store_id text NOT NULL, file_id text NOT NULL, chunk_index integer NOT NULL,
+            project text NOT NULL DEFAULT 'default', term_total integer NOT NULL, scale real NOT NULL, codes bytea NOT NULL,
+            terms bytea NOT NULL, PRIMARY KEY (store_id, file_id, chunk_index));
+
+        CREATE TABLE trace_spans (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE,
+            project text NOT NULL DEFAULT 'default', run_id text NOT NULL, thread_id text NOT NULL, assistant_id text NOT NULL,
+            session_id text, api_key_id text NOT NULL, kind text NOT NULL, provider text, model text, started_at bigint NOT NULL,
+            duration_ms bigint NOT NULL, status text NOT NULL, input_tokens integer NOT NULL, cached_tokens integer NOT NULL,
+            cache_write_tokens integer NOT NULL, output_tokens integer NOT NULL, cost_usd double precision NOT NULL, data jsonb NOT NULL);
+        CREATE INDEX trace_spans_by_run ON trace_spans (run_id, started_at, seq);
+        CREATE INDEX trace_spans_by_thread ON trace_spans (thread_id);
+        CREATE INDEX trace_spans_by_session ON trace_spans (session_id, started_at, seq) WHERE session_id IS NOT NULL;
+        CREATE INDEX trace_spans_by_time ON trace_spans (started_at);
+
+        CREATE TABLE model_calls (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE,
+            project text NOT NULL DEFAULT 'default', started_at bigint NOT NULL, duration_ms bigint NOT NULL, ttft_ms bigint,
+            entry_point text NOT NULL, api_key_id text NOT NULL, session_id text, run_id text, thread_id text, assistant_id text,
+            provider text, model text NOT NULL, served_model text, status text NOT NULL, error text, stop_reason text,
+            input_tokens integer NOT NULL, cached_tokens integer NOT NULL, cache_write_tokens integer NOT NULL,
+            output_tokens integer NOT NULL, reasoning_tokens integer NOT NULL, reported boolean NOT NULL, input_pusd bigint NOT NULL,
+            cached_pusd bigint NOT NULL, cache_write_pusd bigint NOT NULL, output_pusd bigint NOT NULL, priced_as text,
+            tools_offered integer NOT NULL, tool_calls text NOT NULL);
+        CREATE INDEX model_calls_by_time ON model_calls (started_at);
+        CREATE INDEX model_calls_by_session ON model_calls (session_id, seq) WHERE session_id IS NOT NULL;
+        CREATE INDEX model_calls_by_thread ON model_calls (thread_id) WHERE thread_id IS NOT NULL;
+        CREATE INDEX model_calls_by_run ON model_calls (run_id) WHERE run_id IS NOT NULL;
+        CREATE TABLE usage_totals (scope text NOT NULL, scope_id text NOT NULL, period text NOT NULL,
+            project text NOT NULL DEFAULT 'default', calls bigint NOT NULL, unpriced_calls bigint NOT NULL, errors bigint NOT NULL,
+            input_tokens bigint NOT NULL, cached_tokens bigint NOT NULL, cache_write_tokens bigint NOT NULL, output_tokens bigint NOT NULL,
+            input_pusd bigint NOT NULL, output_pusd bigint NOT NULL, cache_pusd bigint NOT NULL, first_at bigint NOT NULL,
+            last_at bigint NOT NULL, last_model text, PRIMARY KEY (scope, scope_id, period));
+        CREATE INDEX usage_totals_by_recency ON usage_totals (scope, last_at, scope_id);
+        """,
+    ];
+
+    /// <summary>The version the schema is at after <see cref="MigrateAsync"/>.</summary>
+    public static int LatestVersion => Migrations.Length;
+
+    public static async Task MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var schema = connection.Command("SELECT current_schema()", transaction))
+        {
+            if (await schema.ExecuteScalarAsync(cancellationToken) is not string)
+            {
+                throw new InvalidOperationException(
+                    "No schema to migrate into: the search path of ConnectionStrings:Postgres names no existing schema (create it, or remove Search Path).");
+            }
+        }
+
+        await connection.Command("SELECT pg_advisory_xact_lock(hashtext('agenthost.schema.' || current_schema()))", transaction).RunAsync(cancellationToken);
+
+        await connection.Command("CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", transaction)
+            .RunAsync(cancellationToken);
+        await using var read = connection.Command("SELECT COALESCE(MAX(version), 0) FROM schema_version", transaction);
+        var current = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        if (current > Migrations.Length)
+        {
+            throw new InvalidOperationException(
+                $"The PostgreSQL schema is at version {current}, newer than this AgentHost knows ({Migrations.Length}): upgrade AgentHost on every node.");
+        }
+
+        for (var version = current + 1; version <= Migrations.Length; version++)
+        {
+            await connection.Command(Migrations[version - 1], transaction).RunAsync(cancellationToken);
+            await connection.Command("INSERT INTO schema_version (version) VALUES (@version)", transaction, ("@version", version)).RunAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+}

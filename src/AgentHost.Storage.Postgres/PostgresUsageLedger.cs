@@ -1,0 +1,291 @@
+using System.Globalization;
+using System.Text;
+using AgentHost.Core.Observability;
+using Npgsql;
+
+namespace AgentHost.Storage.Postgres;
+
+/// <summary>
+/// <see cref="IUsageLedger"/> on PostgreSQL: one <c>model_calls</c> row per call and <c>usage_totals</c> running totals
+/// per scope and period, written in one transaction (the totals as upserts, so nodes recording at once add up). Money is kept in whole picodollars (10⁻¹² USD), so totals add
+/// up exactly: every price in the table is a whole number of picodollars per token.
+/// </summary>
+public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedger
+{
+    private const decimal PicosPerDollar = 1_000_000_000_000m;
+
+    private const string CallColumns =
+        """
+        id, started_at, duration_ms, ttft_ms, entry_point, api_key_id, session_id, run_id, thread_id, assistant_id, provider, model,
+        served_model, status, error, stop_reason, input_tokens, cached_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
+        reported, input_pusd, cached_pusd, cache_write_pusd, output_pusd, priced_as, tools_offered, tool_calls
+        """;
+
+    private const string TotalsColumns =
+        "calls, unpriced_calls, errors, input_tokens, cached_tokens, cache_write_tokens, output_tokens, input_pusd, output_pusd, cache_pusd, first_at, last_at";
+
+    private static readonly Dictionary<string, string> GroupColumns = new(StringComparer.Ordinal)
+    {
+        ["model"] = "COALESCE(served_model, model)",
+        ["provider"] = "COALESCE(provider, '')",
+        ["run"] = "COALESCE(run_id, '')",
+        ["thread"] = "COALESCE(thread_id, '')",
+        ["assistant"] = "COALESCE(assistant_id, '')",
+        ["api_key"] = "api_key_id",
+        ["session"] = "COALESCE(session_id, '')",
+        ["entry_point"] = "entry_point",
+        ["day"] = "to_char(to_timestamp(started_at / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+        ["hour"] = "to_char(to_timestamp(started_at / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24\":00Z\"')",
+    };
+
+    public Task RecordAsync(ModelCallRecord call, CancellationToken cancellationToken)
+    {
+        var usage = call.Usage;
+        var cost = call.Cost;
+        var input = Picos(cost?.InputUsd);
+        var cached = Picos(cost?.CachedInputUsd);
+        var write = Picos(cost?.CacheWriteUsd);
+        var output = Picos(cost?.OutputUsd);
+        // A call that produced tokens counts (a cut-off stream's estimate too); one that failed counts as an error.
+        var spent = usage is not null;
+        var failed = call.Status == ModelCallStatuses.Error;
+        var month = SpendScopes.Month(DateTimeOffset.FromUnixTimeMilliseconds(call.StartedAt));
+        return database.WriteAsync(async (c, t, ct) =>
+        {
+            await c.Command($"INSERT INTO model_calls ({CallColumns}) VALUES (@id, @started, @duration, @ttft, @entry, @key, @session, @run, @thread, @assistant, " +
+                "@provider, @model, @served, @status, @error, @stop, @input, @cached, @write, @output, @reasoning, @reported, @input_p, @cached_p, " +
+                "@write_p, @output_p, @priced_as, @tools, @calls)", t,
+                ("@id", call.Id), ("@started", call.StartedAt), ("@duration", call.DurationMs), ("@ttft", call.TimeToFirstUpdateMs),
+                ("@entry", call.EntryPoint), ("@key", call.ApiKeyId), ("@session", call.SessionId), ("@run", call.RunId), ("@thread", call.ThreadId),
+                ("@assistant", call.AssistantId), ("@provider", call.Provider), ("@model", call.Model), ("@served", call.ServedModel),
+                ("@status", call.Status), ("@error", call.Error), ("@stop", call.StopReason), ("@input", usage?.InputTokens ?? 0),
+                ("@cached", usage?.CachedInputTokens ?? 0), ("@write", usage?.CacheWriteTokens ?? 0), ("@output", usage?.OutputTokens ?? 0),
+                ("@reasoning", usage?.ReasoningTokens ?? 0), ("@reported", usage?.Reported != false), ("@input_p", input), ("@cached_p", cached),
+                ("@write_p", write), ("@output_p", output), ("@priced_as", cost?.PricedAs), ("@tools", call.ToolsOffered),
+                ("@calls", string.Join('\n', call.ToolCalls))).RunAsync(ct);
+
+            async Task AddAsync(string scope, string? id, string period)
+            {
+                if (id is null)
+                {
+                    return;
+                }
+
+                await c.Command(
+                    $"""
+                    INSERT INTO usage_totals (scope, scope_id, period, {TotalsColumns}, last_model)
+                    VALUES (@scope, @id, @period, @calls, @unpriced, @errors, @input, @cached, @write, @output, @input_p, @output_p, @cache_p, @at, @at, @model)
+                    ON CONFLICT (scope, scope_id, period) DO UPDATE SET calls = usage_totals.calls + excluded.calls,
+                        unpriced_calls = usage_totals.unpriced_calls + excluded.unpriced_calls, errors = usage_totals.errors + excluded.errors,
+                        input_tokens = usage_totals.input_tokens + excluded.input_tokens, cached_tokens = usage_totals.cached_tokens + excluded.cached_tokens,
+                        cache_write_tokens = usage_totals.cache_write_tokens + excluded.cache_write_tokens, output_tokens = usage_totals.output_tokens + excluded.output_tokens,
+                        input_pusd = usage_totals.input_pusd + excluded.input_pusd, output_pusd = usage_totals.output_pusd + excluded.output_pusd,
+                        cache_pusd = usage_totals.cache_pusd + excluded.cache_pusd, first_at = LEAST(usage_totals.first_at, excluded.first_at),
+                        last_at = GREATEST(usage_totals.last_at, excluded.last_at), last_model = excluded.last_model
+                    """, t,
+                    ("@scope", scope), ("@id", id), ("@period", period), ("@calls", spent ? 1 : 0), ("@unpriced", spent && cost is null ? 1 : 0),
+                    ("@errors", failed ? 1 : 0), ("@input", usage?.InputTokens ?? 0), ("@cached", usage?.CachedInputTokens ?? 0),
+                    ("@write", usage?.CacheWriteTokens ?? 0), ("@output", usage?.OutputTokens ?? 0), ("@input_p", input),
+                    ("@output_p", output), ("@cache_p", cached + write), ("@at", call.StartedAt), ("@model", call.Model)).RunAsync(ct);
+            }
+
+            await AddAsync(SpendScopes.Run, call.RunId, SpendScopes.Lifetime);
+            await AddAsync(SpendScopes.Session, call.SessionId, SpendScopes.Lifetime);
+            await AddAsync(SpendScopes.Assistant, call.AssistantId, month);
+            await AddAsync(SpendScopes.ApiKey, call.ApiKeyId, month);
+        }, cancellationToken);
+    }
+
+    public Task<ScopeSpend> GetSpendAsync(string scope, string id, string period, CancellationToken cancellationToken) =>
+        database.ReadAsync(async (c, ct) =>
+        {
+            await using var command = c.Command($"SELECT {TotalsColumns} FROM usage_totals WHERE scope = @scope AND scope_id = @id AND period = @period",
+                null, ("@scope", scope), ("@id", id), ("@period", period));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? ReadSpend(reader, 0) : ScopeSpend.None;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<GatewaySession>> ListSessionsAsync(int limit, string? after, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<GatewaySession>>(async (c, ct) =>
+        {
+            await using var command = c.Command(
+                $"""
+                SELECT scope_id, last_model, {TotalsColumns} FROM usage_totals
+                WHERE scope = 'session' AND (@after::text IS NULL OR (last_at, scope_id) < (
+                    SELECT last_at, scope_id FROM usage_totals WHERE scope = 'session' AND scope_id = @after::text AND period = ''))
+                ORDER BY last_at DESC, scope_id DESC LIMIT @limit
+                """, null, ("@after", after), ("@limit", limit));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var sessions = new List<GatewaySession>();
+            while (await reader.ReadAsync(ct))
+            {
+                sessions.Add(new GatewaySession { Id = reader.GetString(0), LastModel = reader.IsDBNull(1) ? null : reader.GetString(1), Spend = ReadSpend(reader, 2) });
+            }
+
+            return sessions;
+        }, cancellationToken);
+
+    public Task<GatewaySession?> GetSessionAsync(string id, CancellationToken cancellationToken) =>
+        database.ReadAsync(async (c, ct) =>
+        {
+            await using var command = c.Command($"SELECT last_model, {TotalsColumns} FROM usage_totals WHERE scope = 'session' AND scope_id = @id AND period = ''",
+                null, ("@id", id));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? new GatewaySession { Id = id, LastModel = reader.IsDBNull(0) ? null : reader.GetString(0), Spend = ReadSpend(reader, 1) } : null;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<ModelCallRecord>> ListSessionCallsAsync(string id, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<ModelCallRecord>>(async (c, ct) =>
+        {
+            await using var command = c.Command($"SELECT {CallColumns} FROM model_calls WHERE session_id = @id ORDER BY seq", null, ("@id", id));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var calls = new List<ModelCallRecord>();
+            while (await reader.ReadAsync(ct))
+            {
+                calls.Add(ReadCall(reader));
+            }
+
+            return calls;
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<UsageTotals>> SumUsageAsync(UsageQuery query, CancellationToken cancellationToken)
+    {
+        var key = query.GroupBy is null ? "NULL" : GroupColumns.TryGetValue(query.GroupBy, out var column)
+            ? column
+            : throw new ArgumentException($"Unknown group '{query.GroupBy}'.", nameof(query));
+        var sql = new StringBuilder(
+            $"""
+            SELECT {key}, COUNT(*), SUM(input_tokens)::bigint, SUM(cached_tokens)::bigint, SUM(cache_write_tokens)::bigint, SUM(output_tokens)::bigint,
+                SUM(input_pusd + cached_pusd + cache_write_pusd + output_pusd)::bigint, COUNT(*) FILTER (WHERE status = 'error'), AVG(duration_ms)::float8
+            FROM model_calls WHERE started_at >= @start AND started_at < @end
+            """);
+        var parameters = new List<(string, object?)> { ("@start", query.StartMs), ("@end", query.EndMs) };
+        void Filter(string column, string? value)
+        {
+            if (value is not null)
+            {
+                sql.Append(CultureInfo.InvariantCulture, $" AND {column} = @{column}");
+                parameters.Add(($"@{column}", value));
+            }
+        }
+
+        Filter("run_id", query.RunId);
+        Filter("thread_id", query.ThreadId);
+        Filter("assistant_id", query.AssistantId);
+        Filter("api_key_id", query.ApiKeyId);
+        Filter("session_id", query.SessionId);
+        Filter("entry_point", query.EntryPoint);
+        if (query.GroupBy is not null)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" GROUP BY 1 ORDER BY {key} COLLATE \"C\"");
+        }
+
+        return await database.ReadAsync<IReadOnlyList<UsageTotals>>(async (c, ct) =>
+        {
+            await using var command = c.Command(sql.ToString(), null, [.. parameters]);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var rows = new List<UsageTotals>();
+            while (await reader.ReadAsync(ct))
+            {
+                var calls = reader.GetInt64(1);
+                if (calls == 0)
+                {
+                    continue;
+                }
+
+                rows.Add(new UsageTotals
+                {
+                    Key = reader.IsDBNull(0) ? null : reader.GetString(0),
+                    ModelCalls = calls,
+                    InputTokens = reader.GetInt64(2),
+                    CachedInputTokens = reader.GetInt64(3),
+                    CacheWriteTokens = reader.GetInt64(4),
+                    OutputTokens = reader.GetInt64(5),
+                    CostUsd = reader.GetInt64(6) / PicosPerDollar,
+                    Errors = reader.GetInt64(7),
+                    AverageDurationMs = reader.GetDouble(8),
+                });
+            }
+
+            return rows;
+        }, cancellationToken);
+    }
+
+    /// <summary>A deleted thread's calls keep their spend but lose their link to it; its runs' totals go.</summary>
+    internal static async Task ForgetThreadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string threadId, CancellationToken ct)
+    {
+        await connection.Command("DELETE FROM usage_totals WHERE scope = 'run' AND period = '' AND scope_id IN (SELECT id FROM runs WHERE thread_id = @id)",
+            transaction, ("@id", threadId)).RunAsync(ct);
+        await connection.Command("UPDATE model_calls SET run_id = NULL, thread_id = NULL WHERE thread_id = @id", transaction, ("@id", threadId)).RunAsync(ct);
+    }
+
+    private static long Picos(decimal? usd) => usd is { } value ? (long)decimal.Round(value * PicosPerDollar) : 0;
+
+    private static ScopeSpend ReadSpend(NpgsqlDataReader reader, int at)
+    {
+        var input = reader.GetInt64(at + 7) / PicosPerDollar;
+        var output = reader.GetInt64(at + 8) / PicosPerDollar;
+        var cache = reader.GetInt64(at + 9) / PicosPerDollar;
+        return new ScopeSpend
+        {
+            ModelCalls = reader.GetInt64(at),
+            UnpricedCalls = reader.GetInt64(at + 1),
+            Errors = reader.GetInt64(at + 2),
+            InputTokens = reader.GetInt64(at + 3),
+            CachedInputTokens = reader.GetInt64(at + 4),
+            CacheWriteTokens = reader.GetInt64(at + 5),
+            OutputTokens = reader.GetInt64(at + 6),
+            InputUsd = input,
+            OutputUsd = output,
+            CacheUsd = cache,
+            CostUsd = input + output + cache,
+            FirstAt = reader.GetInt64(at + 10),
+            LastAt = reader.GetInt64(at + 11),
+        };
+    }
+
+    private static ModelCallRecord ReadCall(NpgsqlDataReader reader)
+    {
+        string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+        var pricedAs = Text(26);
+        var toolCalls = reader.GetString(28);
+        return new ModelCallRecord
+        {
+            Id = reader.GetString(0),
+            StartedAt = reader.GetInt64(1),
+            DurationMs = reader.GetInt64(2),
+            TimeToFirstUpdateMs = reader.IsDBNull(3) ? null : reader.GetInt64(3),
+            EntryPoint = reader.GetString(4),
+            ApiKeyId = reader.GetString(5),
+            SessionId = Text(6),
+            RunId = Text(7),
+            ThreadId = Text(8),
+            AssistantId = Text(9),
+            Provider = Text(10),
+            Model = reader.GetString(11),
+            ServedModel = Text(12),
+            Status = reader.GetString(13),
+            Error = Text(14),
+            StopReason = Text(15),
+            Usage = new TraceUsage
+            {
+                InputTokens = reader.GetInt32(16),
+                CachedInputTokens = reader.GetInt32(17),
+                CacheWriteTokens = reader.GetInt32(18),
+                OutputTokens = reader.GetInt32(19),
+                ReasoningTokens = reader.GetInt32(20),
+                Reported = reader.GetBoolean(21),
+            },
+            Cost = pricedAs is null ? null : new TraceCost
+            {
+                InputUsd = reader.GetInt64(22) / PicosPerDollar,
+                CachedInputUsd = reader.GetInt64(23) / PicosPerDollar,
+                CacheWriteUsd = reader.GetInt64(24) / PicosPerDollar,
+                OutputUsd = reader.GetInt64(25) / PicosPerDollar,
+                PricedAs = pricedAs,
+            },
+            ToolsOffered = reader.GetInt32(27),
+            ToolCalls = toolCalls.Length == 0 ? [] : toolCalls.Split('\n'),
+        };
+    }
+}

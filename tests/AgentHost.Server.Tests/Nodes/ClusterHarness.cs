@@ -1,0 +1,136 @@
+using System.ClientModel;
+using AgentHost.Server.Tests.Support;
+using Npgsql;
+using OpenAI.Assistants;
+
+namespace AgentHost.Server.Tests.Nodes;
+
+/// <summary>
+/// Several AgentHost processes, each with its own data directory, sharing one PostgreSQL schema and one scripted model:
+/// a cluster on one machine. Queries go straight to the shared schema to check what the nodes did.
+/// </summary>
+internal sealed class ClusterHarness : IAsyncDisposable
+{
+    private readonly List<string> dataDirs = [];
+    private readonly Func<Task> dropSchema;
+
+    private ClusterHarness(ScriptedUpstream upstream, string connectionString, Func<Task> dropSchema)
+    {
+        Upstream = upstream;
+        ConnectionString = connectionString;
+        this.dropSchema = dropSchema;
+    }
+
+    public ScriptedUpstream Upstream { get; }
+
+    public string ConnectionString { get; }
+
+    public List<ServerProcess> Nodes { get; } = [];
+
+    public static async Task<ClusterHarness> StartAsync(int nodes)
+    {
+        var upstream = await ScriptedUpstream.StartAsync();
+        var (connectionString, drop) = await TestStore.CreatePostgresSchemaAsync();
+        var cluster = new ClusterHarness(upstream, connectionString, drop);
+        await Task.WhenAll(Enumerable.Range(0, nodes).Select(_ => cluster.StartNodeAsync()));
+        return cluster;
+    }
+
+    public async Task<ServerProcess> StartNodeAsync()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("agenthost-node-").FullName;
+        lock (dataDirs)
+        {
+            dataDirs.Add(dataDir);
+        }
+
+        var node = await ServerProcess.StartAsync(ServerProcess.FreePort(), dataDir,
+            $"--ConnectionStrings:Postgres={ConnectionString}",
+            $"--AgentHost:Providers:OpenAI:BaseUrl={Upstream.BaseUrl}",
+            "--AgentHost:Providers:Retry:MaxAttempts=1",
+            "--AgentHost:Runs:SweepInterval=00:00:00.200",
+            "--AgentHost:Runs:LeaseDuration=00:00:10",
+            "--Logging:LogLevel:AgentHost=Warning");
+        lock (Nodes)
+        {
+            Nodes.Add(node);
+        }
+
+        return node;
+    }
+
+    public static AssistantClient Client(ServerProcess node) =>
+        new(new ApiKeyCredential("k"), new AssistantClientOptions { Endpoint = node.BaseUri, NetworkTimeout = TimeSpan.FromSeconds(60) });
+
+    /// <summary>Runs per status, read from the shared schema.</summary>
+    public async Task<Dictionary<string, long>> RunStatusesAsync()
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT status, COUNT(*) FROM runs GROUP BY status", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    /// <summary>Waits until <paramref name="count"/> runs are completed; fails naming the statuses at the deadline.</summary>
+    public async Task WaitForCompletedAsync(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var statuses = await RunStatusesAsync();
+            if (statuses.GetValueOrDefault("completed") >= count)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "Runs not completed in time: " + string.Join(", ", statuses.Select(s => $"{s.Key}={s.Value}")));
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>How many messages each role has on each thread.</summary>
+    public async Task<List<(string Thread, long User, long Assistant)>> MessageCountsAsync()
+    {
+        var rows = new List<(string, long, long)>();
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT thread_id, COUNT(*) FILTER (WHERE run_id IS NULL), COUNT(*) FILTER (WHERE run_id IS NOT NULL) FROM messages GROUP BY thread_id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        }
+
+        return rows;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Nodes)
+        {
+            node.Dispose();
+        }
+
+        await Upstream.DisposeAsync();
+        await dropSchema();
+        foreach (var dir in dataDirs)
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // The temp folder is the OS's to clean.
+            }
+        }
+    }
+}

@@ -1,0 +1,221 @@
+using AgentHost.Core.Domain;
+using AgentHost.Core.Storage;
+
+namespace AgentHost.Storage.Contracts;
+
+/// <summary>What every <see cref="IAgentStore"/> must do with runs and steps: one active run per thread, compare-and-set, leases.</summary>
+public abstract class RunStoreContract<TFactory> : StoreContract<TFactory>
+    where TFactory : IStoreFactory, new()
+{
+    private IAgentStore Store => Stores.Agents;
+
+    [StoreFact]
+    public async Task TryCreateRun_RefusesASecondActiveRunAndWritesNothing()
+    {
+        var thread = Objects.Thread();
+        var first = Objects.Run(thread.Id);
+        Assert.Null(await Store.TryCreateRunAsync(first, thread, [Objects.Message(thread.Id)], None));
+
+        var message = Objects.Message(thread.Id);
+        var active = await Store.TryCreateRunAsync(Objects.Run(thread.Id), null, [message], None);
+
+        Assert.Equal(first.Id, active?.Id);
+        Assert.Single((await Store.ListRunsAsync(thread.Id, ListQuery.Default, None)).Data);
+        Assert.Null(await Store.GetMessageAsync(thread.Id, message.Id, None));
+        Assert.NotNull(await Store.GetThreadAsync(thread.Id, None));
+        Assert.Single(await Store.GetThreadMessagesAsync(thread.Id, None));
+    }
+
+    [StoreFact]
+    public async Task TryAddMessage_IsRefusedWhileARunIsActiveAndAllowedAfter()
+    {
+        var thread = Objects.Thread();
+        await Store.CreateThreadAsync(thread, [], None);
+        var run = Objects.Run(thread.Id, RunStatus.RequiresAction);
+        await Store.TryCreateRunAsync(run, null, [], None);
+
+        Assert.Equal(run.Id, (await Store.TryAddMessageAsync(Objects.Message(thread.Id), None))?.Id);
+        Assert.True(await Store.TryUpdateRunAsync(run with { Status = RunStatus.Completed }, RunStatus.RequiresAction, None));
+        Assert.Null(await Store.TryAddMessageAsync(Objects.Message(thread.Id), None));
+        Assert.Single(await Store.GetThreadMessagesAsync(thread.Id, None));
+    }
+
+    [StoreFact]
+    public async Task TryUpdateRun_RacingWritersExactlyOneWins()
+    {
+        var thread = Objects.Thread();
+        await Store.CreateThreadAsync(thread, [], None);
+        for (var round = 0; round < 25; round++)
+        {
+            var run = Objects.Run(thread.Id);
+            Assert.Null(await Store.TryCreateRunAsync(run, null, [], None));
+            using var start = new ManualResetEventSlim();
+            Task<bool> Race(string status) => Task.Run(() =>
+            {
+                start.Wait();
+                return Store.TryUpdateRunAsync(run with { Status = status }, RunStatus.Queued, None);
+            });
+
+            var toProgress = Race(RunStatus.InProgress);
+            var toCancelling = Race(RunStatus.Cancelling);
+            start.Set();
+            var results = await Task.WhenAll(toProgress, toCancelling);
+
+            Assert.Single(results, won => won);
+            var stored = await Store.GetRunAsync(thread.Id, run.Id, None);
+            Assert.Equal(results[0] ? RunStatus.InProgress : RunStatus.Cancelling, stored?.Status);
+            Assert.True(await Store.TryUpdateRunAsync(stored! with { Status = RunStatus.Cancelled }, stored!.Status, None));
+        }
+    }
+
+    [StoreFact]
+    public async Task Lease_IsExclusiveUntilItExpires()
+    {
+        var run = await QueuedRunAsync();
+        var now = Time.GetUtcNow();
+
+        Assert.Equal(run.Id, (await Store.TryLeaseRunAsync(run.Id, "node-a", now, now.AddSeconds(30), None))?.Id);
+        Assert.Null(await Store.TryLeaseRunAsync(run.Id, "node-b", now, now.AddSeconds(30), None));
+        Assert.NotNull(await Store.TryLeaseRunAsync(run.Id, "node-a", now, now.AddSeconds(30), None));
+        Assert.DoesNotContain(run.Id, await Store.FindRunsToResumeAsync(now, 10, None));
+
+        Time.Advance(TimeSpan.FromSeconds(31));
+        var later = Time.GetUtcNow();
+
+        Assert.Contains(run.Id, await Store.FindRunsToResumeAsync(later, 10, None));
+        Assert.NotNull(await Store.TryLeaseRunAsync(run.Id, "node-b", later, later.AddSeconds(30), None));
+        Assert.Null(await Store.TryLeaseRunAsync(run.Id, "node-a", later, later.AddSeconds(30), None));
+    }
+
+    [StoreFact]
+    public async Task RenewLeases_KeepsTheOwnersRunsAndReleaseFreesOne()
+    {
+        var mine = await QueuedRunAsync();
+        var theirs = await QueuedRunAsync();
+        var now = Time.GetUtcNow();
+        await Store.TryLeaseRunAsync(mine.Id, "node-a", now, now.AddSeconds(10), None);
+        await Store.TryLeaseRunAsync(theirs.Id, "node-b", now, now.AddSeconds(10), None);
+
+        await Store.RenewLeasesAsync("node-a", now.AddSeconds(60), None);
+        Time.Advance(TimeSpan.FromSeconds(20));
+        var later = Time.GetUtcNow();
+
+        Assert.Equal([theirs.Id], await Store.FindRunsToResumeAsync(later, 10, None));
+        Assert.Null(await Store.TryLeaseRunAsync(mine.Id, "node-b", later, later.AddSeconds(10), None));
+        await Store.ReleaseLeaseAsync(mine.Id, None);
+        Assert.NotNull(await Store.TryLeaseRunAsync(mine.Id, "node-b", later, later.AddSeconds(10), None));
+    }
+
+    [StoreFact]
+    public async Task Lease_RacingOwnersExactlyOneGetsIt()
+    {
+        var runs = new List<ThreadRun>();
+        for (var i = 0; i < 10; i++)
+        {
+            runs.Add(await QueuedRunAsync());
+        }
+
+        var now = Time.GetUtcNow();
+        foreach (var run in runs)
+        {
+            var owners = await Task.WhenAll(Enumerable.Range(0, 6).Select(n => Task.Run(async () =>
+                await Store.TryLeaseRunAsync(run.Id, $"node-{n}", now, now.AddSeconds(30), None) is null ? null : $"node-{n}")));
+            Assert.Single(owners, o => o is not null);
+        }
+    }
+
+    [StoreFact]
+    public async Task FindRunsToResume_TakesResumableRunsOldestFirstUpToMax()
+    {
+        var queued = await QueuedRunAsync();
+        var progressing = await QueuedRunAsync(RunStatus.InProgress);
+        var cancelling = await QueuedRunAsync(RunStatus.Cancelling);
+        await QueuedRunAsync(RunStatus.RequiresAction);
+        await QueuedRunAsync(RunStatus.Completed);
+        var now = Time.GetUtcNow();
+
+        Assert.Equal([queued.Id, progressing.Id, cancelling.Id], await Store.FindRunsToResumeAsync(now, 10, None));
+        Assert.Equal([queued.Id, progressing.Id], await Store.FindRunsToResumeAsync(now, 2, None));
+        Assert.Null(await Store.TryLeaseRunAsync((await QueuedRunAsync(RunStatus.Failed)).Id, "node-a", now, now.AddSeconds(5), None));
+    }
+
+    [StoreFact]
+    public async Task FindExpiredRuns_ReturnsRequiresActionPastItsExpiry()
+    {
+        var now = Time.GetUtcNow().ToUnixTimeSeconds();
+        var expired = await QueuedRunAsync(RunStatus.RequiresAction, now - 1);
+        await QueuedRunAsync(RunStatus.RequiresAction, now + 60);
+        await QueuedRunAsync(RunStatus.Queued, now - 1);
+
+        Assert.Equal([expired.Id], (await Store.FindExpiredRunsAsync(now, None)).Select(r => r.Id));
+    }
+
+    [StoreFact]
+    public async Task Steps_UpsertAndPagePerRun()
+    {
+        var run = await QueuedRunAsync(RunStatus.InProgress);
+        var other = await QueuedRunAsync(RunStatus.InProgress);
+        var steps = new[] { Objects.Step(run), Objects.Step(run), Objects.Step(run) };
+        foreach (var step in steps)
+        {
+            await Store.SaveStepAsync(step, None);
+        }
+
+        await Store.SaveStepAsync(Objects.Step(other), None);
+        await Store.SaveStepAsync(steps[0] with { Status = StepStatus.Completed }, None);
+
+        var page = await Store.ListStepsAsync(run.ThreadId, run.Id, new ListQuery { Limit = 2 }, None);
+        var rest = await Store.ListStepsAsync(run.ThreadId, run.Id, new ListQuery { Limit = 2, After = page.Data[^1].Id }, None);
+
+        Assert.Equal((string.Join(",", steps[2].Id, steps[1].Id), true), (string.Join(",", page.Data.Select(s => s.Id)), page.HasMore));
+        Assert.Equal((steps[0].Id, false), (string.Join(",", rest.Data.Select(s => s.Id)), rest.HasMore));
+        Assert.Equal(StepStatus.Completed, (await Store.GetStepAsync(run.ThreadId, run.Id, steps[0].Id, None))?.Status);
+        Assert.Null(await Store.GetStepAsync(run.ThreadId, other.Id, steps[0].Id, None));
+    }
+
+    [StoreFact]
+    public async Task DiscardUnfinishedWork_RemovesOnlyTheRunsInProgressMessagesAndSteps()
+    {
+        var run = await QueuedRunAsync(RunStatus.InProgress);
+        var done = Objects.Step(run, StepStatus.Completed);
+        var open = Objects.Step(run);
+        await Store.SaveStepAsync(done, None);
+        await Store.SaveStepAsync(open, None);
+        var partial = Objects.Message(run.ThreadId, run.Id, MessageStatus.InProgress);
+        var finished = Objects.Message(run.ThreadId, run.Id);
+        await Store.SaveMessageAsync(partial, None);
+        await Store.SaveMessageAsync(finished, None);
+
+        await Store.DiscardUnfinishedWorkAsync(run.Id, None);
+
+        Assert.Equal([finished.Id], (await Store.GetThreadMessagesAsync(run.ThreadId, None)).Select(m => m.Id));
+        Assert.Equal([done.Id], (await Store.ListStepsAsync(run.ThreadId, run.Id, ListQuery.Default, None)).Data.Select(s => s.Id));
+    }
+
+    [StoreFact]
+    public async Task ListRuns_IsPerThreadNewestFirst()
+    {
+        var thread = Objects.Thread();
+        await Store.CreateThreadAsync(thread, [], None);
+        var runs = new List<ThreadRun>();
+        for (var i = 0; i < 3; i++)
+        {
+            var run = Objects.Run(thread.Id, RunStatus.Completed);
+            await Store.TryCreateRunAsync(run, null, [], None);
+            runs.Add(run);
+        }
+
+        await QueuedRunAsync(RunStatus.Completed);
+
+        var page = await Store.ListRunsAsync(thread.Id, ListQuery.Default, None);
+        Assert.Equal(runs.Select(r => r.Id).Reverse(), page.Data.Select(r => r.Id));
+    }
+
+    private async Task<ThreadRun> QueuedRunAsync(string status = RunStatus.Queued, long? expiresAt = null)
+    {
+        var thread = Objects.Thread();
+        var run = Objects.Run(thread.Id, status, expiresAt);
+        Assert.Null(await Store.TryCreateRunAsync(run, thread, [], None));
+        return run;
+    }
+}

@@ -1,0 +1,29 @@
+using AgentHost.Core.Files;
+using AgentHost.Core.Observability;
+using AgentHost.Core.Retrieval;
+using AgentHost.Core.Storage;
+using AgentHost.Core.VectorStores;
+
+namespace AgentHost.Storage.Contracts;
+
+/// <summary>Every store of one implementation over one empty database; disposing it removes the database.</summary>
+public sealed class StoreSet(
+    IAgentStore agents,
+    IFileStore files,
+    IUploadStore uploads,
+    IVectorStoreRepository vectorStores,
+    IChunkStore chunks,
+    ITraceStore traces,
+    IUsageLedger ledger,
+    Func<ValueTask> dispose) : IAsyncDisposable
+{
+    public IAgentStore Agents { get; } = agents;
+    public IFileStore Files { get; } = files;
+    public IUploadStore Uploads { get; } = uploads;
+    public IVectorStoreRepository VectorStores { get; } = vectorStores;
+    public IChunkStore Chunks { get; } = chunks;
+    public ITraceStore Traces { get; } = traces;
+    public IUsageLedger Ledger { get; } = ledger;
+
+    public ValueTask DisposeAsync() => dispose();
+}

@@ -1,0 +1,96 @@
+using AgentHost.Core.Domain;
+using AgentHost.Core.Observability;
+
+namespace AgentHost.Storage.Contracts;
+
+/// <summary>What every <see cref="IUsageLedger"/> must do: exact running totals per scope, sums, sessions.</summary>
+public abstract class UsageLedgerContract<TFactory> : StoreContract<TFactory>
+    where TFactory : IStoreFactory, new()
+{
+    private static readonly long March = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+    [StoreFact]
+    public async Task ConcurrentCalls_AddUpExactlyInEveryScope()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => Stores.Ledger.RecordAsync(Call(i, "run_1", "sess_1"), None))));
+
+        var run = await Stores.Ledger.GetSpendAsync(SpendScopes.Run, "run_1", SpendScopes.Lifetime, None);
+        var key = await Stores.Ledger.GetSpendAsync(SpendScopes.ApiKey, "key_1", "2026-03", None);
+
+        Assert.Equal((40L, 400L, 80L, 40 * 0.000001234567m), (run.ModelCalls, run.InputTokens, run.OutputTokens, run.CostUsd));
+        Assert.Equal(run.CostUsd, key.CostUsd);
+        Assert.Equal((March, March + 39), (run.FirstAt, run.LastAt));
+        Assert.Equal(ScopeSpend.None, await Stores.Ledger.GetSpendAsync(SpendScopes.Run, "run_none", SpendScopes.Lifetime, None));
+    }
+
+    [StoreFact]
+    public async Task Sums_GroupAndFilterCalls()
+    {
+        await Stores.Ledger.RecordAsync(Call(0, "run_1", null) with { Model = "gpt-4o" }, None);
+        await Stores.Ledger.RecordAsync(Call(1, "run_1", null) with { Model = "claude", Status = ModelCallStatuses.Error }, None);
+        await Stores.Ledger.RecordAsync(Call(2, "run_2", null) with { Model = "claude" }, None);
+
+        var byModel = await Stores.Ledger.SumUsageAsync(new UsageQuery { GroupBy = "model" }, None);
+        var ofRun = await Stores.Ledger.SumUsageAsync(new UsageQuery { RunId = "run_1" }, None);
+        var byDay = await Stores.Ledger.SumUsageAsync(new UsageQuery { GroupBy = "day", StartMs = March + 1 }, None);
+
+        Assert.Equal([("claude", 2L, 1L), ("gpt-4o", 1L, 0L)], byModel.Select(t => (t.Key, t.ModelCalls, t.Errors)));
+        Assert.Equal((2L, 20L), (ofRun.Single().ModelCalls, ofRun.Single().InputTokens));
+        Assert.Equal([("2026-03-01", 2L)], byDay.Select(t => (t.Key, t.ModelCalls)));
+    }
+
+    [StoreFact]
+    public async Task Sessions_AreListedMostRecentFirstWithTheirCalls()
+    {
+        await Stores.Ledger.RecordAsync(Call(0, null, "sess_a"), None);
+        await Stores.Ledger.RecordAsync(Call(1, null, "sess_b"), None);
+        await Stores.Ledger.RecordAsync(Call(2, null, "sess_c"), None);
+        await Stores.Ledger.RecordAsync(Call(3, null, "sess_a") with { Model = "claude" }, None);
+
+        var first = await Stores.Ledger.ListSessionsAsync(2, null, None);
+        var next = await Stores.Ledger.ListSessionsAsync(2, first[^1].Id, None);
+        var calls = await Stores.Ledger.ListSessionCallsAsync("sess_a", None);
+
+        Assert.Equal(["sess_a", "sess_c"], first.Select(s => s.Id));
+        Assert.Equal(["sess_b"], next.Select(s => s.Id));
+        Assert.Equal(("claude", 2L), (first[0].LastModel, first[0].Spend.ModelCalls));
+        Assert.Equal([March, March + 3], calls.Select(c => c.StartedAt));
+        Assert.Equivalent(Call(0, null, "sess_a"), calls[0], strict: true);
+        Assert.Null(await Stores.Ledger.GetSessionAsync("sess_none", None));
+    }
+
+    [StoreFact]
+    public async Task DeletingAThread_KeepsItsSpendButDropsItsRunTotals()
+    {
+        var thread = Objects.Thread();
+        var run = Objects.Run(thread.Id, RunStatus.Completed);
+        await Stores.Agents.TryCreateRunAsync(run, thread, [], None);
+        await Stores.Ledger.RecordAsync(Call(0, run.Id, null) with { ThreadId = thread.Id }, None);
+
+        await Stores.Agents.DeleteThreadAsync(thread.Id, None);
+
+        Assert.Equal(ScopeSpend.None, await Stores.Ledger.GetSpendAsync(SpendScopes.Run, run.Id, SpendScopes.Lifetime, None));
+        Assert.Equal(1, (await Stores.Ledger.GetSpendAsync(SpendScopes.ApiKey, "key_1", "2026-03", None)).ModelCalls);
+        Assert.Empty(await Stores.Ledger.SumUsageAsync(new UsageQuery { ThreadId = thread.Id }, None));
+        Assert.Equal(1, (await Stores.Ledger.SumUsageAsync(new UsageQuery(), None)).Single().ModelCalls);
+    }
+
+    private static ModelCallRecord Call(int i, string? runId, string? sessionId) => new()
+    {
+        Id = $"call_{i}",
+        StartedAt = March + i,
+        DurationMs = 10,
+        EntryPoint = ModelCallEntryPoints.Assistants,
+        ApiKeyId = "key_1",
+        SessionId = sessionId,
+        RunId = runId,
+        AssistantId = "asst_1",
+        Provider = "openai",
+        Model = "gpt-4o",
+        Status = ModelCallStatuses.Ok,
+        Usage = new TraceUsage { InputTokens = 10, OutputTokens = 2, CachedInputTokens = 1 },
+        Cost = new TraceCost { InputUsd = 0.000001m, CachedInputUsd = 0.000000034567m, CacheWriteUsd = 0, OutputUsd = 0.0000002m, PricedAs = "gpt-4o" },
+        ToolsOffered = 2,
+        ToolCalls = ["lookup", "search"],
+    };
+}

@@ -1,0 +1,17 @@
+using AgentHost.Storage.Contracts;
+
+namespace AgentHost.Storage.Postgres.Tests;
+
+public sealed class PostgresAgentStoreContractTests : AgentStoreContract<PostgresStores>;
+
+public sealed class PostgresRunStoreContractTests : RunStoreContract<PostgresStores>;
+
+public sealed class PostgresFileStoreContractTests : FileStoreContract<PostgresStores>;
+
+public sealed class PostgresVectorStoreRepositoryContractTests : VectorStoreRepositoryContract<PostgresStores>;
+
+public sealed class PostgresChunkStoreContractTests : ChunkStoreContract<PostgresStores>;
+
+public sealed class PostgresTraceStoreContractTests : TraceStoreContract<PostgresStores>;
+
+public sealed class PostgresUsageLedgerContractTests : UsageLedgerContract<PostgresStores>;

@@ -1,0 +1,17 @@
+using AgentHost.Storage.Contracts;
+
+namespace AgentHost.Storage.Sqlite.Tests;
+
+public sealed class SqliteAgentStoreContractTests : AgentStoreContract<SqliteStores>;
+
+public sealed class SqliteRunStoreContractTests : RunStoreContract<SqliteStores>;
+
+public sealed class SqliteFileStoreContractTests : FileStoreContract<SqliteStores>;
+
+public sealed class SqliteVectorStoreRepositoryContractTests : VectorStoreRepositoryContract<SqliteStores>;
+
+public sealed class SqliteChunkStoreContractTests : ChunkStoreContract<SqliteStores>;
+
+public sealed class SqliteTraceStoreContractTests : TraceStoreContract<SqliteStores>;
+
+public sealed class SqliteUsageLedgerContractTests : UsageLedgerContract<SqliteStores>;
