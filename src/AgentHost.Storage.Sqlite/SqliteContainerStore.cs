@@ -1,3 +1,4 @@
+using AgentHost.Core.Files;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using AgentHost.Core.Containers;

@@ -1,3 +1,4 @@
+using AgentHost.Core.Files;
 using Microsoft.Data.Sqlite;
 
 namespace AgentHost.Storage.Sqlite;
