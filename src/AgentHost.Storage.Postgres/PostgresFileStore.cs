@@ -19,7 +19,7 @@ public sealed class PostgresFileStore(PostgresDatabase database, string director
 
     public async Task<StoredFile> CreateAsync(string filename, string purpose, Stream content, long maxBytes, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(directory);
+        PrivateStorage.Directory(directory);
         var id = IdGenerator.File();
         var temporary = Path.Combine(directory, id + ".partial");
         var bytes = await BoundedCopy.ToFileAsync(content, temporary, maxBytes, maxBytes == limits.MaxFileBytes ? "MaxFileBytes" : "MaxUploadBytes", cancellationToken);

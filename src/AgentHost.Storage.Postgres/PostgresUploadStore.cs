@@ -23,7 +23,8 @@ public sealed class PostgresUploadStore(PostgresDatabase database, string direct
     public async Task<UploadPart> AddPartAsync(string uploadId, Stream content, long maxBytes, CancellationToken cancellationToken)
     {
         var part = new UploadPart { Id = IdGenerator.UploadPart(), CreatedAt = time.GetUtcNow().ToUnixTimeSeconds(), UploadId = uploadId };
-        Directory.CreateDirectory(Path.Combine(directory, uploadId));
+        PrivateStorage.Directory(directory);
+        PrivateStorage.Directory(Path.Combine(directory, uploadId));
         var bytes = await BoundedCopy.ToFileAsync(content, PathOf(uploadId, part.Id), maxBytes, "MaxPartBytes", cancellationToken);
         await database.WriteAsync((c, t, ct) => c.Command("INSERT INTO upload_parts (id, upload_id, bytes, data) VALUES (@id, @upload, @bytes, @data)", t,
             ("@id", part.Id), ("@upload", uploadId), ("@bytes", bytes), ("@data", PostgresCommands.Json(part, Json.UploadPart))).RunAsync(ct), cancellationToken);
