@@ -304,8 +304,11 @@ internal sealed class AgentTurn(AgentEngine engine, AgentSession session, RunSub
             {
                 results[index] = await tasks[index]!;
             }
+
+            // A limit (this turn's, or a parent's) may have stopped the turn while its calls ran.
+            cancellationToken.ThrowIfCancellationRequested();
         }
-        catch (OperationCanceledException) when (limit.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             var ended = await EndStoppedAsync(await CurrentAsync(run));
             return new Outcome([.. DrainChildEvents(), new RunStatusChanged(ended) { RunId = run.Id }], null);

@@ -322,7 +322,7 @@ public sealed class RunExecutor
                 var invocation = new ToolInvocation(run, definition, name, call.Id, arguments) { StepId = step.Id, Index = index };
                 records.Add((await InvokeAsync(invocation, permitted, gates.For(run.Id), cancellationToken)).Record);
             }
-            else if (sources.For(call.Type) is { } source && source.AwaitsExecution(call))
+            else if (!EngineToolRecords.IsEngineRecord(call) && sources.For(call.Type) is { } source && source.AwaitsExecution(call))
             {
                 var view = EngineToolRecords.Describe(source, call);
                 var definition = toolSet.Find(view.Name)?.Definition ?? run.Tools.FirstOrDefault(t => t.Type == call.Type) ?? new ToolDefinition { Type = call.Type };

@@ -44,6 +44,12 @@ public static class EngineToolRecords
         return Record(record.Id, record.Type, details, view.Name, view.Arguments, output, Replaced, view.IsError);
     }
 
+    /// <summary>
+    /// True when the engine wrote the whole record (refused, waiting for or approved by a permission decision): the
+    /// source never saw the call, so its own <c>Decide</c> and <c>AwaitsExecution</c> must not be asked about it.
+    /// </summary>
+    public static bool IsEngineRecord(StepToolCall call) => StatusOf(call) is Refused or AwaitingPermission or Approved;
+
     /// <summary>True for a call waiting for a <c>permission</c> decision.</summary>
     public static bool IsAwaitingDecision(StepToolCall call) => StatusOf(call) == AwaitingPermission;
 
