@@ -286,6 +286,12 @@ public sealed class RunExecutor
                 var outcome = await CheckedInvokeAsync(new ToolInvocation(run, binding.Definition, call.Name, callId, arguments) { StepId = step.Id, Index = index },
                     binding.Source, cancellationToken);
                 records.Add(outcome.Record);
+                if (index < turn.ToolCalls.Count - 1)
+                {
+                    // Saved as each call ends, so a long call that follows (a sub-assistant) shows its predecessors' records.
+                    await store.SaveStepAsync(step with { StepDetails = step.StepDetails with { ToolCalls = [.. records] } }, cancellationToken);
+                }
+
                 if (outcome.Approval is { } approval)
                 {
                     pending.Add(new RequiredToolCall { Id = callId, Function = new FunctionCall(approval.Name, approval.Arguments) });

@@ -123,6 +123,7 @@ public sealed class SubAssistantTool(IAgentStore store, IServiceProvider service
         }
 
         var child = await StartChildAsync(invocation, id, task!, [.. parents, parent.Id], [.. path, parent.AssistantId], cancellationToken);
+        await ShowRunningAsync(invocation, record with { ThreadId = child.ThreadId, RunId = child.Id, Status = child.Status }, cancellationToken);
         var ended = await RunChildAsync(child, cancellationToken);
         record = record with { ThreadId = child.ThreadId, RunId = child.Id, Status = ended.Status };
         if (ended.Status == RunStatus.Completed)
@@ -143,6 +144,21 @@ public sealed class SubAssistantTool(IAgentStore store, IServiceProvider service
         return record?.Error is { } error
             ? new ToolCallView(record.Name, arguments, "Error: " + error) { IsError = true }
             : new ToolCallView(record?.Name ?? ToolType, arguments, record?.Output ?? string.Empty);
+    }
+
+    /// <summary>
+    /// Puts the call, with its child's thread and run, in the parent's step while the child runs, so the child can be
+    /// followed (and the link survives a cancelled parent); the step's final record replaces it.
+    /// </summary>
+    private async Task ShowRunningAsync(ToolInvocation invocation, SubAssistantCall running, CancellationToken cancellationToken)
+    {
+        if (await store.GetStepAsync(invocation.Run.ThreadId, invocation.Run.Id, invocation.StepId, cancellationToken) is not { } step)
+        {
+            return;
+        }
+
+        var earlier = (step.StepDetails.ToolCalls ?? []).Take(invocation.Index);
+        await store.SaveStepAsync(step with { StepDetails = step.StepDetails with { ToolCalls = [.. earlier, Record(invocation.CallId, running)] } }, cancellationToken);
     }
 
     /// <summary>Creates the child thread (the task as its user message) and its run, linked to the parent, and leases it here.</summary>
