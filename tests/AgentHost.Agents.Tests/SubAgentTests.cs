@@ -39,7 +39,7 @@ public sealed class SubAgentTests
     private static string Task(string text) => $$"""{"task":"{{text}}"}""";
 
     [Fact]
-    public async Task ASubAgentCall_RunsTheChildInItsOwnSession_AndThParentReadsItsAnswer()
+    public async Task ASubAgentCall_RunsTheChildInItsOwnSession_AndTheParentReadsItsAnswer()
     {
         using var host = NewHost();
         models["parent-model"].Enqueue(ScriptedReply.Calls(("call_r", "researcher", Task("find the capital of France"))), ScriptedReply.Text("It is Paris."));
@@ -183,7 +183,7 @@ public sealed class SubAgentTests
         Assert.Equal(calls.Sum(c => c.CostUsd!.Value), parentRun.Cost!.TotalUsd);
         Assert.Equal(5, parentRun.Cost.ModelCalls);
         // Parent: two calls of 30+9 and 20+7 tokens at $3/$15 per million.
-        Assert.Equal(calls.Where(c => c.RunId == parentRun.Id).Sum(c => c.CostUsd!.Value), (50 * 3m + 16 * 15m) / 1_000_000m);
+        Assert.Equal((50 * 3m + 16 * 15m) / 1_000_000m, calls.Where(c => c.RunId == parentRun.Id).Sum(c => c.CostUsd!.Value));
         var saved = await host.Store.GetRunAsync(parentRun.ThreadId, parentRun.Id, CancellationToken.None);
         Assert.Equal(parentRun.Cost.TotalUsd, saved!.Cost!.TotalUsd);
     }

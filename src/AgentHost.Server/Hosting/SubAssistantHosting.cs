@@ -10,8 +10,7 @@ public static class SubAssistantHosting
     public static IServiceCollection AddSubAssistants(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SubAssistantOptions>().Bind(configuration.GetSection(SubAssistantOptions.SectionName));
-        services.AddSingleton(sp => new SubAssistantTool(
-            sp.GetRequiredService<Core.Storage.IAgentStore>(), sp, sp.GetRequiredService<IOptions<SubAssistantOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new SubAssistantTool(sp, sp.GetRequiredService<IOptions<SubAssistantOptions>>().Value));
         services.AddSingleton<IToolSource>(sp => sp.GetRequiredService<SubAssistantTool>());
         return services;
     }

@@ -15,7 +15,11 @@ namespace AgentHost.Core.Tools.SubAssistants;
 /// caller's execution (so it never waits for a worker slot), and its answer — or its error — is the call's output.
 /// The child's spend counts toward the parent's <c>cost</c> and budget; cancelling the parent cancels the child.
 /// </summary>
-public sealed class SubAssistantTool(IAgentStore store, IServiceProvider services, SubAssistantOptions options, TimeProvider time) : IToolSource
+/// <remarks>
+/// Built over a service provider because the engine it runs children with itself depends on the tool sources; every
+/// service is resolved when first used.
+/// </remarks>
+public sealed class SubAssistantTool(IServiceProvider services, SubAssistantOptions options) : IToolSource
 {
     public const string ToolType = "assistant";
 
@@ -67,7 +71,7 @@ public sealed class SubAssistantTool(IAgentStore store, IServiceProvider service
                 throw ApiException.Invalid($"'{parameter}': an assistant cannot be its own sub-assistant.", parameter);
             }
 
-            var sub = await store.GetAssistantAsync(id, cancellationToken) ?? throw ApiException.NotFound("assistant", id, parameter);
+            var sub = await Store.GetAssistantAsync(id, cancellationToken) ?? throw ApiException.NotFound("assistant", id, parameter);
             if (sub.Tools.Any(t => t.Type == ToolTypes.Function))
             {
                 throw ApiException.Invalid(
@@ -80,7 +84,7 @@ public sealed class SubAssistantTool(IAgentStore store, IServiceProvider service
     public async ValueTask<IReadOnlyList<AIFunctionDeclaration>> DeclareAsync(ThreadRun run, ToolDefinition definition, CancellationToken cancellationToken)
     {
         var id = AssistantIdOf(definition);
-        var sub = await store.GetAssistantAsync(id, cancellationToken);
+        var sub = await Store.GetAssistantAsync(id, cancellationToken);
         var description = sub is null
             ? $"Delegates a task to assistant {id}."
             : $"Delegates a task to the assistant '{sub.Name ?? sub.Id}', which answers with its result." + (string.IsNullOrEmpty(sub.Description) ? string.Empty : " " + sub.Description);
@@ -108,7 +112,7 @@ public sealed class SubAssistantTool(IAgentStore store, IServiceProvider service
         {
             refusal = $"assistant {id} is already running above this call; sub-assistants may not call back into their own chain.";
         }
-        else if (await store.GetAssistantAsync(id, cancellationToken) is not { } sub)
+        else if (await Store.GetAssistantAsync(id, cancellationToken) is not { } sub)
         {
             refusal = $"assistant {id} no longer exists.";
         }
@@ -128,7 +132,7 @@ public sealed class SubAssistantTool(IAgentStore store, IServiceProvider service
         record = record with { ThreadId = child.ThreadId, RunId = child.Id, Status = ended.Status };
         if (ended.Status == RunStatus.Completed)
         {
-            var messages = await store.GetThreadMessagesAsync(child.ThreadId, CancellationToken.None);
+            var messages = await Store.GetThreadMessagesAsync(child.ThreadId, CancellationToken.None);
             var answer = messages.LastOrDefault(m => m.RunId == child.Id && m.Role == MessageRoles.Assistant);
             return new ToolCallOutcome(Record(invocation.CallId, record with { Output = string.Concat(answer?.Content.Select(c => c.Text?.Value) ?? []) }));
         }
@@ -152,13 +156,13 @@ public sealed class SubAssistantTool(IAgentStore store, IServiceProvider service
     /// </summary>
     private async Task ShowRunningAsync(ToolInvocation invocation, SubAssistantCall running, CancellationToken cancellationToken)
     {
-        if (await store.GetStepAsync(invocation.Run.ThreadId, invocation.Run.Id, invocation.StepId, cancellationToken) is not { } step)
+        if (await Store.GetStepAsync(invocation.Run.ThreadId, invocation.Run.Id, invocation.StepId, cancellationToken) is not { } step)
         {
             return;
         }
 
         var earlier = (step.StepDetails.ToolCalls ?? []).Take(invocation.Index);
-        await store.SaveStepAsync(step with { StepDetails = step.StepDetails with { ToolCalls = [.. earlier, Record(invocation.CallId, running)] } }, cancellationToken);
+        await Store.SaveStepAsync(step with { StepDetails = step.StepDetails with { ToolCalls = [.. earlier, Record(invocation.CallId, running)] } }, cancellationToken);
     }
 
     /// <summary>Creates the child thread (the task as its user message) and its run, linked to the parent, and leases it here.</summary>
@@ -194,17 +198,17 @@ public sealed class SubAssistantTool(IAgentStore store, IServiceProvider service
         var cancellations = Service<RunCancellations>();
         var owner = IdGenerator.New("subasst");
         var leaseLength = Service<RunEngineOptions>().LeaseDuration;
-        var now = time.GetUtcNow();
-        var leased = await store.TryLeaseRunAsync(queued.Id, owner, now, now + leaseLength, CancellationToken.None)
+        var now = Time.GetUtcNow();
+        var leased = await Store.TryLeaseRunAsync(queued.Id, owner, now, now + leaseLength, CancellationToken.None)
             ?? throw new InvalidOperationException($"Sub-assistant run {queued.Id} was taken by another executor.");
-        using var timeout = new CancellationTokenSource(options.Timeout, time);
+        using var timeout = new CancellationTokenSource(options.Timeout, Time);
         using var cancellation = cancellations.Register(leased.Id, parentCancellation);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token, timeout.Token);
         using var renewing = new CancellationTokenSource();
         var renewal = RenewLeaseAsync(owner, leaseLength, renewing.Token);
         try
         {
-            var started = leased with { Status = RunStatus.InProgress, StartedAt = time.UnixNow() };
+            var started = leased with { Status = RunStatus.InProgress, StartedAt = Time.UnixNow() };
             if (!await transitions.TryMoveAsync(leased, started, stop.Token))
             {
                 return await CurrentAsync(leased);
@@ -245,7 +249,7 @@ public sealed class SubAssistantTool(IAgentStore store, IServiceProvider service
             await renewing.CancelAsync();
             await renewal;
             cancellations.Unregister(leased.Id);
-            await store.ReleaseLeaseAsync(leased.Id, CancellationToken.None);
+            await Store.ReleaseLeaseAsync(leased.Id, CancellationToken.None);
         }
     }
 
@@ -254,10 +258,10 @@ public sealed class SubAssistantTool(IAgentStore store, IServiceProvider service
     {
         try
         {
-            using var timer = new PeriodicTimer(leaseLength / 3, time);
+            using var timer = new PeriodicTimer(leaseLength / 3, Time);
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                await store.RenewLeasesAsync(owner, time.GetUtcNow() + leaseLength, cancellationToken);
+                await Store.RenewLeasesAsync(owner, Time.GetUtcNow() + leaseLength, cancellationToken);
             }
         }
         catch (OperationCanceledException)
@@ -266,7 +270,11 @@ public sealed class SubAssistantTool(IAgentStore store, IServiceProvider service
         }
     }
 
-    private async Task<ThreadRun> CurrentAsync(ThreadRun run) => await store.GetRunAsync(run.ThreadId, run.Id, CancellationToken.None) ?? run;
+    private async Task<ThreadRun> CurrentAsync(ThreadRun run) => await Store.GetRunAsync(run.ThreadId, run.Id, CancellationToken.None) ?? run;
+
+    private IAgentStore Store => Service<IAgentStore>();
+
+    private TimeProvider Time => Service<TimeProvider>();
 
     private T Service<T>() where T : class =>
         services.GetService(typeof(T)) as T ?? throw new InvalidOperationException($"The assistant tool needs {typeof(T).Name} registered.");
