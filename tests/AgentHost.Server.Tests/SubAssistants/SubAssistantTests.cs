@@ -26,7 +26,8 @@ public sealed class SubAssistantTests
         OpenAIFile doc = await server.Files().UploadFileAsync(BinaryData.FromString("# Bread\n\nSourdough bread rises with a wild yeast starter."), "bread.md", FileUploadPurpose.Assistants);
         var stores = server.VectorStores();
         VectorStore store = await stores.CreateVectorStoreAsync(new VectorStoreCreationOptions { FileIds = { doc.Id } });
-        store = await VectorStorePolling.WaitForIngestionAsync(stores, store);
+        using var http = server.Http();
+        await VectorStorePolling.WaitUntilIngestedAsync(http, store.Id);
         Assistant coder = await client.CreateAssistantAsync("gpt-4o", new AssistantCreationOptions { Name = "coder", Instructions = "You run Python.", Tools = { new CodeInterpreterToolDefinition() } });
         Assistant researcher = await client.CreateAssistantAsync("gpt-4o", new AssistantCreationOptions
         {
@@ -35,7 +36,6 @@ public sealed class SubAssistantTests
             Tools = { new FileSearchToolDefinition() },
             ToolResources = new ToolResources { FileSearch = new FileSearchToolResources { VectorStoreIds = { store.Id } } },
         });
-        using var http = server.Http();
         var orchestratorId = await CreateOrchestratorAsync(http, coder.Id, researcher.Id);
 
         // One upstream script, in the order the calls happen: the engine runs the two sub-assistant calls one after the other.
