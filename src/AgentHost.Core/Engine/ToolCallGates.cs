@@ -19,7 +19,7 @@ public sealed class ToolCallGates
     }
 
     /// <summary>The gate of <paramref name="runId"/>, or null when its calls run unchecked.</summary>
-    public IToolCallGate? For(string runId) => byRun.IsEmpty ? null : byRun.GetValueOrDefault(runId);
+    public IToolCallGate? For(string runId) => byRun.GetValueOrDefault(runId);
 
     private sealed class Detach(ToolCallGates gates, string runId, IToolCallGate gate) : IDisposable
     {
