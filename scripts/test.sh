@@ -42,6 +42,6 @@ if [ "$status" -ne 0 ]; then
 fi
 
 # The library's package, and the engine and store packages it depends on, must pack cleanly (XML docs, no warnings).
-for project in src/AgentHost.Core src/AgentHost.Storage.Sqlite src/AgentHost.Agents; do
+for project in src/AgentHost.Core src/AgentHost.Storage.Sqlite src/AgentHost.Storage.Postgres src/AgentHost.Agents; do
   dotnet pack "$project" -c Release --no-build -warnaserror -o artifacts/packages
 done

@@ -5,10 +5,13 @@ using AgentHost.Core.Observability;
 using AgentHost.Core.Storage;
 using AgentHost.Core.Tokens;
 using AgentHost.Core.Tools;
+using AgentHost.Storage.Postgres;
 using AgentHost.Storage.Sqlite;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AgentHost.Agents;
 
@@ -57,6 +60,20 @@ public static class AgentHostEngineServices
         ArgumentException.ThrowIfNullOrEmpty(path);
         services.TryAddSingleton(_ => new SqliteDatabase(path));
         services.TryAddSingleton<IAgentStore, SqliteAgentStore>();
+        return services;
+    }
+
+    /// <summary>
+    /// Keeps agents, sessions and runs in PostgreSQL (an Npgsql connection string; <c>Search Path</c> picks the schema),
+    /// so sessions are shared by every process on the database and resumed wherever they are asked for. The schema is
+    /// created or upgraded on first use. The provider that owns it must be disposed with <c>DisposeAsync</c>.
+    /// </summary>
+    public static IServiceCollection AddAgentHostPostgresStore(this IServiceCollection services, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        services.TryAddSingleton(sp => new PostgresDatabase(connectionString, sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetService<ILogger<PostgresDatabase>>() ?? NullLogger<PostgresDatabase>.Instance));
+        services.TryAddSingleton<IAgentStore, PostgresAgentStore>();
         return services;
     }
 
