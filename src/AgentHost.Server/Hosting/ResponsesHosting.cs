@@ -14,6 +14,7 @@ public static class ResponsesHosting
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddSingleton<ResponseRecords>();
         services.AddSingleton<ResponseWaiters>();
+        services.AddSingleton<ResponseMcpListing>();
         services.AddSingleton<ResponseEventRecorder>();
         services.AddSingleton<ResponseService>();
         services.AddSingleton<IRunHistory, ResponseHistory>();

@@ -58,6 +58,12 @@ internal static class ResponseItemsToChat
             case "function_call_output":
             case "custom_tool_call_output":
                 return (ChatRole.Tool, [new FunctionResultContent((string)item["call_id"]!, OutputText(item["output"]))]);
+            case "mcp_call":
+                // A call AgentHost ran on an MCP server, as the model saw it: the tool under its offered name, and its output or error.
+                var mcpCallId = (string)item["id"]!;
+                var mcpName = Tools.Mcp.McpToolbox.OfferedName((string?)item["server_label"] ?? "mcp", (string?)item["name"] ?? "tool");
+                var mcpOutput = (string?)item["output"] ?? (item["error"] is JsonObject error ? "Error: " + ((string?)error["message"] ?? error.ToJsonString()) : item["error"] is { } text ? "Error: " + text : string.Empty);
+                return (ChatRole.Assistant, [new FunctionCallContent(mcpCallId, mcpName, Arguments((string?)item["arguments"])), new FunctionResultContent(mcpCallId, mcpOutput)]);
             case "file_search_call":
                 var callId = (string)item["id"]!;
                 var queries = item["queries"]?.DeepClone() ?? new JsonArray();
