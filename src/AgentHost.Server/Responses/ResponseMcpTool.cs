@@ -4,24 +4,35 @@ using System.Text.Json.Nodes;
 namespace AgentHost.Server.Responses;
 
 /// <summary>
-/// The <c>mcp</c> tool as a response echoes it, in the recorded shape: every field present (<c>null</c> when not
-/// given), filters completed with <c>read_only</c>, and <c>headers</c> always <c>null</c> so credentials sent to a remote
-/// server are never shown back.
+/// The <c>mcp</c> tool as a response echoes it, in the recorded shape: <c>allowed_tools</c> present (<c>null</c> when
+/// not given), filters completed with <c>read_only</c>, and <c>headers</c> always <c>null</c> so credentials sent to a
+/// remote server are never shown back.
 /// </summary>
 internal static class ResponseMcpTool
 {
     public const string Type = "mcp";
 
-    public static JsonObject Echo(JsonElement tool) => new()
+    public static JsonObject Echo(JsonElement tool)
     {
-        ["type"] = Type,
-        ["allowed_tools"] = tool.TryGetProperty("allowed_tools", out var allowed) ? Filter(allowed) : null,
-        ["headers"] = null,
-        ["require_approval"] = tool.TryGetProperty("require_approval", out var approval) ? Approval(approval) : "always",
-        ["server_description"] = Field(tool, "server_description"),
-        ["server_label"] = Field(tool, "server_label"),
-        ["server_url"] = Field(tool, "server_url"),
-    };
+        var echo = new JsonObject
+        {
+            ["type"] = Type,
+            ["allowed_tools"] = tool.TryGetProperty("allowed_tools", out var allowed) ? Filter(allowed) : null,
+            ["headers"] = null,
+            ["require_approval"] = tool.TryGetProperty("require_approval", out var approval) ? Approval(approval) : "always",
+        };
+
+        // The spec types these as strings, not null: echoed when given (a configured server is named by its label alone).
+        foreach (var name in new[] { "server_description", "server_label", "server_url" })
+        {
+            if (tool.TryGetProperty(name, out var value))
+            {
+                echo[name] = JsonNode.Parse(value.GetRawText());
+            }
+        }
+
+        return echo;
+    }
 
     private static JsonNode? Approval(JsonElement approval) => approval.ValueKind == JsonValueKind.Object
         ? new JsonObject
@@ -38,6 +49,4 @@ internal static class ResponseMcpTool
             ["tool_names"] = filter.TryGetProperty("tool_names", out var names) ? JsonNode.Parse(names.GetRawText()) : null,
         }
         : JsonNode.Parse(filter.GetRawText());
-
-    private static JsonNode? Field(JsonElement tool, string name) => tool.TryGetProperty(name, out var value) ? JsonNode.Parse(value.GetRawText()) : null;
 }
