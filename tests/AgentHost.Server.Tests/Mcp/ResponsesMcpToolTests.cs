@@ -224,6 +224,27 @@ public sealed class ResponsesMcpToolTests
         Assert.Single(server.Upstream.Requests);
     }
 
+    [RequiresFact("node:mcp-servers")]
+    public async Task AServerThatCannotBeListed_IsAListingWithAnError_StreamedAsFailed_AndTheResponseGoesOn()
+    {
+        await using var server = await McpServers.StartAsync(new() { ["AgentHost:Mcp:AllowedUrls:0"] = "http://127.0.0.1:9/*" });
+        server.Upstream.Enqueue(ScriptedTurn.Say("No tools today."));
+        using var http = server.Http();
+
+        var events = await StreamAsync(http, """
+            {"model":"gpt-4o","stream":true,"input":"Hi.","tools":[{"type":"mcp","server_label":"gone","server_url":"http://127.0.0.1:9/mcp","require_approval":"never"}]}
+            """);
+
+        Assert.Contains(events, e => e.Event == "response.mcp_list_tools.failed");
+        Assert.DoesNotContain(events, e => e.Event == "response.mcp_list_tools.completed");
+        var response = JsonNode.Parse(events[^1].Data)!["response"]!;
+        Assert.Equal("completed", response["status"]!.GetValue<string>());
+        Assert.Equal(["mcp_list_tools", "message"], Types(response["output"]!));
+        Assert.False(string.IsNullOrEmpty(response["output"]![0]!["error"]?.GetValue<string>()));
+        Assert.Empty(response["output"]![0]!["tools"]!.AsArray());
+        Assert.Equal(["gone__unavailable"], Offered(server.Upstream.Requests.Single(), CompatClients.Gpt));
+    }
+
     [RequiresFact("shared", "node:mcp-servers")]
     public async Task Streamed_EventsAndItems_MatchTheRecordingInKindAndOrder_AndTheSpec()
     {
