@@ -89,6 +89,39 @@ public sealed class ResponsesMcpToolTests
     }
 
     [RequiresFact("node:mcp-servers")]
+    public async Task Sdk_Streamed_TheSdkReadsTheListingAndCallUpdates()
+    {
+        await using var node = await McpHttpServer.StartAsync();
+        await using var server = await McpServers.StartAsync(new() { ["AgentHost:Mcp:Servers:remote:Url"] = node.Url });
+        server.Upstream.Enqueue(ScriptedTurn.Call(("call_sum", "remote__get-sum", """{"a":2,"b":3}""")), ScriptedTurn.Say("5"));
+        var client = server.Responses();
+        var updates = new List<StreamingResponseUpdate>();
+
+        await foreach (var update in await client.CreateResponseStreamingAsync(new CreateResponseOptions
+        {
+            Model = CompatClients.Gpt,
+            InputItems = { ResponseItem.CreateUserMessageItem("Add 2 and 3.") },
+            Tools = { new McpTool("remote", new Uri(node.Url)) { ToolCallApprovalPolicy = new McpToolCallApprovalPolicy(DefaultMcpToolCallApprovalPolicy.NeverRequireApproval) } },
+            StreamingEnabled = true,
+        }))
+        {
+            updates.Add(update);
+        }
+
+        Assert.Single(updates.OfType<StreamingResponseMcpListToolsInProgressUpdate>());
+        Assert.Single(updates.OfType<StreamingResponseMcpListToolsCompletedUpdate>());
+        Assert.Empty(updates.OfType<StreamingResponseMcpListToolsFailedUpdate>());
+        Assert.Single(updates.OfType<StreamingResponseMcpCallInProgressUpdate>());
+        var done = Assert.Single(updates.OfType<StreamingResponseMcpCallArgumentsDoneUpdate>());
+        Assert.Equal(string.Concat(updates.OfType<StreamingResponseMcpCallArgumentsDeltaUpdate>().Select(d => d.Delta.ToString())), done.ToolArguments.ToString());
+        Assert.Equal(3, JsonNode.Parse(done.ToolArguments.ToString())!["b"]!.GetValue<int>());
+        Assert.Single(updates.OfType<StreamingResponseMcpCallCompletedUpdate>());
+        var call = updates.OfType<StreamingResponseOutputItemDoneUpdate>().Select(u => u.Item).OfType<McpToolCallItem>().Single();
+        Assert.Contains("5", call.ToolOutput, StringComparison.Ordinal);
+        Assert.Equal(ResponseStatus.Completed, updates.OfType<StreamingResponseCompletedUpdate>().Single().Response.Status);
+    }
+
+    [RequiresFact("node:mcp-servers")]
     public async Task Sdk_RequireApprovalForATool_StopsAtTheRequest_AndTheApprovalResponseRunsIt()
     {
         await using var node = await McpHttpServer.StartAsync();
