@@ -21,11 +21,22 @@ internal sealed record McpCallRecord
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Approval { get; init; }
 
+    /// <summary>
+    /// The id of the Responses <c>mcp_approval_request</c> item this call answers, when it was approved or denied through
+    /// an <c>mcp_approval_response</c> (the Responses API's <c>approval_request_id</c>).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ApprovalRequestId { get; init; }
+
     /// <summary>What the model reads: the text of the result (errors included when the tool reported one).</summary>
     public string? Output { get; init; }
 
     /// <summary>Why the call did not produce a result: the server was unreachable, the call failed or timed out, or was denied.</summary>
     public string? Error { get; init; }
+
+    /// <summary>The JSON-RPC error code when the server refused the call with a protocol error.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ErrorCode { get; init; }
 
     /// <summary>The tool answered with <c>isError</c>: <see cref="Output"/> is its error message.</summary>
     public bool IsError { get; init; }

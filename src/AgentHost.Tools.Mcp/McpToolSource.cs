@@ -124,7 +124,7 @@ internal sealed partial class McpToolSource(McpServers servers, McpResultMapper 
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogCallFailed(logger, record.ServerLabel, record.Name, e.Message);
-            record = record with { Error = ErrorOf(record, e) };
+            record = record with { Error = ErrorOf(record, e), ErrorCode = ErrorCodeOf(e) };
         }
 
         return new ToolCallOutcome(Step(invocation.CallId, record with
@@ -218,7 +218,10 @@ internal sealed partial class McpToolSource(McpServers servers, McpResultMapper 
         _ => $"The call to '{record.Name}' on MCP server '{record.ServerLabel}' failed ({e.GetType().Name}): {e.Message}",
     };
 
-    private static StepToolCall Step(string callId, McpCallRecord record) => new() { Id = callId, Type = Type, Details = record.ToElement() };
+    /// <summary>The JSON-RPC error code of a call the server refused with a protocol error; null for any other failure.</summary>
+    internal static int? ErrorCodeOf(Exception e) => e is McpProtocolException protocol ? (int)protocol.ErrorCode : null;
+
+    internal static StepToolCall Step(string callId, McpCallRecord record) => new() { Id = callId, Type = Type, Details = record.ToElement() };
 
     private static JsonNode ParseObject(string arguments)
     {

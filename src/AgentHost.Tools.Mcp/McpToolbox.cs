@@ -74,6 +74,16 @@ public sealed partial class McpToolbox
         return (settings.AllowedTools is null || settings.AllowedTools.Contains(tool.Name)) && (!settings.ReadOnlyOnly || tool.ReadOnly);
     }
 
+    /// <summary>
+    /// Whether the definition's <c>allowed_tools</c> names <paramref name="tool"/> (the server's name), or names none.
+    /// A <c>read_only</c> filter needs the server's annotations, which <see cref="Offers"/> checks.
+    /// </summary>
+    public static bool Allows(AgentHost.Core.Domain.ToolDefinition definition, string tool) =>
+        McpToolSettings.Of(definition).AllowedTools is not { } allowed || allowed.Contains(tool);
+
+    /// <summary>The <c>server_label</c> of an <c>mcp</c> tool definition already checked.</summary>
+    public static string LabelOf(AgentHost.Core.Domain.ToolDefinition definition) => McpToolSettings.Of(definition).Label;
+
     /// <summary>Whether the definition's <c>require_approval</c> asks the caller before <paramref name="tool"/> (the server's name) is called.</summary>
     public static bool RequiresApproval(AgentHost.Core.Domain.ToolDefinition definition, string tool) => McpToolSettings.Of(definition).Approval.Requires(tool);
 
@@ -120,7 +130,7 @@ public sealed partial class McpToolbox
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogCallFailed(logger, server.Label, tool, e.Message);
-            record = record with { Error = McpToolSource.ErrorOf(record, e) };
+            record = record with { Error = McpToolSource.ErrorOf(record, e), ErrorCode = McpToolSource.ErrorCodeOf(e) };
         }
 
         record = record with { DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds };

@@ -15,14 +15,35 @@ public sealed class McpResponseItemsTests
         var ok = McpResponseItems.Call("mcp_1", "dmcp", "roll", """{"diceRollExpression":"2d4+1"}""", new McpToolCallResult("7", null, false), "mcpr_1");
         var failed = McpResponseItems.Call("mcp_2", "dmcp", "roll", "{}", new McpToolCallResult("Error: down", "down", false));
         var denied = McpResponseItems.Call("mcp_3", "dmcp", "roll", "{}", null, "mcpr_3", deniedReason: "not now");
+        var toolError = McpResponseItems.Call("mcp_4", "dmcp", "roll", "{}", new McpToolCallResult("bad dice", null, true));
 
         Assert.Equal("7", ok["output"]!.GetValue<string>());
         Assert.Null(ok["error"]);
         Assert.Equal("mcpr_1", ok["approval_request_id"]!.GetValue<string>());
-        Assert.Equal("down", failed["error"]!.GetValue<string>());
+        Assert.Equal("http_error", failed["error"]!["type"]!.GetValue<string>());
+        Assert.Equal(424, failed["error"]!["code"]!.GetValue<int>());
+        Assert.Equal("down", failed["error"]!["message"]!.GetValue<string>());
         Assert.Null(failed["output"]);
-        Assert.Contains("not now", denied["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(403, denied["error"]!["code"]!.GetValue<int>());
+        Assert.Contains("not now", denied["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Null(denied["output"]);
+        Assert.Equal("mcp_tool_execution_error", toolError["error"]!["type"]!.GetValue<string>());
+        Assert.Equal("bad dice", toolError["error"]!["content"]![0]!["text"]!.GetValue<string>());
+        Assert.Null(toolError["output"]);
+    }
+
+    [Fact]
+    public void APendingCall_IsAnApprovalRequest_NamedAfterItsCall()
+    {
+        var pending = McpResponseItems.PendingCall("call_1", "mcpr_x", "dmcp", "roll", """{"diceRollExpression":"2d4"}""");
+
+        var item = McpResponseItems.FromStep(pending)!;
+
+        Assert.Equal("mcp_approval_request", item["type"]!.GetValue<string>());
+        Assert.Equal("mcpr_call_1", item["id"]!.GetValue<string>());
+        Assert.Equal("roll", item["name"]!.GetValue<string>());
+        Assert.Equal("dmcp", item["server_label"]!.GetValue<string>());
+        Assert.Equal(("dmcp", "roll", """{"diceRollExpression":"2d4"}"""), McpResponseItems.Describe(pending));
     }
 
     [Fact]

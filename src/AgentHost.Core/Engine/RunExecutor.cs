@@ -409,6 +409,7 @@ public sealed class RunExecutor
             {
                 RunId = invocation.Run.Id, StepId = invocation.StepId, Index = invocation.Index, CallId = invocation.CallId, ToolType = type,
                 Name = invocation.Name, Arguments = described.Arguments, Output = described.Output, IsError = described.IsError, Duration = time.GetElapsedTime(started),
+                Record = outcome.Record,
             });
             return outcome;
         }

@@ -13,4 +13,7 @@ public sealed record ToolCallCompleted : ToolCallEvent
     public bool IsError { get; init; }
 
     public required TimeSpan Duration { get; init; }
+
+    /// <summary>The call as its source recorded it in the step, so a front door renders it without reading the step back.</summary>
+    public Domain.StepToolCall? Record { get; init; }
 }

@@ -7,5 +7,8 @@ namespace AgentHost.Observability.Tracing;
 internal sealed class ToolCallObserver(ModelCallRecording recording) : IRunObserver
 {
     public IToolCallTrace StartToolCall(ThreadRun run, string callId, string toolType, string arguments) =>
-        new ToolCallRecorder(recording, run, callId, toolType, arguments);
+        new ToolCallRecorder(recording, ModelCallScope.ForRun(run, 0) with { EstimatedPromptTokens = null }, run.Id, callId, toolType, arguments);
+
+    public IToolCallTrace StartToolCall(ModelCallScope scope, string callId, string toolType, string arguments) =>
+        new ToolCallRecorder(recording, scope with { EstimatedPromptTokens = null }, null, callId, toolType, arguments);
 }

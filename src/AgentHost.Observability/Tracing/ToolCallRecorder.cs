@@ -1,14 +1,17 @@
 using System.Diagnostics;
-using AgentHost.Core.Domain;
 using AgentHost.Core.Observability;
 
 namespace AgentHost.Observability.Tracing;
 
-/// <summary>Records one tool call a run executes itself: input, output, duration, error, and its share of the cost of the model call that asked for it.</summary>
+/// <summary>
+/// Records one tool call the server executes itself, in a run or for a gateway call: input, output, duration, error, and
+/// (in a run) its share of the cost of the model call that asked for it.
+/// </summary>
 internal sealed class ToolCallRecorder : IToolCallTrace
 {
     private readonly ModelCallRecording recording;
-    private readonly ThreadRun run;
+    private readonly ModelCallScope scope;
+    private readonly string? runId;
     private readonly string callId;
     private readonly string toolType;
     private readonly string arguments;
@@ -18,10 +21,11 @@ internal sealed class ToolCallRecorder : IToolCallTrace
     private Exception? failure;
     private bool recorded;
 
-    public ToolCallRecorder(ModelCallRecording recording, ThreadRun run, string callId, string toolType, string arguments)
+    public ToolCallRecorder(ModelCallRecording recording, ModelCallScope scope, string? runId, string callId, string toolType, string arguments)
     {
         this.recording = recording;
-        this.run = run;
+        this.scope = scope;
+        this.runId = runId;
         this.callId = callId;
         this.toolType = toolType;
         this.arguments = arguments;
@@ -32,8 +36,9 @@ internal sealed class ToolCallRecorder : IToolCallTrace
         activity?.SetTag("gen_ai.tool.name", toolType);
         activity?.SetTag("gen_ai.tool.type", "extension");
         activity?.SetTag("gen_ai.tool.call.id", callId);
-        activity?.SetTag("gen_ai.conversation.id", run.ThreadId);
-        activity?.SetTag("agenthost.run.id", run.Id);
+        activity?.SetTag("gen_ai.conversation.id", scope.ThreadId ?? scope.SessionId);
+        activity?.SetTag("agenthost.run.id", runId);
+        activity?.SetTag("agenthost.session.id", scope.SessionId);
     }
 
     public ValueTask CompleteAsync(string output)
@@ -61,7 +66,6 @@ internal sealed class ToolCallRecorder : IToolCallTrace
     {
         var elapsed = recording.Time.GetElapsedTime(startTimestamp);
         recording.Metrics.ToolCall(toolType, elapsed, error is not null);
-        var scope = ModelCallScope.ForRun(run, 0) with { EstimatedPromptTokens = null };
         var apiKeyId = recording.ApiKeyIdOf(scope);
         recording.Traces.Enqueue(() => ModelCallRecording.NewSpan(TraceSpanKinds.ToolCall, scope, apiKeyId, startedAt) with
         {
@@ -72,7 +76,7 @@ internal sealed class ToolCallRecorder : IToolCallTrace
             ToolType = toolType,
             Input = arguments,
             Output = output,
-            Cost = recording.CostShares.ShareOf(run.Id, callId),
+            Cost = runId is null ? null : recording.CostShares.ShareOf(runId, callId),
         });
     }
 }

@@ -20,7 +20,7 @@ internal static class AnthropicApiEndpoints
         return app;
     }
 
-    private static async Task CreateAsync(HttpContext context, IModelRouter router, McpToolbox toolbox, MessageThreads threads, TimeProvider time)
+    private static async Task CreateAsync(HttpContext context, IModelRouter router, McpToolbox toolbox, MessageThreads threads, IRunObserver observer, TimeProvider time)
     {
         var overhead = GatewayOverhead.Start(context, time);
         var requestId = AnthropicErrors.RequestId(context);
@@ -33,11 +33,6 @@ internal static class AnthropicApiEndpoints
             var call = AnthropicRequestReader.Read(thread?.Body ?? body);
             var dropped = call.Dropped.ToList();
             var mcpServers = MessagesMcpServersReader.Read(thread?.Body ?? body, toolbox, dropped);
-            if (mcpServers.Count > 0 && thread is not null)
-            {
-                throw Core.Errors.ApiException.Invalid("thread: a thread cannot be combined with mcp_servers yet; send the conversation in messages instead.", "thread");
-            }
-
             var scope = GatewayScope.For(context, ModelCallEntryPoints.Messages, call.Passthrough.Metadata, thread?.Session) with { DroppedFields = dropped };
             scope.AttachTo(call.Options);
             thread?.Attach(call.Model, scope.SessionId);
@@ -46,15 +41,19 @@ internal static class AnthropicApiEndpoints
             {
                 // The MCP connector: AgentHost lists the servers' tools, runs the calls and answers with every turn's blocks.
                 var tools = await MessagesMcpTools.ListAsync(mcpServers, toolbox, call.Options, cancellationToken);
-                var loop = new MessagesMcpLoop(client, call, tools, toolbox);
+                var loop = new MessagesMcpLoop(client, call, tools, toolbox, observer);
                 if (call.Stream)
                 {
-                    mcpStream = new AnthropicStreamWriter(context.Response, call.Model, requestId, tools);
+                    mcpStream = new AnthropicStreamWriter(context.Response, call.Model, requestId, tools, thread);
                     await loop.StreamAsync(mcpStream, cancellationToken);
                     return;
                 }
 
-                await AnthropicResponseWriter.WriteAsync(context.Response, await loop.GetResponseAsync(cancellationToken), call.Model, cancellationToken, tools);
+                // On a thread, the turn is stored with its MCP blocks, which the next turn sends back to the model as calls and results.
+                var answer = await loop.GetResponseAsync(cancellationToken);
+                await (thread is null
+                    ? AnthropicResponseWriter.WriteAsync(context.Response, answer, call.Model, cancellationToken, tools)
+                    : AnthropicResponseWriter.WriteAsync(context.Response, answer, call.Model, thread, cancellationToken, tools));
                 return;
             }
 

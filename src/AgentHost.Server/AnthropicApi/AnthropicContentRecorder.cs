@@ -7,7 +7,7 @@ namespace AgentHost.Server.AnthropicApi;
 /// <summary>
 /// Rebuilds the content blocks a streamed reply sent (from its <c>content_block_start</c> and deltas), so a thread
 /// stores the reply exactly as the client assembled it: text, thinking with its signature, redacted thinking, and
-/// tool_use with the input its JSON deltas spell.
+/// tool_use (and the MCP connector's mcp_tool_use) with the input its JSON deltas spell, and mcp_tool_result blocks as sent.
 /// </summary>
 internal sealed class AnthropicContentRecorder
 {
@@ -19,7 +19,12 @@ internal sealed class AnthropicContentRecorder
 
     public void AddRedactedThinking(string data) => blocks.Add(new Block("redacted_thinking") { Data = data });
 
-    public void StartToolUse(string id, string name) => blocks.Add(new Block("tool_use") { Id = id, Name = name });
+    /// <summary>A <c>tool_use</c> block, or an <c>mcp_tool_use</c> one when <paramref name="serverName"/> names the MCP server AgentHost called.</summary>
+    public void StartToolUse(string id, string name, string? serverName = null) =>
+        blocks.Add(new Block(serverName is null ? "tool_use" : "mcp_tool_use") { Id = id, Name = name, Server = serverName });
+
+    /// <summary>A block sent whole (an <c>mcp_tool_result</c>), as its JSON.</summary>
+    public void AddBlock(string json) => blocks.Add(new Block("raw") { Data = json });
 
     /// <summary>A <c>content_block_delta</c> of the latest block.</summary>
     public void Delta(string type, string value)
@@ -53,9 +58,16 @@ internal sealed class AnthropicContentRecorder
         public string? Id { get; init; }
         public string? Name { get; init; }
         public string? Data { get; init; }
+        public string? Server { get; init; }
 
         public void Write(Utf8JsonWriter writer)
         {
+            if (Type == "raw")
+            {
+                writer.WriteRawValue(Data!);
+                return;
+            }
+
             writer.WriteStartObject();
             writer.WriteString("type", Type);
             switch (Type)
@@ -73,6 +85,11 @@ internal sealed class AnthropicContentRecorder
                 default:
                     writer.WriteString("id", Id);
                     writer.WriteString("name", Name);
+                    if (Server is not null)
+                    {
+                        writer.WriteString("server_name", Server);
+                    }
+
                     writer.WritePropertyName("input");
                     var json = Text.Length == 0 ? "{}" : Text.ToString();
                     try

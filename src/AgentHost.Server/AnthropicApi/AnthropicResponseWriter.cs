@@ -24,12 +24,13 @@ internal static class AnthropicResponseWriter
     /// The reply of a thread's turn: rendered under the thread's message id, stored with the thread (its content and
     /// stop reason as sent), and only then sent.
     /// </summary>
-    public static async Task WriteAsync(HttpResponse http, ChatResponse response, string requestedModel, ThreadedMessagesRequest thread, CancellationToken cancellationToken)
+    public static async Task WriteAsync(HttpResponse http, ChatResponse response, string requestedModel, ThreadedMessagesRequest thread, CancellationToken cancellationToken,
+        MessagesMcpTools? mcp = null)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            Write(writer, response, requestedModel, MessagesMcpTools.Empty, thread.MessageId);
+            Write(writer, response, requestedModel, mcp ?? MessagesMcpTools.Empty, thread.MessageId);
         }
 
         using (var message = JsonDocument.Parse(buffer.WrittenMemory))
@@ -98,19 +99,11 @@ internal static class AnthropicResponseWriter
         writer.WriteEndObject();
     }
 
-    /// <summary>An MCP call's result as the model read it, as one text block; <c>is_error</c> when the call failed or the tool said so.</summary>
+    /// <summary>An MCP call's result as the model read it (<see cref="McpToolResultBlock"/>); <c>is_error</c> when the call failed or the tool said so.</summary>
     public static void WriteMcpToolResult(Utf8JsonWriter writer, FunctionResultContent result)
     {
         writer.WriteStartObject();
-        writer.WriteString("type", "mcp_tool_result");
-        writer.WriteString("tool_use_id", result.CallId);
-        writer.WriteBoolean("is_error", result.Exception is not null);
-        writer.WriteStartArray("content");
-        writer.WriteStartObject();
-        writer.WriteString("type", "text");
-        writer.WriteString("text", result.Result as string ?? string.Empty);
-        writer.WriteEndObject();
-        writer.WriteEndArray();
+        McpToolResultBlock.WriteProperties(writer, result);
         writer.WriteEndObject();
     }
 

@@ -149,18 +149,8 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
     public void WriteMcpResult(FunctionResultContent result)
     {
         Close();
-        StartBlock(writer =>
-        {
-            writer.WriteString("type", "mcp_tool_result");
-            writer.WriteString("tool_use_id", result.CallId);
-            writer.WriteBoolean("is_error", result.Exception is not null);
-            writer.WriteStartArray("content");
-            writer.WriteStartObject();
-            writer.WriteString("type", "text");
-            writer.WriteString("text", result.Result as string ?? string.Empty);
-            writer.WriteEndObject();
-            writer.WriteEndArray();
-        });
+        _recorder?.AddBlock(McpToolResultBlock.ToJson(result));
+        StartBlock(writer => McpToolResultBlock.WriteProperties(writer, result));
         _open = Block.ToolUse;
         Close();
     }
@@ -264,7 +254,7 @@ internal sealed class AnthropicStreamWriter(HttpResponse http, string requestedM
         var isMcp = _mcp.TryGet(name, out var server, out var tool);
         _calledTools |= !isMcp;
         Close();
-        _recorder?.StartToolUse(id, name);
+        _recorder?.StartToolUse(id, isMcp ? tool.Name : name, isMcp ? server.Name : null);
         StartBlock(writer =>
         {
             writer.WriteString("type", isMcp ? "mcp_tool_use" : "tool_use");

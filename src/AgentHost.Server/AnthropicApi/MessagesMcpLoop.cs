@@ -1,3 +1,4 @@
+using AgentHost.Core.Observability;
 using AgentHost.Server.Compat;
 using AgentHost.Tools.Mcp;
 using Microsoft.Extensions.AI;
@@ -9,9 +10,10 @@ namespace AgentHost.Server.AnthropicApi;
 /// back to it, until it answers without one (or calls a client tool, which the client runs). The answer is one
 /// message holding every turn's blocks, each MCP call as an <c>mcp_tool_use</c> block followed by its
 /// <c>mcp_tool_result</c>, with the usage of every model call added up. Past <see cref="MaxModelCalls"/> calls it
-/// stops with <c>pause_turn</c>, and the client continues by sending the message back.
+/// stops with <c>pause_turn</c>, and the client continues by sending the message back. Each MCP call is a tool span in
+/// the trace of the call's gateway session, and images a call returned are shown to the model after the results.
 /// </summary>
-internal sealed class MessagesMcpLoop(IChatClient client, MessagesCall call, MessagesMcpTools tools, McpToolbox toolbox)
+internal sealed class MessagesMcpLoop(IChatClient client, MessagesCall call, MessagesMcpTools tools, McpToolbox toolbox, IRunObserver observer)
 {
     public const int MaxModelCalls = 10;
 
@@ -32,7 +34,7 @@ internal sealed class MessagesMcpLoop(IChatClient client, MessagesCall call, Mes
 
             var contents = response.Messages.SelectMany(m => m.Contents).Where(c => c is not UsageContent).ToList();
             blocks.AddRange(contents);
-            var (results, clientCalls) = await RunMcpCallsAsync(contents, cancellationToken);
+            var (results, images, clientCalls) = await RunMcpCallsAsync(contents, cancellationToken);
             blocks.AddRange(results);
             var pause = results.Count > 0 && clientCalls == 0 && turn >= MaxModelCalls;
             if (results.Count == 0 || clientCalls > 0 || pause)
@@ -48,8 +50,7 @@ internal sealed class MessagesMcpLoop(IChatClient client, MessagesCall call, Mes
                 };
             }
 
-            conversation.Add(new ChatMessage(ChatRole.Assistant, contents));
-            conversation.Add(new ChatMessage(ChatRole.Tool, [.. results]));
+            Continue(conversation, contents, results, images);
         }
     }
 
@@ -84,7 +85,7 @@ internal sealed class MessagesMcpLoop(IChatClient client, MessagesCall call, Mes
 
             var contents = updates.ToChatResponse().Messages.SelectMany(m => m.Contents).Where(c => c is not UsageContent).ToList();
             await stream.FlushAsync(cancellationToken);
-            var (results, clientCalls) = await RunMcpCallsAsync(contents, cancellationToken);
+            var (results, images, clientCalls) = await RunMcpCallsAsync(contents, cancellationToken);
             foreach (var result in results)
             {
                 stream.WriteMcpResult(result);
@@ -98,26 +99,51 @@ internal sealed class MessagesMcpLoop(IChatClient client, MessagesCall call, Mes
             }
 
             stream.NextModelCall();
-            conversation.Add(new ChatMessage(ChatRole.Assistant, contents));
-            conversation.Add(new ChatMessage(ChatRole.Tool, [.. results]));
+            Continue(conversation, contents, results, images);
         }
     }
 
     /// <summary>The key of <see cref="ChatResponse.AdditionalProperties"/> that says the loop stopped at its limit.</summary>
     public const string PauseTurn = "agenthost.pause_turn";
 
-    /// <summary>Runs the turn's MCP calls (in parallel, in order of the results); counts the client's calls, which are left to the client.</summary>
-    private async Task<(List<FunctionResultContent> Results, int ClientCalls)> RunMcpCallsAsync(List<AIContent> contents, CancellationToken cancellationToken)
+    /// <summary>The model's turn and the results of its MCP calls; images the calls returned follow as a user turn the model can see.</summary>
+    private static void Continue(List<ChatMessage> conversation, List<AIContent> contents, List<FunctionResultContent> results, List<AIContent> images)
+    {
+        conversation.Add(new ChatMessage(ChatRole.Assistant, contents));
+        conversation.Add(new ChatMessage(ChatRole.Tool, [.. results]));
+        if (images.Count > 0)
+        {
+            conversation.Add(new ChatMessage(ChatRole.User, [new TextContent($"[The MCP calls above returned {images.Count} image(s), shown here.]"), .. images]));
+        }
+    }
+
+    /// <summary>
+    /// Runs the turn's MCP calls (in parallel, in order of the results), each traced as a tool span; counts the client's
+    /// calls, which are left to the client.
+    /// </summary>
+    private async Task<(List<FunctionResultContent> Results, List<AIContent> Images, int ClientCalls)> RunMcpCallsAsync(List<AIContent> contents, CancellationToken cancellationToken)
     {
         var calls = contents.OfType<FunctionCallContent>().ToList();
         var mcp = calls.Where(c => tools.TryGet(c.Name, out _, out _)).ToList();
+        var scope = ModelCallScope.Of(call.Options) ?? new ModelCallScope { EntryPoint = ModelCallEntryPoints.Messages };
         var results = await Task.WhenAll(mcp.Select(async c =>
         {
             tools.TryGet(c.Name, out var server, out var tool);
-            var result = await toolbox.CallAsync(server.Server, tool.Name, ToolArguments.ToJson(c.Arguments), cancellationToken);
-            var failed = result.Error is not null || result.IsError;
-            return new FunctionResultContent(c.CallId, result.Output) { Exception = failed ? new ToolResultError(result.Output) : null };
+            var arguments = ToolArguments.ToJson(c.Arguments);
+            await using var trace = observer.StartToolCall(scope, c.CallId, $"mcp:{c.Name}", arguments);
+            var result = await toolbox.CallAsync(server.Server, tool.Name, arguments, cancellationToken);
+            if (result.Error is not null || result.IsError)
+            {
+                // The span ends as an error with what the model read; the model reads it and the loop goes on.
+                trace.Fail(new ToolResultError(result.Output));
+            }
+            else
+            {
+                await trace.CompleteAsync(result.Output);
+            }
+
+            return (Content: McpToolResultBlock.From(c.CallId, result), result.Images);
         }));
-        return ([.. results], calls.Count - mcp.Count);
+        return ([.. results.Select(r => r.Content)], [.. results.SelectMany(r => r.Images)], calls.Count - mcp.Count);
     }
 }

@@ -10,6 +10,7 @@ public static class ResponsesHosting
     {
         services.AddSingleton<ResponseRecords>();
         services.AddSingleton<ResponseWaiters>();
+        services.AddSingleton<ResponseMcpListing>();
         services.AddSingleton<ResponseEventRecorder>();
         services.AddSingleton<ResponseService>();
         services.AddSingleton<IRunHistory, ResponseHistory>();

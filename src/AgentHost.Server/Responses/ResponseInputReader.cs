@@ -13,7 +13,7 @@ namespace AgentHost.Server.Responses;
 /// </summary>
 internal static class ResponseInputReader
 {
-    private static readonly string[] PassedBackTypes = ["reasoning", "compaction", "file_search_call", "code_interpreter_call", "mcp_call", "mcp_list_tools", "mcp_approval_request"];
+    private static readonly string[] PassedBackTypes = ["reasoning", "compaction", "file_search_call", "code_interpreter_call", "mcp_call", "mcp_list_tools"];
 
     public static List<JsonObject> Read(JsonRequest request, string field)
     {
@@ -88,6 +88,27 @@ internal static class ResponseInputReader
                     ["call_id"] = item.RequiredString("call_id"),
                     ["input"] = item.RequiredString("input"),
                     ["name"] = item.RequiredString("name"),
+                };
+            case "mcp_approval_request":
+                // Acted on when answered, so read field by field.
+                item.Allow("type", "id", "server_label", "name", "arguments");
+                return new JsonObject
+                {
+                    ["id"] = item.RequiredString("id"),
+                    ["type"] = type,
+                    ["arguments"] = item.RequiredString("arguments"),
+                    ["name"] = item.RequiredString("name"),
+                    ["server_label"] = item.RequiredString("server_label"),
+                };
+            case "mcp_approval_response":
+                item.Allow("type", "id", "approval_request_id", "approve", "reason");
+                return new JsonObject
+                {
+                    ["id"] = item.String("id") ?? ResponseIds.New("mcpa"),
+                    ["type"] = type,
+                    ["approval_request_id"] = item.RequiredString("approval_request_id"),
+                    ["approve"] = item.Boolean("approve") ?? throw ApiException.Invalid($"Missing required parameter: '{item.Name("approve")}'.", item.Name("approve"), "missing_required_parameter"),
+                    ["reason"] = item.String("reason"),
                 };
             case "item_reference":
                 item.Allow("type", "id");

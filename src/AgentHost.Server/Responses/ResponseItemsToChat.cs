@@ -17,25 +17,41 @@ internal static class ResponseItemsToChat
         foreach (var item in items)
         {
             var (role, contents) = ToContents(item);
-            if (contents.Count == 0)
+
+            // A call AgentHost ran carries its result: the result follows as a tool message, as providers want it.
+            var results = role == ChatRole.Assistant ? contents.OfType<FunctionResultContent>().ToList<AIContent>() : [];
+            if (results.Count > 0)
             {
+                Add(messages, ChatRole.Assistant, [.. contents.Except(results)]);
+                Add(messages, ChatRole.Tool, results);
                 continue;
             }
 
-            if (messages.Count > 0 && messages[^1].Role == role && role != ChatRole.User && role != ChatRole.System)
-            {
-                foreach (var content in contents)
-                {
-                    messages[^1].Contents.Add(content);
-                }
-            }
-            else
-            {
-                messages.Add(new ChatMessage(role, contents));
-            }
+            Add(messages, role, contents);
         }
 
         return messages;
+    }
+
+    /// <summary>Adds contents as a message, joined to the last one when both are of one role (not user or system).</summary>
+    private static void Add(List<ChatMessage> messages, ChatRole role, List<AIContent> contents)
+    {
+        if (contents.Count == 0)
+        {
+            return;
+        }
+
+        if (messages.Count > 0 && messages[^1].Role == role && role != ChatRole.User && role != ChatRole.System)
+        {
+            foreach (var content in contents)
+            {
+                messages[^1].Contents.Add(content);
+            }
+        }
+        else
+        {
+            messages.Add(new ChatMessage(role, contents));
+        }
     }
 
     private static (ChatRole Role, List<AIContent> Contents) ToContents(JsonObject item)
@@ -58,6 +74,12 @@ internal static class ResponseItemsToChat
             case "function_call_output":
             case "custom_tool_call_output":
                 return (ChatRole.Tool, [new FunctionResultContent((string)item["call_id"]!, OutputText(item["output"]))]);
+            case "mcp_call":
+                // A call AgentHost ran on an MCP server, as the model saw it: the tool under its offered name, and its output or error.
+                var mcpCallId = (string)item["id"]!;
+                var mcpName = Tools.Mcp.McpToolbox.OfferedName((string?)item["server_label"] ?? "mcp", (string?)item["name"] ?? "tool");
+                var mcpOutput = (string?)item["output"] ?? (item["error"] is JsonObject error ? "Error: " + ((string?)error["message"] ?? error.ToJsonString()) : item["error"] is { } text ? "Error: " + text : string.Empty);
+                return (ChatRole.Assistant, [new FunctionCallContent(mcpCallId, mcpName, Arguments((string?)item["arguments"])), new FunctionResultContent(mcpCallId, mcpOutput)]);
             case "file_search_call":
                 var callId = (string)item["id"]!;
                 var queries = item["queries"]?.DeepClone() ?? new JsonArray();

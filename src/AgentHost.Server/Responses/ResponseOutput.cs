@@ -60,6 +60,11 @@ internal static class ResponseOutput
 
     public static JsonObject ToolCall(StepToolCall call, string stepStatus, ResponseView view, ToolSources sources)
     {
+        if (Tools.Mcp.McpResponseItems.FromStep(call) is { } mcp)
+        {
+            return mcp;
+        }
+
         var status = stepStatus is StepStatus.Completed ? "completed" : stepStatus is StepStatus.InProgress ? "in_progress" : "incomplete";
         if (call.Function is { } function)
         {

@@ -27,6 +27,8 @@ internal sealed class ResponseRecords(IResponseStore responses, IAgentStore runs
 
     public IAgentStore Runs => runs;
 
+    public ToolSources Sources => sources;
+
     public static JsonObject Settings(StoredResponse response) => JsonNode.Parse(response.Data)!.AsObject();
 
     /// <summary>The response object, or null when there is no such (stored) response.</summary>
@@ -45,7 +47,12 @@ internal sealed class ResponseRecords(IResponseStore responses, IAgentStore runs
     {
         var steps = (await runs.ListStepsAsync(run.ThreadId, run.Id, new ListQuery { Limit = int.MaxValue, Ascending = true }, cancellationToken)).Data;
         var messages = await runs.GetThreadMessagesAsync(run.ThreadId, cancellationToken);
-        return ResponseOutput.FromRecord(steps, messages, view, sources);
+        var output = ResponseOutput.FromRecord(steps, messages, view, sources);
+
+        // The MCP servers the response listed lead its output.
+        return run.Tools.Any(t => t.Type == ResponseMcpTool.Type) && await responses.GetAsync(run.Id, cancellationToken) is { } stored
+            ? [.. ResponseMcpListing.Items(Settings(stored)), .. output]
+            : output;
     }
 
     /// <summary>Keeps the ended run's output as the response's output items (with file search results, for later turns), once.</summary>

@@ -64,6 +64,12 @@ internal sealed class ResponseService(ResponseRecords records, IAgentStore runs,
             ConversationId = creation.ConversationId,
             Data = creation.Settings.ToJsonString(),
         };
+        // Answers to MCP approvals are decided before anything is stored (a 400 stores nothing); the run starts with them.
+        if (await ResponseMcpApprovals.DecideAsync(id, creation, records, now, cancellationToken) is { } decided)
+        {
+            await runs.SaveStepAsync(decided, cancellationToken);
+        }
+
         await records.Store.CreateAsync(stored, [.. creation.Input.Select(i => new StoredItem((string)i["id"]!, i.ToJsonString()))], run, cancellationToken);
         return run;
     }

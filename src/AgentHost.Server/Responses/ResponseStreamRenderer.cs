@@ -8,7 +8,7 @@ namespace AgentHost.Server.Responses;
 /// Renders one response's engine events as the Responses API's stream: <c>response.*</c> events in the original's
 /// order, numbered by <c>sequence_number</c> from 0. Items are numbered by <c>output_index</c> as they start.
 /// </summary>
-internal sealed class ResponseStreamRenderer(string responseId, JsonObject settings, ResponseView view, Func<ToolCallEvent, Task<JsonObject?>> recordedCall)
+internal sealed partial class ResponseStreamRenderer(string responseId, JsonObject settings, ResponseView view, Func<ToolCallEvent, Task<JsonObject?>> recordedCall)
 {
     private readonly List<string> itemIds = [];
     private readonly Dictionary<string, (string ItemId, string Name)> calls = new(StringComparer.Ordinal);
@@ -36,6 +36,11 @@ internal sealed class ResponseStreamRenderer(string responseId, JsonObject setti
 
     public async Task<IReadOnlyList<JsonObject>> RenderAsync(AgentEvent agentEvent)
     {
+        if (await RenderMcpAsync(agentEvent) is { } mcp)
+        {
+            return mcp;
+        }
+
         switch (agentEvent)
         {
             case RunStatusChanged { Run.Status: RunStatus.InProgress } changed:

@@ -125,7 +125,7 @@ internal static class ResponseToolReader
 
                     var extra = tool.Root.EnumerateObject().Where(p => p.Name != "type").ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
                     tools.Add(source.Validate(new ToolDefinition { Type = type, Settings = extra.Count == 0 ? null : extra }, tool.Path));
-                    echo.Add(JsonNode.Parse(tool.Root.GetRawText()));
+                    echo.Add(type == ResponseMcpTool.Type ? ResponseMcpTool.Echo(tool.Root) : JsonNode.Parse(tool.Root.GetRawText()));
                     break;
             }
         }
