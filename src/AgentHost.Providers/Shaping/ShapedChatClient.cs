@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using AgentHost.Providers.Routing;
+using Anthropic.Models.Messages;
 using Microsoft.Extensions.AI;
 
 namespace AgentHost.Providers.Shaping;
@@ -9,6 +10,8 @@ namespace AgentHost.Providers.Shaping;
 /// through, and tells the observers each change (they land on the call's trace as <c>adjusted_field</c>).
 /// <list type="bullet">
 /// <item><c>max_tokens</c> above the model's limit (<see cref="ModelOutputLimits"/>) is clamped to it.</item>
+/// <item>Claude gets no <c>temperature</c>, <c>top_p</c> or <c>top_k</c>: the current Messages API (and the SDK that
+/// speaks it) has none.</item>
 /// <item>OpenAI reasoning models (o-series, gpt-5) take no <c>temperature</c>, <c>top_p</c> or penalties; they are left out.</item>
 /// <item>Tool schemas are normalised for the target (<see cref="ToolSchemaNormalizer"/>).</item>
 /// <item>Off Anthropic, Claude Code's per-request attribution line (<c>x-anthropic-billing-header: …</c>, first in its
@@ -51,7 +54,24 @@ internal sealed class ShapedChatClient(IChatClient inner, ModelTarget target, Ta
         if (outputLimit is int limit && options.MaxOutputTokens > limit)
         {
             Adjusted("max_tokens", $"{options.MaxOutputTokens} is over {target.Model}'s limit; sent {limit}");
-            (shaped ??= options.Clone()).MaxOutputTokens = limit;
+            shaped ??= options.Clone();
+            shaped.MaxOutputTokens = limit;
+            if (dialect == TargetDialect.Anthropic && options.RawRepresentationFactory is { } factory)
+            {
+                // A front door's own Anthropic request (thinking, tool_choice) carries max_tokens too, which the adapter prefers.
+                shaped.RawRepresentationFactory = client => factory(client) switch
+                {
+                    MessageCreateParams raw when raw.MaxTokens > limit => raw with { MaxTokens = limit },
+                    var other => other,
+                };
+            }
+        }
+
+        if (dialect == TargetDialect.Anthropic && (options.Temperature is not null || options.TopP is not null || options.TopK is not null))
+        {
+            Adjusted("temperature", "the current Messages API takes no sampling parameters; temperature, top_p and top_k not sent");
+            shaped ??= options.Clone();
+            (shaped.Temperature, shaped.TopP, shaped.TopK) = (null, null, null);
         }
 
         if (IsReasoningModel && (options.Temperature is not null || options.TopP is not null || options.FrequencyPenalty is not null || options.PresencePenalty is not null))
