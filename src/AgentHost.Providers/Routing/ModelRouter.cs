@@ -24,6 +24,7 @@ internal sealed class ModelRouter : IModelRouter, IDisposable
     private readonly HttpClient _http;
     private readonly ProviderClientFactory _factory;
     private readonly ModelOutputLimits _outputLimits;
+    private readonly NormalizedSchemaCache _schemas = new();
     private readonly TimeProvider _timeProvider;
     private readonly IModelCallObserver[] _observers;
     private readonly IModelCallLayer[] _layers;
@@ -120,7 +121,7 @@ internal sealed class ModelRouter : IModelRouter, IDisposable
             ProviderNames.OpenAI => TargetDialect.OpenAI,
             _ => TargetDialect.Compatible,
         };
-        return new ShapedChatClient(_factory.Create(target), target, dialect, _outputLimits.For(target.Provider, target.Model), _observers);
+        return new ShapedChatClient(_factory.Create(target), target, dialect, _outputLimits.For(target.Provider, target.Model), _schemas, _observers);
     }
 
     private string[] ListKnownModels()

@@ -22,7 +22,8 @@ namespace AgentHost.Providers.Shaping;
 /// field for prior reasoning.</item>
 /// </list>
 /// </summary>
-internal sealed class ShapedChatClient(IChatClient inner, ModelTarget target, TargetDialect dialect, int? outputLimit, IReadOnlyList<IModelCallObserver> observers)
+internal sealed class ShapedChatClient(
+    IChatClient inner, ModelTarget target, TargetDialect dialect, int? outputLimit, NormalizedSchemaCache schemas, IReadOnlyList<IModelCallObserver> observers)
     : DelegatingChatClient(inner)
 {
     private const string AttributionPrefix = "x-anthropic-billing-header:";
@@ -96,7 +97,7 @@ internal sealed class ShapedChatClient(IChatClient inner, ModelTarget target, Ta
         {
             if (tools[i] is AIFunctionDeclaration declaration && declaration is not AIFunction)
             {
-                var (schema, changed) = ToolSchemaNormalizer.Normalize(declaration.JsonSchema, dialect);
+                var (schema, changed) = schemas.Normalize(declaration.JsonSchema, dialect);
                 if (changed.Count > 0)
                 {
                     normalized ??= [.. tools];

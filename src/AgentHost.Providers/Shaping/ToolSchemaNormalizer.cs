@@ -38,7 +38,7 @@ internal static class ToolSchemaNormalizer
     /// <summary>The schema as <paramref name="dialect"/> accepts it, and the keywords changed (empty when it was fine as written).</summary>
     public static (JsonElement Schema, IReadOnlyList<string> Changed) Normalize(JsonElement schema, TargetDialect dialect)
     {
-        if (schema.ValueKind != JsonValueKind.Object || !NeedsChange(schema, dialect, top: true))
+        if (!NeedsChange(schema, dialect))
         {
             return (schema, []);
         }
@@ -57,7 +57,10 @@ internal static class ToolSchemaNormalizer
         return (JsonSerializer.SerializeToElement(root, ShapingJsonContext.Default.JsonObject), [.. changed]);
     }
 
-    /// <summary>A read-only pass: most schemas need nothing, and a call offers the same ~25 tools every time.</summary>
+    /// <summary>Whether <paramref name="dialect"/> needs the schema changed: a read-only pass, as most schemas need nothing.</summary>
+    public static bool NeedsChange(JsonElement schema, TargetDialect dialect) =>
+        schema.ValueKind == JsonValueKind.Object && NeedsChange(schema, dialect, top: true);
+
     private static bool NeedsChange(JsonElement schema, TargetDialect dialect, bool top)
     {
         if (top && (!schema.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "object"))
