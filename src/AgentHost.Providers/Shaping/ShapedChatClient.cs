@@ -70,14 +70,14 @@ internal sealed class ShapedChatClient(
 
         if (dialect == TargetDialect.Anthropic && (options.Temperature is not null || options.TopP is not null || options.TopK is not null))
         {
-            Adjusted("temperature", "the current Messages API takes no sampling parameters; temperature, top_p and top_k not sent");
+            AdjustedSampling(options, "the current Messages API takes no sampling parameters; temperature, top_p and top_k not sent");
             shaped ??= options.Clone();
             (shaped.Temperature, shaped.TopP, shaped.TopK) = (null, null, null);
         }
 
         if (IsReasoningModel && (options.Temperature is not null || options.TopP is not null || options.FrequencyPenalty is not null || options.PresencePenalty is not null))
         {
-            Adjusted("temperature", $"reasoning model {target.Model} takes only its default sampling; temperature, top_p and penalties left out");
+            AdjustedSampling(options, $"reasoning model {target.Model} takes only its default sampling; temperature, top_p and penalties left out");
             shaped ??= options.Clone();
             (shaped.Temperature, shaped.TopP, shaped.FrequencyPenalty, shaped.PresencePenalty) = (null, null, null, null);
         }
@@ -178,6 +178,16 @@ internal sealed class ShapedChatClient(
     private bool IsForeignReasoning(ChatMessage message, AIContent content) =>
         message.Role == ChatRole.Assistant && content is TextReasoningContent thought
         && (dialect != TargetDialect.Anthropic || string.IsNullOrEmpty(thought.ProtectedData));
+
+    /// <summary>Noted only when a value other than the default is lost: Assistants runs send temperature 1 on every call.</summary>
+    private void AdjustedSampling(ChatOptions options, string reason)
+    {
+        if (options.Temperature is not (null or 1f) || options.TopP is not (null or 1f) || options.TopK is not null
+            || options.FrequencyPenalty is not (null or 0f) || options.PresencePenalty is not (null or 0f))
+        {
+            Adjusted("temperature", reason);
+        }
+    }
 
     private void Adjusted(string field, string reason)
     {
