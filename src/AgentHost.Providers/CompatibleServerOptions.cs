@@ -11,4 +11,7 @@ public sealed class CompatibleServerOptions
 
     /// <summary>The model names this server serves; an entry ending in <c>*</c> is a prefix (e.g. <c>qwen*</c>).</summary>
     public List<string> Models { get; } = [];
+
+    /// <summary>The most output tokens its models take; a request asking for more is sent with this many. None by default.</summary>
+    public int? MaxOutputTokens { get; set; }
 }

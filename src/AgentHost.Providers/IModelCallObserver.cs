@@ -12,4 +12,7 @@ public interface IModelCallObserver
 
     /// <summary>A model's attempts are exhausted; its fallback model is tried once.</summary>
     void OnFallback(ModelFallbackEvent fallback) { }
+
+    /// <summary>The request was changed to be accepted by the model serving it; called once per change.</summary>
+    void OnAdjusted(ModelRequestAdjustedEvent adjusted) { }
 }

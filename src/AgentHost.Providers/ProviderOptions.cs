@@ -35,5 +35,12 @@ public sealed class ProviderOptions
     /// </summary>
     public Dictionary<string, string> Fallbacks { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The most output tokens per model name prefix (e.g. <c>my-model: 8192</c>); a request asking for more is sent
+    /// with this many. Wins over a server's <see cref="CompatibleServerOptions.MaxOutputTokens"/> and the built-in
+    /// limits of known Claude and OpenAI models.
+    /// </summary>
+    public Dictionary<string, int> MaxOutputTokens { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public RetryOptions Retry { get; set; } = new();
 }

@@ -27,6 +27,18 @@ internal sealed class ProviderOptionsValidator : IValidateOptions<ProviderOption
             }
 
             ValidateUrl(server.BaseUrl, $"{Section}:Servers:{serverName}:BaseUrl", required: true, errors);
+            if (server.MaxOutputTokens is <= 0)
+            {
+                errors.Add($"{Section}:Servers:{serverName}:MaxOutputTokens must be positive; it is {server.MaxOutputTokens}.");
+            }
+        }
+
+        foreach (var (prefix, limit) in options.MaxOutputTokens)
+        {
+            if (limit <= 0)
+            {
+                errors.Add($"{Section}:MaxOutputTokens:{prefix} must be positive; it is {limit}.");
+            }
         }
 
         foreach (var (alias, target) in options.Aliases)

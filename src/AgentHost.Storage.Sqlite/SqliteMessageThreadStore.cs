@@ -60,6 +60,30 @@ public sealed class SqliteMessageThreadStore(SqliteDatabase database) : IMessage
             null, ("@project", project), ("@session", sessionId)));
     }
 
+    public async Task<IReadOnlyList<MessageThreadSummary>> ListThreadsAsync(string project, int limit, string? afterThreadId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        using var command = connection.Command(
+            """
+            SELECT g.thread_id, g.turns, g.started, last.created_at, last.id, last.model, last.session_id
+            FROM (SELECT thread_id, COUNT(*) AS turns, MIN(created_at) AS started, MAX(seq) AS last_seq
+                  FROM message_thread_turns WHERE project = @project GROUP BY thread_id) AS g
+            JOIN message_thread_turns AS last ON last.seq = g.last_seq
+            WHERE @after IS NULL
+               OR g.last_seq < (SELECT MAX(seq) FROM message_thread_turns WHERE project = @project AND thread_id = @after)
+            ORDER BY g.last_seq DESC LIMIT @limit
+            """, null, ("@project", project), ("@after", afterThreadId), ("@limit", limit));
+        using var reader = command.ExecuteReader();
+        var threads = new List<MessageThreadSummary>();
+        while (reader.Read())
+        {
+            threads.Add(new MessageThreadSummary(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4),
+                reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
+        }
+
+        return threads;
+    }
+
     public Task<bool> DeleteThreadAsync(string project, string messageId, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) => c.Command(
             """

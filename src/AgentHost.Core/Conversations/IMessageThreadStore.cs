@@ -18,6 +18,12 @@ public interface IMessageThreadStore
     /// <summary>The turns counted in a gateway session, oldest first.</summary>
     Task<IReadOnlyList<MessageThreadTurn>> ListSessionTurnsAsync(string project, string sessionId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Threads of <paramref name="project"/>, the most recently continued first, at most <paramref name="limit"/>,
+    /// starting after the thread <paramref name="afterThreadId"/> when given.
+    /// </summary>
+    Task<IReadOnlyList<MessageThreadSummary>> ListThreadsAsync(string project, int limit, string? afterThreadId, CancellationToken cancellationToken);
+
     /// <summary>Deletes the whole thread <paramref name="messageId"/> belongs to; false when there is none.</summary>
     Task<bool> DeleteThreadAsync(string project, string messageId, CancellationToken cancellationToken);
 }

@@ -4,7 +4,7 @@ using AgentHost.Observability.Metrics;
 
 namespace AgentHost.Observability.Tracing;
 
-/// <summary>Puts the providers' retries and fallbacks on the current model call's trace and metrics.</summary>
+/// <summary>Puts the providers' retries, fallbacks and request adjustments on the current model call's trace and metrics.</summary>
 internal sealed class TraceModelCallObserver(AgentHostMetrics metrics, TimeProvider time) : IModelCallObserver
 {
     public void OnRetry(ModelRetryEvent retry)
@@ -26,6 +26,9 @@ internal sealed class TraceModelCallObserver(AgentHostMetrics metrics, TimeProvi
             FallbackModel = fallback.FallbackModel,
         });
     }
+
+    public void OnAdjusted(ModelRequestAdjustedEvent adjusted) =>
+        Add(Event("adjusted_field", adjusted.Provider, adjusted.Model, null, $"{adjusted.Field}: {adjusted.Reason}"));
 
     private static void Add(TraceEvent traceEvent) => ModelCallContext.Current?.AddEvent(traceEvent);
 

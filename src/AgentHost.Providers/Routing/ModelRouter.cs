@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AgentHost.Core.Models;
 using AgentHost.Providers.Resilience;
+using AgentHost.Providers.Shaping;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,6 +23,8 @@ internal sealed class ModelRouter : IModelRouter, IDisposable
     private readonly ModelResolver _resolver;
     private readonly HttpClient _http;
     private readonly ProviderClientFactory _factory;
+    private readonly ModelOutputLimits _outputLimits;
+    private readonly NormalizedSchemaCache _schemas = new();
     private readonly TimeProvider _timeProvider;
     private readonly IModelCallObserver[] _observers;
     private readonly IModelCallLayer[] _layers;
@@ -38,6 +41,7 @@ internal sealed class ModelRouter : IModelRouter, IDisposable
         _resolver = new ModelResolver(_options);
         _http = UpstreamHttp.CreateClient();
         _factory = new ProviderClientFactory(_options, _http);
+        _outputLimits = new ModelOutputLimits(_options);
         _timeProvider = timeProvider;
         _observers = [.. observers];
         _layers = [.. layers];
@@ -106,7 +110,19 @@ internal sealed class ModelRouter : IModelRouter, IDisposable
     }
 
     private IChatClient GetProviderClient(ModelTarget target) =>
-        _providerClients.GetOrAdd(target, static (t, factory) => factory.Create(t), _factory);
+        _providerClients.GetOrAdd(target, static (t, router) => router.CreateProviderClient(t), this);
+
+    /// <summary>The SDK's client behind the <see cref="ShapedChatClient"/> that fits requests to that target.</summary>
+    private ShapedChatClient CreateProviderClient(ModelTarget target)
+    {
+        var dialect = target.Provider switch
+        {
+            ProviderNames.Anthropic => TargetDialect.Anthropic,
+            ProviderNames.OpenAI => TargetDialect.OpenAI,
+            _ => TargetDialect.Compatible,
+        };
+        return new ShapedChatClient(_factory.Create(target), target, dialect, _outputLimits.For(target.Provider, target.Model), _schemas, _observers);
+    }
 
     private string[] ListKnownModels()
     {

@@ -65,9 +65,10 @@ internal sealed record AnthropicPassthrough(long MaxTokens, JsonElement? Thinkin
         return options;
     }
 
+    // The null arm is typed explicitly: a bare null would go through the level's implicit conversion from string, which throws.
     private static ChatReasoningEffortLevel? EffortNamed(string? effort) => effort switch
     {
-        null => null,
+        null => (ChatReasoningEffortLevel?)null,
         "low" => ChatReasoningEffortLevel.Low,
         "medium" => ChatReasoningEffortLevel.Medium,
         _ => ChatReasoningEffortLevel.High,

@@ -11,7 +11,9 @@ internal static class AnthropicRequestReader
     {
         if (countTokens)
         {
-            Allow(body, "", "model", "messages", "system", "tools", "tool_choice", "thinking", "mcp_servers");
+            // The count_tokens parameters of the pinned Anthropic TypeScript SDK, beta included.
+            Allow(body, "", "model", "messages", "system", "tools", "tool_choice", "thinking", "mcp_servers", "billing_policy", "cache_control",
+                "compaction", "context_management", "output_config", "output_format", "speed", "user_profile_id", "workspace_id");
         }
         else
         {
@@ -161,7 +163,7 @@ internal static class AnthropicRequestReader
     ];
 
     /// <summary>Accepted and not carried to the serving model (listed in the call's trace): none changes what the answer means.</summary>
-    private static readonly string[] Dropped =
+    public static readonly string[] Dropped =
     [
         "billing_policy", "cache_control", "compaction", "context_management", "diagnostics", "fallback_credit_token", "fallbacks",
         "inference_geo", "service_tier", "speed", "user_profile_id", "workspace_id",
@@ -279,10 +281,32 @@ internal static class AnthropicRequestReader
                 throw Invalid(Path(Path(path, "input_schema"), "type"), "Input should be 'object'");
             }
 
-            tools.Add(AIFunctionFactory.CreateDeclaration(name, String(tool, "description", path), schema.Clone()));
+            tools.Add(new AnthropicToolDeclaration(name, String(tool, "description", path) ?? "", schema.Clone(), CacheControl(tool, path)));
         }
 
         return tools;
+    }
+
+    private static JsonElement? CacheControl(JsonElement owner, string path)
+    {
+        if (Object(owner, "cache_control", path) is not { } control)
+        {
+            return null;
+        }
+
+        var at = Path(path, "cache_control");
+        Allow(control, at, "type", "ttl");
+        if (RequiredString(control, "type", at) != "ephemeral")
+        {
+            throw Invalid(Path(at, "type"), "Input should be 'ephemeral'");
+        }
+
+        if (String(control, "ttl", at) is not (null or "5m" or "1h"))
+        {
+            throw Invalid(Path(at, "ttl"), "Input should be '5m' or '1h'");
+        }
+
+        return control.Clone();
     }
 
     private static JsonElement? ToolChoice(JsonElement body, ChatOptions options)

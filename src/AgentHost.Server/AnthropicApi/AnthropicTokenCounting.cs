@@ -29,7 +29,11 @@ internal sealed class AnthropicTokenCounting(IModelRouter router, ITokenCounter 
             var raw = new Dictionary<string, JsonElement>();
             foreach (var property in body.EnumerateObject())
             {
-                raw[property.Name] = property.Value;
+                // What a call would not carry to the model is not counted either (and may need a beta Anthropic is not sent).
+                if (!AnthropicRequestReader.Dropped.Contains(property.Name, StringComparer.Ordinal))
+                {
+                    raw[property.Name] = property.Value;
+                }
             }
 
             raw["model"] = JsonSerializer.SerializeToElement(model, CompatJsonContext.Default.String);

@@ -13,4 +13,5 @@ namespace AgentHost.Server.Observability;
 [JsonSerializable(typeof(SessionTrace))]
 [JsonSerializable(typeof(SessionMessageThread))]
 [JsonSerializable(typeof(ListResponse<SessionObject>))]
+[JsonSerializable(typeof(ListResponse<MessageThreadListItem>))]
 internal sealed partial class ObservabilityJsonContext : JsonSerializerContext;

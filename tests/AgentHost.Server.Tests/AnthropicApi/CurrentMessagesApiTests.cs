@@ -60,6 +60,41 @@ public sealed class CurrentMessagesApiTests
     }
 
     [Theory]
+    [InlineData(CompatClients.Claude)]
+    [InlineData(CompatClients.Gpt)]
+    public async Task CountTokens_AcceptsTheFieldsTheAgentSdkSends_OnEachProvider(string model)
+    {
+        await using var server = await AgentHostServer.StartAsync();
+        using var http = server.Http();
+        var body = AgentSdkShaped.Replace("MODEL", model, StringComparison.Ordinal).Replace("SESSION", "count", StringComparison.Ordinal)
+            .Replace("\"max_tokens\":32000,\"stream\":STREAM,", "\"cache_control\":{\"type\":\"ephemeral\"},\"speed\":\"standard\",", StringComparison.Ordinal);
+        var parsed = JsonNode.Parse(body)!.AsObject();
+        parsed.Remove("metadata");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "messages/count_tokens?beta=true") { Content = JsonBody.Of(parsed.ToJsonString()) };
+        request.Headers.Add("anthropic-beta", "claude-code-20250219,context-management-2025-06-27,token-counting-2024-11-01");
+        var response = await http.SendAsync(request);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        var tokens = JsonNode.Parse(text)!["input_tokens"]!.GetValue<int>();
+        if (model == CompatClients.Claude)
+        {
+            // Forwarded to Claude without what a call would not carry either.
+            Assert.Equal(server.Upstream.CountedTokens, tokens);
+            var sent = server.Upstream.Requests.Single();
+            Assert.Null(sent["context_management"]);
+            Assert.Equal("adaptive", sent["thinking"]!["type"]!.GetValue<string>());
+            Assert.Equal("high", sent["output_config"]!["effort"]!.GetValue<string>());
+        }
+        else
+        {
+            Assert.True(tokens > 20, text);
+            Assert.Empty(server.Upstream.Requests);
+        }
+    }
+
+    [Theory]
     [InlineData("mcp_servers", """[{"type":"url","url":"https://example.com/mcp","name":"x"}]""")]
     [InlineData("container", "\"container_1\"")]
     [InlineData("not_a_field", "1")]

@@ -168,6 +168,30 @@ public sealed class MessageThreadTests
         Assert.Empty(server.Upstream.Requests);
     }
 
+    [Fact]
+    public async Task ThreadsAreListed_MostRecentlyContinuedFirst_WithTheirTip_AndPagedWithAfter()
+    {
+        await using var server = await AgentHostServer.StartAsync();
+        using var http = server.Http();
+        var older = await SendAsync(http, """{"model":"gpt-4o","max_tokens":10,"thread":{"type":"create"},"messages":[{"role":"user","content":"first thread"}]}""", stream: false);
+        var newer = await SendAsync(http, """{"model":"gpt-4o","max_tokens":10,"thread":{"type":"create"},"messages":[{"role":"user","content":"second thread"}]}""", stream: false);
+        var tip = JsonNode.Parse(await (await ContinueAsync(http, older["id"]!.GetValue<string>())).Content.ReadAsStringAsync())!;
+
+        var page = JsonNode.Parse(await http.GetStringAsync("agenthost/message_threads?limit=1"))!;
+        var rest = JsonNode.Parse(await http.GetStringAsync($"agenthost/message_threads?limit=5&after={page["last_id"]!.GetValue<string>()}"))!;
+        var refused = await http.GetAsync("agenthost/message_threads?order=asc");
+
+        // The older thread was continued last, so it leads; its tip is the continuation's reply.
+        var first = page["data"]![0]!;
+        Assert.Equal(older["id"]!.GetValue<string>(), first["id"]!.GetValue<string>());
+        Assert.Equal((2, tip["id"]!.GetValue<string>(), "claude-sonnet-4-5"), (first["turns"]!.GetValue<int>(), first["last_message_id"]!.GetValue<string>(), first["last_model"]!.GetValue<string>()));
+        Assert.StartsWith("sess_", first["session_id"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(page["has_more"]!.GetValue<bool>());
+        Assert.Equal([newer["id"]!.GetValue<string>()], rest["data"]!.AsArray().Select(t => t!["id"]!.GetValue<string>()));
+        Assert.False(rest["has_more"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
     private static string Json(bool value) => value ? "true" : "false";
 
     private static string SessionOf(JsonNode message) => message["_session"]!.GetValue<string>();

@@ -76,6 +76,22 @@ public sealed class ConsoleBrowserTests
         await Assertions.Expect(page.Locator("table.session-calls")).ToContainTextAsync("gpt-4o");
         await Assertions.Expect(page.Locator("table.session-calls")).ToContainTextAsync("$0.003500");
         await ScreenshotAsync(page, "sessions");
+
+        // A Messages thread in the same session: listed, and its turn shows what was sent and the reply.
+        server.Upstream.Enqueue(ScriptedTurn.Say("threaded pong"));
+        using var threaded = new HttpRequestMessage(HttpMethod.Post, "messages")
+        {
+            Content = JsonBody.Of("""{"model":"gpt-4o","max_tokens":100,"thread":{"type":"create"},"messages":[{"role":"user","content":"threaded ping"}]}"""),
+        };
+        threaded.Headers.Add("x-api-key", "sk-console");
+        threaded.Headers.Add("x-claude-code-session-id", "console-session");
+        Assert.True((await http.SendAsync(threaded)).IsSuccessStatusCode);
+        await page.GotoAsync($"{origin}/console/#/message-threads");
+        await Assertions.Expect(page.Locator("table.message-threads")).ToContainTextAsync("console-session");
+        await page.Locator("table.message-threads a").First.ClickAsync();
+        await Assertions.Expect(page.Locator(".thread-turns .msg.user")).ToHaveTextAsync("threaded ping");
+        await Assertions.Expect(page.Locator(".thread-turns .msg.assistant")).ToHaveTextAsync("threaded pong");
+        await ScreenshotAsync(page, "message-threads");
     }
 
     private static async Task ScreenshotAsync(IPage page, string name)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using AgentHost.Server.Tests.Support;
+using AgentHost.Testing;
 
 namespace AgentHost.Server.Tests.Observability;
 
@@ -106,6 +107,41 @@ public sealed class GatewayObservabilityTests
         Assert.False(call["usage"]!["reported"]!.GetValue<bool>());
         Assert.True(call["usage"]!["output_tokens"]!.GetValue<int>() > 0);
         Assert.True(call["cost"]!["total_usd"]!.GetValue<decimal>() > 0m);
+    }
+
+    [Theory]
+    [InlineData("messages", CompatClients.Claude)]
+    [InlineData("messages", CompatClients.Gpt)]
+    [InlineData("chat/completions", CompatClients.Claude)]
+    [InlineData("chat/completions", CompatClients.Gpt)]
+    public async Task ClientThatDisconnectsMidStream_CancelsTheUpstreamCall_AndTheCallIsRecordedWithItsEstimatedCost(string door, string model)
+    {
+        await using var server = await AgentHostServer.StartAsync();
+        server.Upstream.Enqueue(ScriptedTurn.Say("A long answer the client will not wait for") with { StallMidStream = true });
+        using var http = server.Http();
+        var session = $"gone-{door.Replace('/', '-')}-{model}";
+        using var request = door == "messages" ? Messages(model, stream: true, ("x-agenthost-session", session)) : Chat(model, stream: true, ("x-agenthost-session", session));
+
+        using (var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        {
+            // Read until the first words arrive, then go away while the upstream is still answering.
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            while (await reader.ReadLineAsync() is { } line && !line.Contains("\"A\"", StringComparison.Ordinal))
+            {
+            }
+        }
+
+        await Eventually.TrueAsync(() => server.Upstream.AbortedCalls == 1, "AgentHost to cancel the upstream call");
+        var call = await Eventually.ReturnsAsync(
+            async () => await http.GetAsync($"agenthost/sessions/{session}") is { IsSuccessStatusCode: true } found
+                ? JsonNode.Parse(await found.Content.ReadAsStringAsync())!["calls"]![0]
+                : null,
+            c => c!["status"]!.GetValue<string>() == "cancelled", "the cut-off call in the ledger");
+        Assert.False(call!["usage"]!["reported"]!.GetValue<bool>());
+        Assert.True(call["usage"]!["output_tokens"]!.GetValue<int>() > 0);
+        Assert.True(call["usage"]!["input_tokens"]!.GetValue<int>() > 0);
+        Assert.True(call["cost"]!["total_usd"]!.GetValue<decimal>() > 0m);
+        Assert.Contains("estimated", call["error"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

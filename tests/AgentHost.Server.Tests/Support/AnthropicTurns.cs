@@ -33,6 +33,12 @@ internal static class AnthropicTurns
             events = [.. events.Take(firstText + 1), AnthropicWire.ErrorEvent(errorType, "Overloaded")];
         }
 
+        if (turn.StallMidStream)
+        {
+            var firstContent = events.ToList().FindIndex(e => e.Data.Contains("_delta\"", StringComparison.Ordinal));
+            return ScriptedResponses.Sse(events, breakAfter: firstContent + 1, stall: true);
+        }
+
         return ScriptedResponses.Sse(events);
     }
 

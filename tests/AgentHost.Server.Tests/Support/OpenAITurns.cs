@@ -46,7 +46,9 @@ internal static class OpenAITurns
 
         chunks.Add(OpenAIWire.Chunk(new JsonObject(), turn.FinishReason, model));
         chunks.Add(OpenAIWire.UsageChunk(Usage(turn), model));
-        return OpenAIWire.Stream([.. chunks]);
+        return turn.StallMidStream
+            ? ScriptedResponses.Sse([.. chunks.Select(c => new SseEvent(null, c.ToJsonString()))], breakAfter: 2, stall: true)
+            : OpenAIWire.Stream([.. chunks]);
     }
 
     /// <summary>A broken chunk after the first content, not a dropped connection: a reset could discard what the client has not read yet.</summary>

@@ -28,6 +28,9 @@ public sealed record ScriptedTurn
     /// <summary>Fails a stream after its first content: Anthropic sends <c>event: error</c>, OpenAI sends a broken chunk.</summary>
     public string? FailMidStream { get; init; }
 
+    /// <summary>Streams the first content, then goes silent until the client (AgentHost) gives up the call.</summary>
+    public bool StallMidStream { get; init; }
+
     /// <summary>Holds the answer back until released, to observe a run mid-call.</summary>
     public TaskCompletionSource? Gate { get; init; }
 

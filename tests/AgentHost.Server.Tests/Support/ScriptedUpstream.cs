@@ -13,6 +13,7 @@ namespace AgentHost.Server.Tests.Support;
 public sealed class ScriptedUpstream : IAsyncDisposable
 {
     private readonly ConcurrentQueue<ScriptedTurn> script = new();
+    private int abortedCalls;
     private LoopbackServer? server;
 
     /// <summary>Without <c>/v1</c>: the Anthropic SDK appends <c>/v1/messages</c> itself.</summary>
@@ -28,6 +29,9 @@ public sealed class ScriptedUpstream : IAsyncDisposable
     public int CountedTokens { get; set; } = 42;
 
     public ConcurrentQueue<JsonObject> Requests { get; } = new();
+
+    /// <summary>Model calls whose client went away before the answer was complete.</summary>
+    public int AbortedCalls => abortedCalls;
 
     /// <summary>What the model answers when the script is empty.</summary>
     public ScriptedTurn Default { get; set; } = ScriptedTurn.Say("Hello from the scripted model.");
@@ -71,6 +75,10 @@ public sealed class ScriptedUpstream : IAsyncDisposable
 
         var model = request["model"]?.GetValue<string>() ?? defaultModel;
         await wire(turn, model, request["stream"]?.GetValue<bool>() == true)(context);
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref abortedCalls);
+        }
     }
 
     private async Task CountTokensAsync(HttpContext context)

@@ -6,8 +6,10 @@ import { runView } from './views/run.js';
 import { usageView } from './views/usage.js';
 import { sessionsView, sessionView } from './views/sessions.js';
 import { playgroundView } from './views/playground.js';
+import { messageThreadsView, messageThreadView } from './views/message-threads.js';
 
-// Hash routes: #/assistants, #/threads, #/threads/{id}, #/threads/{id}/runs/{id}, #/sessions, #/sessions/{id}, #/usage, #/playground.
+// Hash routes: #/assistants, #/threads, #/threads/{id}, #/threads/{id}/runs/{id}, #/sessions, #/sessions/{id},
+// #/message-threads, #/message-threads/{message id}, #/usage, #/playground.
 const routes = [
   [/^#\/assistants$/, () => assistantsView()],
   [/^#\/threads$/, () => threadsView()],
@@ -15,6 +17,8 @@ const routes = [
   [/^#\/threads\/([^/]+)\/runs\/([^/]+)$/, (m) => runView(m[1], m[2])],
   [/^#\/sessions$/, () => sessionsView()],
   [/^#\/sessions\/(.+)$/, (m) => sessionView(decodeURIComponent(m[1]))],
+  [/^#\/message-threads$/, () => messageThreadsView()],
+  [/^#\/message-threads\/(.+)$/, (m) => messageThreadView(decodeURIComponent(m[1]))],
   [/^#\/usage$/, () => usageView()],
   [/^#\/playground(?:\/(.+))?$/, (m) => playgroundView(m[1])],
 ];

@@ -46,5 +46,7 @@ export async function sessionView(id) {
         <td>${c.tools_offered} → ${esc((c.tool_calls ?? []).join(', ') || '—')}</td><td class="num">${usd(c.cost?.total_usd)}</td>
         <td class="span-col">${bar(c)}</td></tr>`).join('')}</tbody>
     </table>
+    ${session.message_threads?.length ? `<h2>Messages threads</h2><ul class="session-threads">${session.message_threads.map((t) =>
+      `<li><a href="#/message-threads/${encodeURIComponent(t.turns[t.turns.length - 1].id)}">${esc(t.id)}</a> — ${t.turns.length} turn(s)</li>`).join('')}</ul>` : ''}
     <p class="muted">Raw data: <code>GET /v1/agenthost/sessions/${esc(session.id)}</code>.</p>`;
 }
