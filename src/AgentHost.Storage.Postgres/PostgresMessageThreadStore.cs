@@ -46,6 +46,29 @@ public sealed class PostgresMessageThreadStore(PostgresDatabase database) : IMes
             $"SELECT {Columns} FROM message_thread_turns WHERE project = @project AND session_id = @session ORDER BY seq", null,
             ("@project", project), ("@session", sessionId)), ct), cancellationToken);
 
+    public Task<IReadOnlyList<MessageThreadSummary>> ListThreadsAsync(string project, int limit, string? afterThreadId, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<MessageThreadSummary>>(async (c, ct) =>
+        {
+            await using var command = c.Command("""
+                SELECT g.thread_id, g.turns, g.started, last.created_at, last.id, last.model, last.session_id
+                FROM (SELECT thread_id, COUNT(*) AS turns, MIN(created_at) AS started, MAX(seq) AS last_seq
+                      FROM message_thread_turns WHERE project = @project GROUP BY thread_id) AS g
+                JOIN message_thread_turns AS last ON last.seq = g.last_seq
+                WHERE @after::text IS NULL
+                   OR g.last_seq < (SELECT MAX(seq) FROM message_thread_turns WHERE project = @project AND thread_id = @after::text)
+                ORDER BY g.last_seq DESC LIMIT @limit
+                """, null, ("@project", project), ("@after", afterThreadId), ("@limit", limit));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var threads = new List<MessageThreadSummary>();
+            while (await reader.ReadAsync(ct))
+            {
+                threads.Add(new MessageThreadSummary(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4),
+                    reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
+            }
+
+            return threads;
+        }, cancellationToken);
+
     public Task<bool> DeleteThreadAsync(string project, string messageId, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t, ct) => await c.Command("""
             DELETE FROM message_thread_turns WHERE project = @project

@@ -60,6 +60,22 @@ public abstract class MessageThreadStoreContract<TFactory> : StoreContract<TFact
         Assert.False(await Store.DeleteThreadAsync("default", "msg_s2", None));
     }
 
+    [StoreFact]
+    public async Task Threads_AreListedMostRecentlyContinuedFirst_AndPagedAfterAThread()
+    {
+        await Store.AppendAsync(Turn("msg_t1", "msg_t1", null) with { CreatedAt = 10, SessionId = "sess_1" }, None);
+        await Store.AppendAsync(Turn("msg_t2", "msg_t2", null) with { CreatedAt = 20 }, None);
+        await Store.AppendAsync(Turn("msg_t1", "msg_t1b", "msg_t1") with { CreatedAt = 30, Model = "claude-sonnet-4-5" }, None);
+        await Store.AppendAsync(Turn("msg_t3", "msg_t3", null) with { CreatedAt = 40, Project = "other-project" }, None);
+
+        var all = await Store.ListThreadsAsync("default", 10, null, None);
+        var afterFirst = await Store.ListThreadsAsync("default", 10, "msg_t1", None);
+
+        Assert.Equal([new MessageThreadSummary("msg_t1", 2, 10, 30, "msg_t1b", "claude-sonnet-4-5", null), new MessageThreadSummary("msg_t2", 1, 20, 20, "msg_t2", "gpt-4o", null)], all);
+        Assert.Equal(["msg_t2"], afterFirst.Select(t => t.ThreadId));
+        Assert.Single(await Store.ListThreadsAsync("default", 1, null, None));
+    }
+
     private static MessageThreadTurn Turn(string thread, string id, string? previous) => new()
     {
         Id = id,
