@@ -15,6 +15,7 @@ public static class ResponsesHosting
         services.AddSingleton<ResponseRecords>();
         services.AddSingleton<ResponseWaiters>();
         services.AddSingleton<ResponseEventRecorder>();
+        services.AddSingleton<ResponseContainers>();
         services.AddSingleton<ResponseService>();
         services.AddSingleton<IRunHistory, ResponseHistory>();
         return services;

@@ -30,6 +30,7 @@ internal static class ResponseEndpoints
         ResponseEventRecorder recorder, ToolSources sources, CancellationToken cancellationToken)
     {
         var creation = ResponseRequestReader.Read(await JsonRequest.ReadAsync(http.Request, cancellationToken), sources);
+        creation.Settings[ResponseCodeInterpreter.ApiBaseKey] = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
         var id = ResponseIds.Response();
         if (creation.Background)
         {

@@ -22,20 +22,33 @@ internal static class ResponseItemsToChat
                 continue;
             }
 
-            if (messages.Count > 0 && messages[^1].Role == role && role != ChatRole.User && role != ChatRole.System)
+            // A built-in tool's call item carries its result too: the call goes with the assistant's turn, the result after it.
+            if (role == ChatRole.Assistant && contents.OfType<FunctionResultContent>().ToList() is { Count: > 0 } results)
             {
-                foreach (var content in contents)
-                {
-                    messages[^1].Contents.Add(content);
-                }
+                Add(messages, ChatRole.Assistant, [.. contents.Except(results)]);
+                Add(messages, ChatRole.Tool, [.. results]);
+                continue;
             }
-            else
-            {
-                messages.Add(new ChatMessage(role, contents));
-            }
+
+            Add(messages, role, contents);
         }
 
         return messages;
+    }
+
+    private static void Add(List<ChatMessage> messages, ChatRole role, List<AIContent> contents)
+    {
+        if (messages.Count > 0 && messages[^1].Role == role && role != ChatRole.User && role != ChatRole.System)
+        {
+            foreach (var content in contents)
+            {
+                messages[^1].Contents.Add(content);
+            }
+        }
+        else
+        {
+            messages.Add(new ChatMessage(role, contents));
+        }
     }
 
     private static (ChatRole Role, List<AIContent> Contents) ToContents(JsonObject item)
@@ -66,6 +79,13 @@ internal static class ResponseItemsToChat
                     : "(the results of this search are not kept)";
                 return (ChatRole.Assistant, [new FunctionCallContent(callId, "file_search", new Dictionary<string, object?> { ["queries"] = queries.ToJsonString() }),
                     new FunctionResultContent(callId, results)]);
+            case "code_interpreter_call":
+                var codeCallId = (string)item["id"]!;
+                var logs = item["outputs"] is JsonArray outputs
+                    ? string.Concat(outputs.OfType<JsonObject>().Select(o => (string?)o["logs"] ?? ((string?)o["type"] == "image" ? "[image shown to the user]\n" : string.Empty)))
+                    : "(the output of this call is not kept)";
+                return (ChatRole.Assistant, [new FunctionCallContent(codeCallId, "code_interpreter", new Dictionary<string, object?> { ["code"] = (string?)item["code"] ?? string.Empty }),
+                    new FunctionResultContent(codeCallId, logs.Length == 0 ? "(no output)" : logs)]);
             case "compaction":
                 // A summary /v1/responses/compact made of the turns it replaces.
                 return (ChatRole.Assistant, [new TextContent($"[Summary of the earlier conversation]\n{(string?)item["encrypted_content"]}")]);
