@@ -12,15 +12,16 @@ version=$(ls /usr/lib/postgresql | sort -V | tail -1)
 if ! pg_lsclusters -h | awk '{print $2}' | grep -qx "$cluster"; then
   $sudo pg_createcluster "$version" "$cluster" -p "$port" -- --auth-local=trust --auth-host=trust >/dev/null
   # Enough connections for three nodes' pools and the contract suite's parallel classes.
-  $sudo pg_conftool "$version" "$cluster" set max_connections 300
+  $sudo pg_conftool "$version" "$cluster" set max_connections 300 >&2
   # A throwaway cluster: durability across a machine crash is not worth the fsyncs.
-  $sudo pg_conftool "$version" "$cluster" set fsync off
-  $sudo pg_conftool "$version" "$cluster" set synchronous_commit off
-  $sudo pg_conftool "$version" "$cluster" set full_page_writes off
+  $sudo pg_conftool "$version" "$cluster" set fsync off >&2
+  $sudo pg_conftool "$version" "$cluster" set synchronous_commit off >&2
+  $sudo pg_conftool "$version" "$cluster" set full_page_writes off >&2
 fi
 
 if ! pg_lsclusters -h | awk -v c="$cluster" '$2 == c {print $4}' | grep -qx online; then
-  $sudo pg_ctlcluster "$version" "$cluster" start
+  # Its messages (e.g. "Removed stale pid file.") go to stderr: stdout carries only the connection string.
+  $sudo pg_ctlcluster "$version" "$cluster" start >&2
 fi
 
 for _ in $(seq 1 60); do

@@ -21,12 +21,24 @@ AGENTHOST_TEST_POSTGRES=$(bash scripts/postgres-test-cluster.sh)
 export AGENTHOST_TEST_POSTGRES
 
 dotnet build AgentHost.slnx -c Release -warnaserror
-dotnet test AgentHost.slnx -c Release --no-build --logger "console;verbosity=normal"
+
+# Every test run also writes .trx files, from which the failures are printed again at the end of the log.
+results=artifacts/test-results
+rm -rf "$results"
+status=0
+dotnet test AgentHost.slnx -c Release --no-build --logger "console;verbosity=normal" --logger trx \
+  --results-directory "$results/sqlite" || status=$?
 
 # The store-heavy server suites a second time on PostgreSQL (each test server on its own schema); the gateway,
 # conformance, MCP and sandbox suites do not depend on the store and run once.
 AGENTHOST_TEST_STORE=postgres dotnet test tests/AgentHost.Server.Tests -c Release --no-build --logger "console;verbosity=normal" \
-  --filter "FullyQualifiedName~.Assistants.|FullyQualifiedName~.Runs.|FullyQualifiedName~.Files.|FullyQualifiedName~.Uploads.|FullyQualifiedName~.VectorStores.|FullyQualifiedName~.FileSearch.|FullyQualifiedName~.Hosting.|FullyQualifiedName~.Observability.TraceTests|FullyQualifiedName~.Observability.BudgetTests"
+  --logger trx --results-directory "$results/postgres" \
+  --filter "FullyQualifiedName~.Assistants.|FullyQualifiedName~.Runs.|FullyQualifiedName~.Files.|FullyQualifiedName~.Uploads.|FullyQualifiedName~.VectorStores.|FullyQualifiedName~.FileSearch.|FullyQualifiedName~.Hosting.|FullyQualifiedName~.Observability.TraceTests|FullyQualifiedName~.Observability.BudgetTests" || status=$?
+
+if [ "$status" -ne 0 ]; then
+  python3 scripts/print-test-failures.py "$results"
+  exit "$status"
+fi
 
 # The library's package, and the engine and store packages it depends on, must pack cleanly (XML docs, no warnings).
 for project in src/AgentHost.Core src/AgentHost.Storage.Sqlite src/AgentHost.Agents; do

@@ -1,5 +1,6 @@
 using AgentHost.Core.Domain;
 using AgentHost.Core.Storage;
+using Npgsql;
 
 namespace AgentHost.Storage.Postgres;
 
@@ -40,17 +41,34 @@ public sealed partial class PostgresAgentStore
 
     /// <summary>A compare-and-set: under READ COMMITTED a second writer waits for the first and re-checks the status, so one wins.</summary>
     public Task<bool> TryUpdateRunAsync(ThreadRun run, string expectedStatus, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (c, t, ct) => await c.Command(
-            "UPDATE runs SET status = @status, expires_at = @expires, data = @data WHERE id = @id AND status = @expected", t,
-            ("@id", run.Id), ("@status", run.Status), ("@expires", run.ExpiresAt), ("@expected", expectedStatus),
-            ("@data", PostgresCommands.Json(run, Json.ThreadRun))).RunAsync(ct) == 1, cancellationToken);
+        database.WriteAsync((c, t, ct) => UpdateRunAsync(c, t, run, expectedStatus, ct), cancellationToken);
+
+    public Task<bool> TryUpdateRunWithStepAsync(ThreadRun run, string expectedStatus, RunStep step, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t, ct) =>
+        {
+            if (!await UpdateRunAsync(c, t, run, expectedStatus, ct))
+            {
+                return false;
+            }
+
+            await SaveStepAsync(c, t, step, ct);
+            return true;
+        }, cancellationToken);
 
     public Task SaveStepAsync(RunStep step, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t, ct) => c.Command("""
-            INSERT INTO steps (id, run_id, thread_id, status, data) VALUES (@id, @run, @thread, @status, @data)
-            ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data
-            """, t, ("@id", step.Id), ("@run", step.RunId), ("@thread", step.ThreadId), ("@status", step.Status),
-            ("@data", PostgresCommands.Json(step, Json.RunStep))).RunAsync(ct), cancellationToken);
+        database.WriteAsync((c, t, ct) => SaveStepAsync(c, t, step, ct), cancellationToken);
+
+    private static async Task<bool> UpdateRunAsync(NpgsqlConnection c, NpgsqlTransaction t, ThreadRun run, string expectedStatus, CancellationToken ct) =>
+        await c.Command(
+            "UPDATE runs SET status = @status, expires_at = @expires, data = @data WHERE id = @id AND status = @expected", t,
+            ("@id", run.Id), ("@status", run.Status), ("@expires", run.ExpiresAt), ("@expected", expectedStatus),
+            ("@data", PostgresCommands.Json(run, Json.ThreadRun))).RunAsync(ct) == 1;
+
+    private static Task<int> SaveStepAsync(NpgsqlConnection c, NpgsqlTransaction t, RunStep step, CancellationToken ct) => c.Command("""
+        INSERT INTO steps (id, run_id, thread_id, status, data) VALUES (@id, @run, @thread, @status, @data)
+        ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data
+        """, t, ("@id", step.Id), ("@run", step.RunId), ("@thread", step.ThreadId), ("@status", step.Status),
+        ("@data", PostgresCommands.Json(step, Json.RunStep))).RunAsync(ct);
 
     public Task<RunStep?> GetStepAsync(string threadId, string runId, string id, CancellationToken cancellationToken) =>
         database.ReadAsync((c, ct) => c.Command("SELECT data FROM steps WHERE id = @id AND run_id = @run AND thread_id = @thread", null,

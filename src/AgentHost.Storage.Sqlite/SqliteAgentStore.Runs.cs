@@ -48,17 +48,33 @@ public sealed partial class SqliteAgentStore
     }
 
     public Task<bool> TryUpdateRunAsync(ThreadRun run, string expectedStatus, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t) => c.Command(
-            "UPDATE runs SET status = @status, expires_at = @expires, data = @data WHERE id = @id AND status = @expected", t,
-            ("@id", run.Id), ("@status", run.Status), ("@expires", run.ExpiresAt), ("@expected", expectedStatus),
-            ("@data", JsonSerializer.Serialize(run, Json.ThreadRun))).Run() == 1, cancellationToken);
+        database.WriteAsync((c, t) => UpdateRun(c, t, run, expectedStatus), cancellationToken);
+
+    public Task<bool> TryUpdateRunWithStepAsync(ThreadRun run, string expectedStatus, RunStep step, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) =>
+        {
+            if (!UpdateRun(c, t, run, expectedStatus))
+            {
+                return false;
+            }
+
+            SaveStep(c, t, step);
+            return true;
+        }, cancellationToken);
 
     public Task SaveStepAsync(RunStep step, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t) => c.Command("""
-            INSERT INTO steps (id, run_id, thread_id, status, data) VALUES (@id, @run, @thread, @status, @data)
-            ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data
-            """, t, ("@id", step.Id), ("@run", step.RunId), ("@thread", step.ThreadId), ("@status", step.Status),
-            ("@data", JsonSerializer.Serialize(step, Json.RunStep))).Run(), cancellationToken);
+        database.WriteAsync((c, t) => SaveStep(c, t, step), cancellationToken);
+
+    private static bool UpdateRun(SqliteConnection c, SqliteTransaction t, ThreadRun run, string expectedStatus) => c.Command(
+        "UPDATE runs SET status = @status, expires_at = @expires, data = @data WHERE id = @id AND status = @expected", t,
+        ("@id", run.Id), ("@status", run.Status), ("@expires", run.ExpiresAt), ("@expected", expectedStatus),
+        ("@data", JsonSerializer.Serialize(run, Json.ThreadRun))).Run() == 1;
+
+    private static void SaveStep(SqliteConnection c, SqliteTransaction t, RunStep step) => c.Command("""
+        INSERT INTO steps (id, run_id, thread_id, status, data) VALUES (@id, @run, @thread, @status, @data)
+        ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data
+        """, t, ("@id", step.Id), ("@run", step.RunId), ("@thread", step.ThreadId), ("@status", step.Status),
+        ("@data", JsonSerializer.Serialize(step, Json.RunStep))).Run();
 
     public async Task<RunStep?> GetStepAsync(string threadId, string runId, string id, CancellationToken cancellationToken)
     {

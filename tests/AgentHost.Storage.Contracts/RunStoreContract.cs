@@ -69,6 +69,26 @@ public abstract class RunStoreContract<TFactory> : StoreContract<TFactory>
     }
 
     [StoreFact]
+    public async Task TryUpdateRunWithStep_SavesBothOnlyWhenTheStatusStillMatches()
+    {
+        var thread = Objects.Thread();
+        await Store.CreateThreadAsync(thread, [], None);
+        var run = Objects.Run(thread.Id, RunStatus.RequiresAction);
+        await Store.TryCreateRunAsync(run, null, [], None);
+        var open = Objects.Step(run);
+        await Store.SaveStepAsync(open, None);
+
+        var answered = open with { Status = StepStatus.Completed };
+        Assert.False(await Store.TryUpdateRunWithStepAsync(run with { Status = RunStatus.Queued }, RunStatus.Cancelling, answered, None));
+        Assert.Equal(RunStatus.RequiresAction, (await Store.GetRunAsync(thread.Id, run.Id, None))?.Status);
+        Assert.Equal(StepStatus.InProgress, (await Store.GetStepAsync(thread.Id, run.Id, open.Id, None))?.Status);
+
+        Assert.True(await Store.TryUpdateRunWithStepAsync(run with { Status = RunStatus.Queued }, RunStatus.RequiresAction, answered, None));
+        Assert.Equal(RunStatus.Queued, (await Store.GetRunAsync(thread.Id, run.Id, None))?.Status);
+        Assert.Equal(StepStatus.Completed, (await Store.GetStepAsync(thread.Id, run.Id, open.Id, None))?.Status);
+    }
+
+    [StoreFact]
     public async Task Lease_IsExclusiveUntilItExpires()
     {
         var run = await QueuedRunAsync();

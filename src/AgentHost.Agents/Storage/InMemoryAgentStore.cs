@@ -118,6 +118,18 @@ internal sealed class InMemoryAgentStore : IAgentStore
         return true;
     });
 
+    public Task<bool> TryUpdateRunWithStepAsync(ThreadRun run, string expectedStatus, RunStep step, CancellationToken cancellationToken) => Locked(() =>
+    {
+        if (runs.Get(run.Id) is not { } stored || stored.Status != expectedStatus)
+        {
+            return false;
+        }
+
+        runs.Upsert(run.Id, run);
+        steps.Upsert(step.Id, step);
+        return true;
+    });
+
     public Task SaveStepAsync(RunStep step, CancellationToken cancellationToken) => Locked(() => steps.Upsert(step.Id, step));
 
     public Task<RunStep?> GetStepAsync(string threadId, string runId, string id, CancellationToken cancellationToken) =>

@@ -107,14 +107,14 @@ public sealed class RunService(
             StepDetails = step.StepDetails with { ToolCalls = calls },
         };
 
+        // One transaction: a worker that picks the queued run up (this node's or another's) finds the answers saved.
         var resumed = run with { Status = RunStatus.Queued, RequiredAction = null };
-        if (!await store.TryUpdateRunAsync(resumed, RunStatus.RequiresAction, cancellationToken))
+        if (!await store.TryUpdateRunWithStepAsync(resumed, RunStatus.RequiresAction, completedStep, cancellationToken))
         {
             var now = await GetRunAsync(threadId, runId, cancellationToken);
             throw ApiException.Invalid($"Runs in status \"{now.Status}\" do not accept tool outputs.");
         }
 
-        await store.SaveStepAsync(completedStep, cancellationToken);
         return (resumed, completedStep);
     }
 

@@ -43,6 +43,12 @@ public interface IAgentStore
     /// <summary>Saves a run only if its stored status is still <paramref name="expectedStatus"/>; false when another writer got there first.</summary>
     Task<bool> TryUpdateRunAsync(ThreadRun run, string expectedStatus, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Saves a run and one of its steps in one transaction, only if the run's stored status is still
+    /// <paramref name="expectedStatus"/>: a worker that picks the run up sees the step as saved with it.
+    /// </summary>
+    Task<bool> TryUpdateRunWithStepAsync(ThreadRun run, string expectedStatus, RunStep step, CancellationToken cancellationToken);
+
     Task SaveStepAsync(RunStep step, CancellationToken cancellationToken);
     Task<RunStep?> GetStepAsync(string threadId, string runId, string id, CancellationToken cancellationToken);
     Task<Page<RunStep>> ListStepsAsync(string threadId, string runId, ListQuery query, CancellationToken cancellationToken);
