@@ -16,6 +16,7 @@ public static class ResponsesHosting
         services.AddSingleton<ResponseWaiters>();
         services.AddSingleton<ResponseEventRecorder>();
         services.AddSingleton<ResponseContainers>();
+        services.AddSingleton<ResponseFiles>();
         services.AddSingleton<ResponseService>();
         services.AddSingleton<IRunHistory, ResponseHistory>();
         return services;

@@ -10,7 +10,7 @@ namespace AgentHost.Server.Responses;
 /// (or its conversation's items). When the run ends, its output is kept as items, or the response forgotten if it was
 /// made with <c>store: false</c> and nobody waits to read it.
 /// </summary>
-internal sealed class ResponseHistory(ResponseRecords records, ResponseWaiters waiters, ResponseEventRecorder recorder) : IRunHistory
+internal sealed class ResponseHistory(ResponseRecords records, ResponseWaiters waiters, ResponseEventRecorder recorder, ResponseFiles files) : IRunHistory
 {
     public string EntryPoint => ModelCallEntryPoints.Responses;
 
@@ -23,7 +23,7 @@ internal sealed class ResponseHistory(ResponseRecords records, ResponseWaiters w
             await recorder.EnsureRecordingAsync(run, cancellationToken);
         }
 
-        return ResponseItemsToChat.Convert(await records.HistoryItemsAsync(run.Id, cancellationToken));
+        return ResponseItemsToChat.Convert(await files.ResolveAsync(await records.HistoryItemsAsync(run.Id, cancellationToken), cancellationToken));
     }
 
     public async Task RunEndedAsync(ThreadRun run, CancellationToken cancellationToken)
