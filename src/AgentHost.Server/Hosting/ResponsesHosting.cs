@@ -17,6 +17,7 @@ public static class ResponsesHosting
         services.AddSingleton<ResponseEventRecorder>();
         services.AddSingleton<ResponseContainers>();
         services.AddSingleton<ResponseFiles>();
+        services.AddSingleton<ResponseTokenCounting>();
         services.AddSingleton<ResponseService>();
         services.AddSingleton<IRunHistory, ResponseHistory>();
         return services;

@@ -9,15 +9,12 @@ using Microsoft.Extensions.AI;
 namespace AgentHost.Server.Responses;
 
 /// <summary>
-/// <c>POST /v1/responses/input_tokens</c> (what an input would cost, counted with o200k on every model) and
+/// <c>POST /v1/responses/input_tokens</c> (what an input would cost: Claude's own count, else an o200k estimate) and
 /// <c>POST /v1/responses/compact</c> (the conversation so far, summarised by the serving model into a
 /// <c>compaction</c> item that later input may carry instead of the turns it replaces).
 /// </summary>
 internal static class ResponseInputEndpoints
 {
-    private const int PerMessage = 3;
-    private const int PerImage = 765;
-
     private static readonly string[] Fields =
     [
         "model", "input", "instructions", "previous_response_id", "conversation", "tools", "text", "reasoning", "truncation", "tool_choice", "parallel_tool_calls",
@@ -33,23 +30,11 @@ internal static class ResponseInputEndpoints
         routes.MapPost("/v1/responses/compact", CompactAsync);
     }
 
-    private static async Task<IResult> CountAsync(HttpContext http, ResponseRecords records, ResponseFiles files, ITokenCounter tokens, CancellationToken cancellationToken)
+    private static async Task<IResult> CountAsync(HttpContext http, ResponseRecords records, ResponseFiles files, ResponseTokenCounting counting, CancellationToken cancellationToken)
     {
         var request = (await JsonRequest.ReadAsync(http.Request, cancellationToken)).Allow(Fields);
         var (messages, _) = await ConversationAsync(request, records, files, cancellationToken);
-        var total = messages.Sum(m => PerMessage + m.Contents.Sum(c => c switch
-        {
-            TextContent text => tokens.CountTokens(text.Text),
-            FunctionCallContent call => tokens.CountTokens(call.Name) + tokens.CountTokens(System.Text.Json.JsonSerializer.Serialize(call.Arguments, ResponsesJsonContext.Default.IDictionaryStringObject)),
-            FunctionResultContent result => tokens.CountTokens(result.Result?.ToString() ?? string.Empty),
-            DataContent or UriContent => PerImage,
-            _ => 0,
-        }));
-        if (request.Get("tools") is { } toolList)
-        {
-            total += tokens.CountTokens(toolList.GetRawText());
-        }
-
+        var total = await counting.CountAsync(request.String("model"), messages, request.Get("tools"), cancellationToken);
         return ResponseEndpoints.Json(new JsonObject { ["object"] = "response.input_tokens", ["input_tokens"] = total });
     }
 
