@@ -1,6 +1,7 @@
 using AgentHost.Agents.Storage;
 using AgentHost.Core.Engine;
 using AgentHost.Core.Models;
+using AgentHost.Core.Observability;
 using AgentHost.Core.Storage;
 using AgentHost.Core.Tokens;
 using AgentHost.Core.Tools;
@@ -38,11 +39,15 @@ public static class AgentHostEngineServices
         services.TryAddSingleton<RunTransitions>();
         services.TryAddSingleton<ToolSources>();
         services.TryAddSingleton<RunHistories>();
+        services.TryAddSingleton<ToolCallGates>();
         services.TryAddSingleton<RunExecutor>();
         services.TryAddSingleton<RunService>();
-        services.TryAddSingleton(sp => new AgentRuntime(
+        services.TryAddSingleton(AgentPrices.None);
+        services.TryAddSingleton<AgentCostLedger>();
+        services.TryAddSingleton(sp => new AgentRuntime(new AgentEngine(
             sp.GetRequiredService<IAgentStore>(), sp.GetRequiredService<RunService>(), sp.GetRequiredService<RunExecutor>(), sp.GetRequiredService<RunTransitions>(),
-            sp.GetRequiredService<RunEventHub>(), sp.GetRequiredService<RunEngineOptions>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<RunEventHub>(), sp.GetRequiredService<RunEngineOptions>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ToolCallGates>(), sp.GetRequiredService<AgentPrices>(), sp.GetRequiredService<AgentCostLedger>())));
         return services;
     }
 
@@ -62,6 +67,23 @@ public static class AgentHostEngineServices
     public static IServiceCollection AddAgentHostInMemoryStore(this IServiceCollection services)
     {
         services.TryAddSingleton<IAgentStore, InMemoryAgentStore>();
+        return services;
+    }
+
+    /// <summary>
+    /// Prices model calls by model name (US dollars per million tokens): each <c>ModelCallEnded</c> event carries its
+    /// <c>CostUsd</c>, a run's <c>Cost</c> sums its calls and its sub-agents' calls, and <see cref="AgentLimits.MaxCostUsd"/>
+    /// can be used. A model missing from <paramref name="prices"/> costs nothing and refuses a cost limit.
+    /// </summary>
+    public static IServiceCollection AddAgentHostPrices(this IServiceCollection services, IReadOnlyDictionary<string, ModelPrice> prices)
+    {
+        ArgumentNullException.ThrowIfNull(prices);
+        services.Replace(ServiceDescriptor.Singleton(new AgentPrices(new Dictionary<string, ModelPrice>(prices, StringComparer.Ordinal))));
+        services.TryAddSingleton<AgentCostLedger>();
+        services.TryAddSingleton<RunEventHub>();
+        services.Replace(ServiceDescriptor.Singleton<IRunEventSink>(sp =>
+            new PricingEventSink(sp.GetRequiredService<RunEventHub>(), sp.GetRequiredService<AgentPrices>(), sp.GetRequiredService<AgentCostLedger>())));
+        services.TryAddSingleton<IRunCostSource>(sp => sp.GetRequiredService<AgentCostLedger>());
         return services;
     }
 

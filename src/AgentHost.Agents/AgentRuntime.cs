@@ -14,10 +14,10 @@ public sealed class AgentRuntime
     private readonly IAgentStore store;
 
     /// <summary>Built by dependency injection (<see cref="AgentHostEngineServices.AddAgentHostEngine"/>).</summary>
-    internal AgentRuntime(IAgentStore store, RunService runs, RunExecutor executor, RunTransitions transitions, RunEventHub hub, RunEngineOptions options, TimeProvider time)
+    internal AgentRuntime(AgentEngine engine)
     {
-        this.store = store;
-        Engine = new AgentEngine(store, runs, executor, transitions, hub, options, time);
+        store = engine.Store;
+        Engine = engine;
     }
 
     internal AgentEngine Engine { get; }
@@ -68,6 +68,26 @@ public sealed class AgentRuntime
         await store.CreateThreadAsync(thread, copies, cancellationToken);
         return new AgentSession(this, agent, thread.Id, assistant.Id);
     }
+
+    /// <summary>
+    /// The child session a sub-agent call runs in: a new thread linked to the parent's session, run and call, deciding
+    /// its calls with the parent's rules before its own.
+    /// </summary>
+    internal async Task<AgentSession> CreateChildSessionAsync(Agent agent, AgentTurn parent, string callId, CancellationToken cancellationToken)
+    {
+        var assistant = await SaveAssistantAsync(agent, cancellationToken);
+        var thread = Engine.Runs.NewThreadOf(new NewThread([], null, new Dictionary<string, string>
+        {
+            [AssistantIdKey] = assistant.Id, [AgentNameKey] = Trim(agent.Name),
+            [ParentSessionKey] = parent.Session.Id, [ParentRunKey] = parent.RunId ?? string.Empty, [ParentCallKey] = callId,
+        }));
+        await store.CreateThreadAsync(thread, [], cancellationToken);
+        return new AgentSession(this, agent, thread.Id, assistant.Id, parent);
+    }
+
+    internal const string ParentSessionKey = "agenthost_parent_session";
+    internal const string ParentRunKey = "agenthost_parent_run";
+    internal const string ParentCallKey = "agenthost_parent_call";
 
     private async Task<Assistant> SaveAssistantAsync(Agent agent, CancellationToken cancellationToken)
     {

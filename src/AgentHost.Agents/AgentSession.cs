@@ -18,13 +18,30 @@ public sealed class AgentSession
     private ThreadRun? paused;
     private IReadOnlyDictionary<string, ToolResult> pausedResults = new Dictionary<string, ToolResult>();
 
-    internal AgentSession(AgentRuntime runtime, Agent agent, string id, string assistantId)
+    internal AgentSession(AgentRuntime runtime, Agent agent, string id, string assistantId, AgentTurn? parentTurn = null)
     {
         this.runtime = runtime;
         this.assistantId = assistantId;
         Agent = agent;
         Id = id;
+        ParentTurn = parentTurn;
+        Policy = parentTurn is null ? new AgentPolicy([agent]) : parentTurn.Session.Policy.Then(agent);
+        Depth = parentTurn is null ? 0 : parentTurn.Session.Depth + 1;
     }
+
+    /// <summary>The parent's turn this session runs a sub-agent call of; null for a session of its own.</summary>
+    internal AgentTurn? ParentTurn { get; }
+
+    /// <summary>0 for a session of its own, 1 for a sub-agent's session, ….</summary>
+    internal int Depth { get; }
+
+    /// <summary>The permissions and hooks deciding this session's calls: its parents' first, then its agent's.</summary>
+    internal AgentPolicy Policy { get; }
+
+    internal AgentRuntime Runtime => runtime;
+
+    /// <summary>True while a turn waits for decisions (<see cref="ContinueAsync"/>).</summary>
+    internal bool IsPaused => paused is not null;
 
     /// <summary>The session's id (its thread's id, <c>thread_…</c>), to resume it with <see cref="AgentRuntime.ResumeSessionAsync"/>.</summary>
     public string Id { get; }
@@ -52,6 +69,11 @@ public sealed class AgentSession
             }
 
             var engine = runtime.Engine;
+            if (Depth == 0)
+            {
+                AgentTools.CheckTree(Agent, engine.Prices);
+            }
+
             var request = new RunRequest
             {
                 AssistantId = assistantId,
@@ -65,6 +87,11 @@ public sealed class AgentSession
             };
             var runId = IdGenerator.Run();
             using var subscription = engine.Hub.Subscribe(runId);
+            if (ParentTurn?.RunId is { } parentRunId)
+            {
+                engine.Costs.Link(runId, parentRunId);
+            }
+
             var run = await engine.Runs.CreateRunAsync(Id, request, runId, cancellationToken);
             await foreach (var agentEvent in new AgentTurn(engine, this, subscription).DriveAsync(run, new Dictionary<string, ToolCallDecision>(), new Dictionary<string, ToolResult>(), cancellationToken))
             {
@@ -124,7 +151,7 @@ public sealed class AgentSession
         var latest = await runtime.Engine.Store.ListRunsAsync(Id, new ListQuery { Limit = 1 }, cancellationToken);
         if (latest.Data is [{ Status: RunStatus.RequiresAction, RequiredAction: { } action } run])
         {
-            Pause(run, [.. action.SubmitToolOutputs.ToolCalls.Select(c => new ToolCallRequest(Id, run.Id, c.Id, c.Function.Name, c.Function.Arguments))], new Dictionary<string, ToolResult>());
+            Pause(run, [.. action.SubmitToolOutputs.ToolCalls.Select(c => new ToolCallRequest(Id, run.Id, c.Id, c.Function.Name, c.Function.Arguments) { AgentName = Agent.Name })], new Dictionary<string, ToolResult>());
         }
     }
 }

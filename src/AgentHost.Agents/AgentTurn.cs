@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json;
 using System.Runtime.CompilerServices;
 using AgentHost.Core.Domain;
 using AgentHost.Core.Engine;
 using AgentHost.Core.Events;
+using AgentHost.Core.Tools;
 
 namespace AgentHost.Agents;
 
@@ -12,13 +15,22 @@ namespace AgentHost.Agents;
 /// </summary>
 internal sealed class AgentTurn(AgentEngine engine, AgentSession session, RunSubscription subscription)
 {
+    private const int DefaultMaxSubAgentDepth = 4;
     private static readonly TimeSpan LeaseLength = TimeSpan.FromHours(1);
     private readonly string owner = IdGenerator.New("agent");
     private readonly CancellationTokenSource limit = new();
     private string? stopReason;
     private int modelCalls;
 
+    private readonly ConcurrentQueue<AgentEvent> childEvents = new();
+
     private Agent Agent => session.Agent;
+
+    /// <summary>The session this turn belongs to.</summary>
+    public AgentSession Session => session;
+
+    /// <summary>The run this turn drives, once it started.</summary>
+    public string? RunId { get; private set; }
 
     /// <summary>Drives <paramref name="run"/> (queued, or paused for decisions) until it ends or pauses, yielding its events.</summary>
     /// <param name="run">The run of this turn.</param>
@@ -29,6 +41,8 @@ internal sealed class AgentTurn(AgentEngine engine, AgentSession session, RunSub
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var ownedLimit = limit;
+        RunId = run.Id;
+        using var gated = engine.Gates.Attach(run.Id, new AgentToolGate(session));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         using var timer = Agent.Limits.Timeout is { } timeout ? engine.Time.CreateTimer(_ => Stop("max_duration"), null, timeout, Timeout.InfiniteTimeSpan) : null;
         Task<ThreadRun>? execution = null;
@@ -47,6 +61,11 @@ internal sealed class AgentTurn(AgentEngine engine, AgentSession session, RunSub
                             if (agentEvent is ModelCallStarted && Agent.Limits.MaxTurns is int maxTurns && ++modelCalls > maxTurns)
                             {
                                 Stop("max_turns");
+                            }
+
+                            if (agentEvent is ModelCallEnded { CostUsd: not null })
+                            {
+                                CheckCostLimits();
                             }
 
                             yield return agentEvent;
@@ -78,6 +97,7 @@ internal sealed class AgentTurn(AgentEngine engine, AgentSession session, RunSub
                 if (run.Status != RunStatus.RequiresAction || run.RequiredAction is null)
                 {
                     await OnStopAsync(run, cancellationToken);
+                    engine.Costs.Forget(run.Id);
                     yield break;
                 }
 
@@ -90,6 +110,11 @@ internal sealed class AgentTurn(AgentEngine engine, AgentSession session, RunSub
                 if (outcome.Next is null)
                 {
                     await OnStopAsync(run, cancellationToken);
+                    if (!session.IsPaused)
+                    {
+                        engine.Costs.Forget(run.Id);
+                    }
+
                     yield break;
                 }
 
@@ -105,6 +130,18 @@ internal sealed class AgentTurn(AgentEngine engine, AgentSession session, RunSub
                 // The caller stopped reading mid-run: stop the execution too; it ends the run cancelled.
                 await limit.CancelAsync();
                 await execution.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+    }
+
+    /// <summary>Ends this turn, or the parent turn it runs a sub-agent call of, once its cost reaches its agent's limit.</summary>
+    private void CheckCostLimits()
+    {
+        for (var turn = this; turn is not null; turn = turn.Session.ParentTurn)
+        {
+            if (turn.Agent.Limits.MaxCostUsd is decimal max && turn.RunId is { } runId && engine.Costs.TotalOf(runId) >= max)
+            {
+                turn.Stop("max_cost");
             }
         }
     }
@@ -185,56 +222,112 @@ internal sealed class AgentTurn(AgentEngine engine, AgentSession session, RunSub
 
     private sealed record Outcome(IReadOnlyList<AgentEvent> Events, ThreadRun? Next);
 
+    private sealed record Result(ToolCallRequest Call, string Output, bool IsError, TimeSpan Duration);
+
     /// <summary>
-    /// Decides each pending function call (permissions, then hooks, then the application if asked), runs the allowed ones,
-    /// and submits every output; or, when some call waits for an answer nobody can give now, pauses the session.
+    /// Decides each pending call (permissions, then hooks, then the application if asked), runs the allowed ones
+    /// (sub-agent calls in parallel), answers the approvals of built-in calls it was given decisions for, and submits
+    /// every output; or, when some call waits for an answer nobody can give now, pauses the session.
     /// </summary>
     private async Task<Outcome> DecideAsync(ThreadRun run, IReadOnlyDictionary<string, ToolCallDecision> decided, IReadOnlyDictionary<string, ToolResult> done,
         CancellationToken cancellationToken)
     {
         var calls = run.RequiredAction!.SubmitToolOutputs.ToolCalls;
-        var results = new List<(ToolCallRequest Call, string Output, bool IsError, TimeSpan Duration)>();
-        var asked = new List<ToolCallRequest>();
+        var approvals = await ApprovalRecordsAsync(run, cancellationToken);
+        var results = new Result?[calls.Count];
+        var answers = new List<ToolOutput>();
+        var asked = new List<(ToolCallRequest Call, string Kind)>();
+        var running = new List<(int Index, ToolCallRequest Call, ToolCallDecision Decision)>();
         try
         {
-            foreach (var pending in calls)
+            for (var index = 0; index < calls.Count; index++)
             {
-                var call = new ToolCallRequest(session.Id, run.Id, pending.Id, pending.Function.Name, pending.Function.Arguments);
+                var pending = calls[index];
+                if (approvals.TryGetValue(pending.Id, out var record))
+                {
+                    // A call AgentHost runs itself waits for a decision (a permission ask, or an MCP server's approval).
+                    var (name, arguments) = EngineToolRecords.IsAwaitingDecision(record) ? EngineToolRecords.CallOf(record) : (pending.Function.Name, pending.Function.Arguments);
+                    var request = Request(run, pending.Id, name, arguments) with { ToolType = record.Type };
+                    var kind = EngineToolRecords.IsAwaitingDecision(record) ? PendingDecision.Permission : PendingDecision.McpApproval;
+                    if (decided.TryGetValue(pending.Id, out var answer) && answer.Kind != ToolCallDecisionKind.Ask)
+                    {
+                        answers.Add(new ToolOutput(pending.Id, answer.Kind switch
+                        {
+                            ToolCallDecisionKind.Allow => "approve",
+                            ToolCallDecisionKind.Deny => "deny: " + answer.Reason,
+                            _ => throw new ArgumentException($"The call '{pending.Id}' to the built-in tool '{name}' can be allowed or denied, not rewritten.", nameof(decided)),
+                        }));
+                    }
+                    else
+                    {
+                        asked.Add((request, kind));
+                    }
+
+                    continue;
+                }
+
+                var call = Request(run, pending.Id, pending.Function.Name, pending.Function.Arguments);
                 if (done.TryGetValue(call.CallId, out var earlier))
                 {
-                    results.Add((call, earlier.Output, earlier.IsError, earlier.Duration));
+                    results[index] = new Result(call, earlier.Output, earlier.IsError, earlier.Duration);
                     continue;
                 }
 
-                var decision = decided.TryGetValue(call.CallId, out var given) ? given : await DecideAsync(call, cancellationToken);
+                var decision = decided.TryGetValue(call.CallId, out var given) ? given : await session.Policy.DecideAsync(call, cancellationToken);
+                if (decision.Kind == ToolCallDecisionKind.Ask && session.Depth > 0)
+                {
+                    decision = ToolCallDecision.Deny(AgentToolGate.SubAgentAskDenial(Agent.Name, call.Name));
+                }
+
                 if (decision.Kind == ToolCallDecisionKind.Ask)
                 {
-                    asked.Add(call);
+                    asked.Add((call, PendingDecision.Permission));
                     continue;
                 }
 
-                var started = engine.Time.GetTimestamp();
-                var (output, isError) = await RunAsync(call, decision, cancellationToken);
-                results.Add((call, output, isError, engine.Time.GetElapsedTime(started)));
+                running.Add((index, call, decision));
             }
+
+            // Sub-agent calls start first and run side by side; C# functions run one after another meanwhile.
+            var tasks = new Task<Result>?[calls.Count];
+            foreach (var (index, call, decision) in running.Where(r => AgentTools.SubAgentNamed(Agent, r.Call.Name) is not null))
+            {
+                tasks[index] = TimedAsync(call, decision, cancellationToken);
+            }
+
+            foreach (var (index, call, decision) in running.Where(r => tasks[r.Index] is null))
+            {
+                tasks[index] = Task.FromResult(await TimedAsync(call, decision, cancellationToken));
+            }
+
+            foreach (var (index, _, _) in running)
+            {
+                results[index] = await tasks[index]!;
+            }
+
+            // A limit (this turn's, or a parent's) may have stopped the turn while its calls ran.
+            cancellationToken.ThrowIfCancellationRequested();
         }
-        catch (OperationCanceledException) when (limit.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             var ended = await EndStoppedAsync(await CurrentAsync(run));
-            return new Outcome([new RunStatusChanged(ended) { RunId = run.Id }], null);
+            return new Outcome([.. DrainChildEvents(), new RunStatusChanged(ended) { RunId = run.Id }], null);
         }
 
+        var ran = results.OfType<Result>().ToList();
         if (asked.Count > 0)
         {
             // Calls already run keep their outputs through the pause, so only the asked calls wait for an answer.
-            session.Pause(run, asked, results.ToDictionary(r => r.Call.CallId, r => new ToolResult(r.Output, r.IsError, r.Duration)));
-            return new Outcome([new ApprovalRequested([.. asked.Select(c => new PendingDecision(c.CallId, PendingDecision.Permission, ToolTypes.Function, c.Name, c.Arguments))]) { RunId = run.Id }], null);
+            session.Pause(run, [.. asked.Select(a => a.Call)], ran.ToDictionary(r => r.Call.CallId, r => new ToolResult(r.Output, r.IsError, r.Duration)));
+            return new Outcome(
+                [.. DrainChildEvents(), new ApprovalRequested([.. asked.Select(a => new PendingDecision(a.Call.CallId, a.Kind, a.Call.ToolType, a.Call.Name, a.Call.Arguments))]) { RunId = run.Id }],
+                null);
         }
 
-        var (queued, step) = await engine.Runs.SubmitToolOutputsAsync(run.ThreadId, run.Id, [.. results.Select(r => new ToolOutput(r.Call.CallId, r.Output))], CancellationToken.None);
-        var events = new List<AgentEvent>();
+        var (queued, step) = await engine.Runs.SubmitToolOutputsAsync(run.ThreadId, run.Id, [.. ran.Select(r => new ToolOutput(r.Call.CallId, r.Output)), .. answers], CancellationToken.None);
+        var events = DrainChildEvents();
         var recorded = step.StepDetails.ToolCalls ?? [];
-        foreach (var (call, output, isError, duration) in results)
+        foreach (var (call, output, isError, duration) in ran)
         {
             events.Add(new ToolCallCompleted
             {
@@ -243,40 +336,43 @@ internal sealed class AgentTurn(AgentEngine engine, AgentSession session, RunSub
             });
         }
 
-        events.Add(new StepCompleted(step) { RunId = run.Id });
+        if (step.Status == StepStatus.Completed)
+        {
+            events.Add(new StepCompleted(step) { RunId = run.Id });
+        }
+
         events.Add(new RunStatusChanged(queued) { RunId = run.Id });
         return new Outcome(events, queued);
     }
 
-    private async Task<ToolCallDecision> DecideAsync(ToolCallRequest call, CancellationToken cancellationToken)
+    private ToolCallRequest Request(ThreadRun run, string callId, string name, string arguments) =>
+        new(session.Id, run.Id, callId, name, arguments) { AgentName = Agent.Name, Depth = session.Depth };
+
+    /// <summary>The records of the open tool step's calls that AgentHost runs itself (not functions), by call id.</summary>
+    private async Task<Dictionary<string, StepToolCall>> ApprovalRecordsAsync(ThreadRun run, CancellationToken cancellationToken)
     {
-        var decision = Agent.Permissions.Check(call);
-        if (decision.Kind == ToolCallDecisionKind.Allow)
-        {
-            foreach (var hook in Agent.Hooks.BeforeToolCall)
-            {
-                var said = await hook(call, cancellationToken);
-                if (said.Kind == ToolCallDecisionKind.Rewrite)
-                {
-                    call = call with { Arguments = said.Arguments! };
-                    decision = said;
-                    continue;
-                }
+        var steps = await engine.Transitions.AllStepsAsync(run, cancellationToken);
+        var open = steps.LastOrDefault(s => s is { Type: StepTypes.ToolCalls, Status: StepStatus.InProgress });
+        return (open?.StepDetails.ToolCalls ?? []).Where(c => c.Function is null).ToDictionary(c => c.Id, StringComparer.Ordinal);
+    }
 
-                if (said.Kind != ToolCallDecisionKind.Allow)
-                {
-                    decision = said;
-                    break;
-                }
-            }
+    private List<AgentEvent> DrainChildEvents()
+    {
+        var drained = new List<AgentEvent>();
+        while (childEvents.TryDequeue(out var childEvent))
+        {
+            drained.Add(childEvent);
         }
 
-        if (decision.Kind == ToolCallDecisionKind.Ask && Agent.Permissions.Ask is { } ask)
-        {
-            decision = await ask(call, cancellationToken);
-        }
+        return drained;
+    }
 
-        return decision;
+    private async Task<Result> TimedAsync(ToolCallRequest call, ToolCallDecision decision, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var started = engine.Time.GetTimestamp();
+        var (output, isError) = await RunAsync(call, decision, cancellationToken);
+        return new Result(call, output, isError, engine.Time.GetElapsedTime(started));
     }
 
     private async Task<(string Output, bool IsError)> RunAsync(ToolCallRequest call, ToolCallDecision decision, CancellationToken cancellationToken)
@@ -291,19 +387,85 @@ internal sealed class AgentTurn(AgentEngine engine, AgentSession session, RunSub
             call = call with { Arguments = decision.Arguments! };
         }
 
-        var function = Agent.Functions.FirstOrDefault(f => f.Name == call.Name);
-        if (function is null)
+        string output;
+        bool isError;
+        if (Agent.Functions.FirstOrDefault(f => f.Name == call.Name) is { } function)
+        {
+            (output, isError) = await AgentTools.InvokeAsync(function, call.Arguments, null, cancellationToken);
+        }
+        else if (AgentTools.SubAgentNamed(Agent, call.Name) is { } sub)
+        {
+            (output, isError) = await RunSubAgentAsync(sub, call, cancellationToken);
+        }
+        else
         {
             return ($"Error: agent '{Agent.Name}' has no tool named '{call.Name}'.", true);
         }
 
-        var (output, isError) = await AgentTools.InvokeAsync(function, call.Arguments, null, cancellationToken);
-        foreach (var hook in Agent.Hooks.AfterToolCall)
+        return (await session.Policy.AfterAsync(call, output, cancellationToken), isError);
+    }
+
+    /// <summary>
+    /// Runs a sub-agent call: a child session of <paramref name="sub"/> gets the task as its user message and runs to its
+    /// answer, which is the call's output; its events join this turn's. A child that fails, or would nest too deep or
+    /// call an agent already running above it, is an error the model reads.
+    /// </summary>
+    private async Task<(string Output, bool IsError)> RunSubAgentAsync(Agent sub, ToolCallRequest call, CancellationToken cancellationToken)
+    {
+        var maxDepth = session.Policy.Chain[0].Limits.MaxSubAgentDepth ?? DefaultMaxSubAgentDepth;
+        if (session.Depth + 1 > maxDepth)
         {
-            output = await hook(call, output, cancellationToken) ?? output;
+            return ($"Error: sub-agent '{sub.Name}' would run at depth {session.Depth + 1}, past the limit of {maxDepth}.", true);
         }
 
-        return (output, isError);
+        if (session.Policy.Chain.Any(a => ReferenceEquals(a, sub)))
+        {
+            return ($"Error: agent '{sub.Name}' is already running above this call ({string.Join(" -> ", session.Policy.Chain.Select(a => a.Name))}); sub-agents may not call themselves back.", true);
+        }
+
+        string task;
+        try
+        {
+            using var parsed = JsonDocument.Parse(string.IsNullOrWhiteSpace(call.Arguments) ? "{}" : call.Arguments);
+            task = parsed.RootElement.ValueKind == JsonValueKind.Object && parsed.RootElement.TryGetProperty("task", out var t) && t.ValueKind == JsonValueKind.String
+                ? t.GetString()!
+                : string.Empty;
+        }
+        catch (JsonException e)
+        {
+            return ($"Error: the arguments are not a JSON object ({e.Message}).", true);
+        }
+
+        if (task.Length == 0)
+        {
+            return ($"Error: sub-agent '{sub.Name}' needs a non-empty 'task'.", true);
+        }
+
+        var child = await session.Runtime.CreateChildSessionAsync(sub, this, call.CallId, cancellationToken);
+        ThreadRun? final = null;
+        await foreach (var childEvent in child.RunAsync(task, cancellationToken))
+        {
+            childEvents.Enqueue(childEvent);
+            if (childEvent is RunStatusChanged changed && changed.Run.ThreadId == child.Id)
+            {
+                final = changed.Run;
+            }
+        }
+
+        if (child.IsPaused)
+        {
+            return ($"Error: sub-agent '{sub.Name}' stopped waiting for a decision nobody can give inside a sub-agent.", true);
+        }
+
+        if (final is null || final.Status != RunStatus.Completed)
+        {
+            var why = final?.LastError?.Message ?? final?.IncompleteDetails?.Reason ?? final?.Status ?? "no result";
+            return ($"Error: sub-agent '{sub.Name}' ended {final?.Status ?? "without a result"}: {why} (session {child.Id}).", true);
+        }
+
+        var messages = await child.GetMessagesAsync(CancellationToken.None);
+        var answer = messages.LastOrDefault(m => m.Role == MessageRoles.Assistant && m.RunId == final.Id);
+        return (string.Concat(answer?.Content.Select(c => c.Text?.Value) ?? []), false);
     }
 
     private async Task OnStopAsync(ThreadRun run, CancellationToken cancellationToken)

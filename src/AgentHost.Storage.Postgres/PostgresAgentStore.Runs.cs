@@ -26,11 +26,14 @@ public sealed partial class PostgresAgentStore
                 await UpsertMessageAsync(c, t, message, ct);
             }
 
-            await c.Command("INSERT INTO runs (id, thread_id, status, expires_at, data) VALUES (@id, @thread, @status, @expires, @data)", t,
-                ("@id", run.Id), ("@thread", run.ThreadId), ("@status", run.Status), ("@expires", run.ExpiresAt),
-                ("@data", PostgresCommands.Json(run, Json.ThreadRun))).RunAsync(ct);
+            await InsertRunAsync(c, t, run, ct);
             return null;
         }, cancellationToken);
+
+    internal static Task<int> InsertRunAsync(NpgsqlConnection c, NpgsqlTransaction t, ThreadRun run, CancellationToken ct) =>
+        c.Command("INSERT INTO runs (id, thread_id, status, expires_at, data) VALUES (@id, @thread, @status, @expires, @data)", t,
+            ("@id", run.Id), ("@thread", run.ThreadId), ("@status", run.Status), ("@expires", run.ExpiresAt),
+            ("@data", PostgresCommands.Json(run, Json.ThreadRun))).RunAsync(ct);
 
     public Task<ThreadRun?> GetRunAsync(string threadId, string id, CancellationToken cancellationToken) =>
         database.ReadAsync((c, ct) => c.Command("SELECT data FROM runs WHERE id = @id AND thread_id = @thread", null, ("@id", id), ("@thread", threadId))

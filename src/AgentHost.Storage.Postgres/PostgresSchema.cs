@@ -102,6 +102,38 @@ internal static class PostgresSchema
             last_at bigint NOT NULL, last_model text, PRIMARY KEY (scope, scope_id, period));
         CREATE INDEX usage_totals_by_recency ON usage_totals (scope, last_at, scope_id);
         """,
+        // Responses, conversations, Messages threads and containers. Their JSON is the front door's own text, kept as
+        // written (text, not jsonb): stored stream events are replayed byte for byte.
+        """
+        CREATE TABLE responses (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE, project text NOT NULL,
+            previous_response_id text, conversation_id text, created_at bigint NOT NULL, output_saved boolean NOT NULL, data text NOT NULL);
+        CREATE INDEX responses_by_previous ON responses (previous_response_id) WHERE previous_response_id IS NOT NULL;
+        CREATE TABLE response_items (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL, project text NOT NULL,
+            response_id text NOT NULL, output boolean NOT NULL, data text NOT NULL, UNIQUE (response_id, id));
+        CREATE INDEX response_items_by_response ON response_items (response_id, seq);
+        CREATE TABLE response_events (project text NOT NULL, response_id text NOT NULL, sequence_number bigint NOT NULL,
+            data text NOT NULL, PRIMARY KEY (response_id, sequence_number));
+        CREATE TABLE conversations (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE, project text NOT NULL,
+            data text NOT NULL);
+        CREATE TABLE conversation_items (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL, project text NOT NULL,
+            conversation_id text NOT NULL, data text NOT NULL, UNIQUE (conversation_id, id));
+        CREATE INDEX conversation_items_by_conversation ON conversation_items (conversation_id, seq);
+
+        CREATE TABLE message_thread_turns (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE,
+            project text NOT NULL, thread_id text NOT NULL, previous_message_id text, session_id text, model text NOT NULL,
+            created_at bigint NOT NULL, system text, tools text, input text NOT NULL, reply text NOT NULL, stop_reason text);
+        CREATE UNIQUE INDEX message_thread_turns_by_previous ON message_thread_turns (previous_message_id) WHERE previous_message_id IS NOT NULL;
+        CREATE INDEX message_thread_turns_by_thread ON message_thread_turns (project, thread_id, seq);
+        CREATE INDEX message_thread_turns_by_session ON message_thread_turns (project, session_id, seq) WHERE session_id IS NOT NULL;
+
+        CREATE TABLE containers (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE, project text NOT NULL,
+            name text NOT NULL, status text NOT NULL, expires_at bigint NOT NULL, data jsonb NOT NULL);
+        CREATE INDEX containers_by_expiry ON containers (status, expires_at);
+        CREATE INDEX containers_by_project_name ON containers (project, name, seq);
+        CREATE TABLE container_files (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE, project text NOT NULL,
+            container_id text NOT NULL, path text NOT NULL, bytes bigint NOT NULL, data jsonb NOT NULL, UNIQUE (container_id, path));
+        CREATE INDEX container_files_by_container ON container_files (container_id, seq);
+        """,
     ];
 
     /// <summary>The version the schema is at after <see cref="MigrateAsync"/>.</summary>

@@ -1,3 +1,5 @@
+using AgentHost.Core.Containers;
+using AgentHost.Core.Conversations;
 using AgentHost.Core.Files;
 using AgentHost.Core.Observability;
 using AgentHost.Core.Retrieval;
@@ -13,8 +15,9 @@ namespace AgentHost.Storage.Postgres;
 public static class PostgresStorageServices
 {
     /// <summary>
-    /// Keeps runs, files, uploads, vector stores, chunks, traces and the usage ledger in PostgreSQL, file and upload bytes
-    /// in <see cref="PostgresStorageOptions.SharedDirectory"/> (else <paramref name="dataDirectory"/>). The options are
+    /// Keeps runs, files, uploads, vector stores, chunks, traces, the usage ledger, responses, conversations, Messages
+    /// threads and containers in PostgreSQL, file, upload and container file bytes in
+    /// <see cref="PostgresStorageOptions.SharedDirectory"/> (else <paramref name="dataDirectory"/>). The options are
     /// validated and the schema migrated as the host starts. Needs a <see cref="TimeProvider"/> and <see cref="FileLimits"/>.
     /// </summary>
     public static IServiceCollection AddPostgresStorage(this IServiceCollection services, Action<PostgresStorageOptions> configure, Func<IServiceProvider, string> dataDirectory)
@@ -38,6 +41,10 @@ public static class PostgresStorageServices
         services.AddSingleton<IChunkStore, PostgresChunkStore>();
         services.AddSingleton<ITraceStore, PostgresTraceStore>();
         services.AddSingleton<IUsageLedger, PostgresUsageLedger>();
+        services.AddSingleton<IResponseStore, PostgresResponseStore>();
+        services.AddSingleton<IConversationStore, PostgresConversationStore>();
+        services.AddSingleton<IMessageThreadStore, PostgresMessageThreadStore>();
+        services.AddSingleton<IContainerStore>(sp => new PostgresContainerStore(sp.GetRequiredService<PostgresDatabase>(), Path.Combine(Shared(sp), "containers")));
         return services;
     }
 }

@@ -90,6 +90,11 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
             }
 
             await AddAsync(SpendScopes.Run, call.RunId, SpendScopes.Lifetime);
+            foreach (var parentRunId in call.ParentRunIds)
+            {
+                await AddAsync(SpendScopes.Run, parentRunId, SpendScopes.Lifetime);
+            }
+
             await AddAsync(SpendScopes.Session, call.SessionId, SpendScopes.Lifetime);
             await AddAsync(SpendScopes.Assistant, call.AssistantId, month);
             await AddAsync(SpendScopes.ApiKey, call.ApiKeyId, month);

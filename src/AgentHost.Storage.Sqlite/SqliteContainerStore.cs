@@ -1,4 +1,3 @@
-using AgentHost.Core.Files;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using AgentHost.Core.Containers;
@@ -10,11 +9,12 @@ namespace AgentHost.Storage.Sqlite;
 
 /// <summary>
 /// <see cref="IContainerStore"/>: containers and container files in SQLite, file bytes in
-/// <c>{directory}/{container id}/{file id}</c>. Bytes are written under a temporary name and renamed once complete,
-/// and a new file's row is written last, so a listed file always has its bytes.
+/// <c>{directory}/{container id}/{file id}</c> (<see cref="ContainerFileFolder"/>), each file's row written after its bytes.
 /// </summary>
 public sealed class SqliteContainerStore(SqliteDatabase database, string directory) : IContainerStore
 {
+    private readonly ContainerFileFolder folder = new(directory);
+
     public const string Migration = """
         CREATE TABLE containers (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, project TEXT NOT NULL,
             name TEXT NOT NULL, status TEXT NOT NULL, expires_at INTEGER NOT NULL, data TEXT NOT NULL);
@@ -96,7 +96,7 @@ public sealed class SqliteContainerStore(SqliteDatabase database, string directo
         }, cancellationToken);
         if (expired)
         {
-            DeleteFolder(id);
+            folder.DeleteFolder(id);
         }
 
         return expired;
@@ -109,7 +109,7 @@ public sealed class SqliteContainerStore(SqliteDatabase database, string directo
             c.Command("DELETE FROM container_files WHERE container_id = @id", t, ("@id", id)).Run();
             return c.Command("DELETE FROM containers WHERE id = @id", t, ("@id", id)).Run() > 0;
         }, cancellationToken);
-        DeleteFolder(id);
+        folder.DeleteFolder(id);
         return deleted;
     }
 
@@ -117,36 +117,15 @@ public sealed class SqliteContainerStore(SqliteDatabase database, string directo
     {
         var existing = await GetFileByPathAsync(file.ContainerId, file.Path, cancellationToken);
         var stored = existing is null ? file : file with { Id = existing.Id, CreatedAt = existing.CreatedAt };
-        var folder = Path.Combine(directory, file.ContainerId);
-        PrivateStorage.Directory(directory);
-        PrivateStorage.Directory(folder);
-        var temporary = Path.Combine(folder, stored.Id + "." + Guid.NewGuid().ToString("N") + ".partial");
-        var bytes = await BoundedCopy.ToFileAsync(content, temporary, maxBytes, "MaxFileBytes", cancellationToken);
-        stored = stored with { Bytes = bytes };
-        try
-        {
-            File.Move(temporary, PathOf(stored.ContainerId, stored.Id), overwrite: true);
-            // Only into a running container: a file finished after its container was deleted or expired is dropped.
-            var written = await database.WriteAsync((c, t) => c.Command(
-                """
-                INSERT INTO container_files (id, project, container_id, path, bytes, data)
-                SELECT @id, @project, @container, @path, @bytes, @data WHERE EXISTS (SELECT 1 FROM containers WHERE id = @container AND status = @running)
-                ON CONFLICT (container_id, path) DO UPDATE SET bytes = excluded.bytes, data = excluded.data
-                """, t,
-                ("@id", stored.Id), ("@project", stored.Project), ("@container", stored.ContainerId), ("@path", stored.Path), ("@bytes", bytes),
-                ("@running", Container.Running), ("@data", JsonSerializer.Serialize(stored, Json.ContainerFile))).Run() > 0, cancellationToken);
-            if (!written)
-            {
-                DeleteFolder(stored.ContainerId);
-                return null;
-            }
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-
-        return stored;
+        // Only into a running container: a file finished after its container was deleted or expired is dropped.
+        return await folder.PutAsync(stored, content, maxBytes, complete => database.WriteAsync((c, t) => c.Command(
+            """
+            INSERT INTO container_files (id, project, container_id, path, bytes, data)
+            SELECT @id, @project, @container, @path, @bytes, @data WHERE EXISTS (SELECT 1 FROM containers WHERE id = @container AND status = @running)
+            ON CONFLICT (container_id, path) DO UPDATE SET bytes = excluded.bytes, data = excluded.data
+            """, t,
+            ("@id", complete.Id), ("@project", complete.Project), ("@container", complete.ContainerId), ("@path", complete.Path), ("@bytes", complete.Bytes),
+            ("@running", Container.Running), ("@data", JsonSerializer.Serialize(complete, Json.ContainerFile))).Run() > 0, cancellationToken), cancellationToken);
     }
 
     public async Task<ContainerFile?> GetFileAsync(string containerId, string fileId, CancellationToken cancellationToken)
@@ -163,22 +142,8 @@ public sealed class SqliteContainerStore(SqliteDatabase database, string directo
             ("@container", containerId), ("@path", path)));
     }
 
-    public async Task<Stream?> OpenFileAsync(string containerId, string fileId, CancellationToken cancellationToken)
-    {
-        if (await GetFileAsync(containerId, fileId, cancellationToken) is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return new FileStream(PathOf(containerId, fileId), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync: true);
-        }
-        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null; // deleted between the two reads
-        }
-    }
+    public async Task<Stream?> OpenFileAsync(string containerId, string fileId, CancellationToken cancellationToken) =>
+        await GetFileAsync(containerId, fileId, cancellationToken) is null ? null : folder.Open(containerId, fileId);
 
     public async Task<Page<ContainerFile>> ListFilesAsync(string containerId, ListQuery query, CancellationToken cancellationToken)
     {
@@ -209,7 +174,7 @@ public sealed class SqliteContainerStore(SqliteDatabase database, string directo
             ("@id", fileId), ("@container", containerId)).Run() > 0, cancellationToken);
         if (deleted)
         {
-            File.Delete(PathOf(containerId, fileId));
+            folder.Delete(containerId, fileId);
         }
 
         return deleted;
@@ -231,15 +196,4 @@ public sealed class SqliteContainerStore(SqliteDatabase database, string directo
             return reader.Read() ? (reader.GetString(0), JsonSerializer.Deserialize(reader.GetString(1), typeInfo)!) : null;
         }
     }
-
-    private void DeleteFolder(string containerId)
-    {
-        var folder = Path.Combine(directory, containerId);
-        if (Directory.Exists(folder))
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    private string PathOf(string containerId, string fileId) => Path.Combine(directory, containerId, fileId);
 }

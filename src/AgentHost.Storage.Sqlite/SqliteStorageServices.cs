@@ -1,3 +1,5 @@
+using AgentHost.Core.Containers;
+using AgentHost.Core.Conversations;
 using AgentHost.Core.Files;
 using AgentHost.Core.Observability;
 using AgentHost.Core.Retrieval;
@@ -11,8 +13,9 @@ namespace AgentHost.Storage.Sqlite;
 public static class SqliteStorageServices
 {
     /// <summary>
-    /// Keeps runs, files, uploads, vector stores, chunks, traces and the usage ledger in <c>{data directory}/agenthost.db</c>,
-    /// and file and upload bytes in <c>files/</c> and <c>uploads/</c> beside it. Needs a <see cref="TimeProvider"/> and
+    /// Keeps runs, files, uploads, vector stores, chunks, traces, the usage ledger, responses, conversations, Messages
+    /// threads and containers in <c>{data directory}/agenthost.db</c>, and file, upload and container file bytes in
+    /// <c>files/</c>, <c>uploads/</c> and <c>containers/</c> beside it. Needs a <see cref="TimeProvider"/> and
     /// <see cref="FileLimits"/> in the container.
     /// </summary>
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, Func<IServiceProvider, string> dataDirectory)
@@ -28,6 +31,10 @@ public static class SqliteStorageServices
         services.AddSingleton<IChunkStore, SqliteChunkStore>();
         services.AddSingleton<ITraceStore, SqliteTraceStore>();
         services.AddSingleton<IUsageLedger, SqliteUsageLedger>();
+        services.AddSingleton<IResponseStore, SqliteResponseStore>();
+        services.AddSingleton<IConversationStore, SqliteConversationStore>();
+        services.AddSingleton<IMessageThreadStore, SqliteMessageThreadStore>();
+        services.AddSingleton<IContainerStore>(sp => new SqliteContainerStore(sp.GetRequiredService<SqliteDatabase>(), Path.Combine(dataDirectory(sp), "containers")));
         return services;
     }
 }

@@ -113,6 +113,11 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
             }
 
             Add(SpendScopes.Run, call.RunId, SpendScopes.Lifetime);
+            foreach (var parentRunId in call.ParentRunIds)
+            {
+                Add(SpendScopes.Run, parentRunId, SpendScopes.Lifetime);
+            }
+
             Add(SpendScopes.Session, call.SessionId, SpendScopes.Lifetime);
             Add(SpendScopes.Assistant, call.AssistantId, month);
             Add(SpendScopes.ApiKey, call.ApiKeyId, month);

@@ -12,13 +12,15 @@ public sealed class AgentTestHost : IDisposable
     private readonly bool ownsFolder;
     private readonly ServiceProvider services;
 
-    public AgentTestHost(string? folder = null, ScriptedChatClient? model = null, FakeTimeProvider? time = null, bool inMemory = false)
+    public AgentTestHost(string? folder = null, ScriptedChatClient? model = null, FakeTimeProvider? time = null, bool inMemory = false, Action<IServiceCollection>? configure = null)
     {
         ownsFolder = folder is null;
         Folder = folder ?? Directory.CreateTempSubdirectory("agenthost-agents-").FullName;
         Model = model ?? new ScriptedChatClient();
         Time = time ?? new FakeTimeProvider(DateTimeOffset.Parse("2026-11-30T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        var collection = new ServiceCollection().AddSingleton<TimeProvider>(Time).AddAgentHostEngine().AddAgentHostChatClient(Model);
+        var collection = new ServiceCollection().AddSingleton<TimeProvider>(Time);
+        configure?.Invoke(collection);
+        collection.AddAgentHostEngine().AddAgentHostChatClient(Model);
         services = (inMemory ? collection.AddAgentHostInMemoryStore() : collection.AddAgentHostSqliteStore(Path.Combine(Folder, "agents.db"))).BuildServiceProvider();
         Runtime = services.GetRequiredService<AgentRuntime>();
     }

@@ -1,3 +1,5 @@
+using AgentHost.Core.Containers;
+using AgentHost.Core.Conversations;
 using AgentHost.Core.Files;
 using AgentHost.Core.Observability;
 using AgentHost.Core.Retrieval;
@@ -15,6 +17,10 @@ public sealed class StoreSet(
     IChunkStore chunks,
     ITraceStore traces,
     IUsageLedger ledger,
+    IResponseStore responses,
+    IConversationStore conversations,
+    IMessageThreadStore messageThreads,
+    IContainerStore containers,
     Func<ValueTask> dispose) : IAsyncDisposable
 {
     public IAgentStore Agents { get; } = agents;
@@ -24,6 +30,10 @@ public sealed class StoreSet(
     public IChunkStore Chunks { get; } = chunks;
     public ITraceStore Traces { get; } = traces;
     public IUsageLedger Ledger { get; } = ledger;
+    public IResponseStore Responses { get; } = responses;
+    public IConversationStore Conversations { get; } = conversations;
+    public IMessageThreadStore MessageThreads { get; } = messageThreads;
+    public IContainerStore Containers { get; } = containers;
 
     public ValueTask DisposeAsync() => dispose();
 }

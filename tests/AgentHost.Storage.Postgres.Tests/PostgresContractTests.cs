@@ -15,3 +15,11 @@ public sealed class PostgresChunkStoreContractTests : ChunkStoreContract<Postgre
 public sealed class PostgresTraceStoreContractTests : TraceStoreContract<PostgresStores>;
 
 public sealed class PostgresUsageLedgerContractTests : UsageLedgerContract<PostgresStores>;
+
+public sealed class PostgresResponseStoreContractTests : ResponseStoreContract<PostgresStores>;
+
+public sealed class PostgresConversationStoreContractTests : ConversationStoreContract<PostgresStores>;
+
+public sealed class PostgresMessageThreadStoreContractTests : MessageThreadStoreContract<PostgresStores>;
+
+public sealed class PostgresContainerStoreContractTests : ContainerStoreContract<PostgresStores>;

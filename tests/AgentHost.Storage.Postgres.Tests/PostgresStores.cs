@@ -23,6 +23,10 @@ public sealed class PostgresStores : IStoreFactory
             new PostgresChunkStore(database),
             new PostgresTraceStore(database),
             new PostgresUsageLedger(database),
+            new PostgresResponseStore(database),
+            new PostgresConversationStore(database),
+            new PostgresMessageThreadStore(database),
+            new PostgresContainerStore(database, Path.Combine(directory, "containers")),
             async () =>
             {
                 await database.DisposeAsync();

@@ -15,3 +15,11 @@ public sealed class SqliteChunkStoreContractTests : ChunkStoreContract<SqliteSto
 public sealed class SqliteTraceStoreContractTests : TraceStoreContract<SqliteStores>;
 
 public sealed class SqliteUsageLedgerContractTests : UsageLedgerContract<SqliteStores>;
+
+public sealed class SqliteResponseStoreContractTests : ResponseStoreContract<SqliteStores>;
+
+public sealed class SqliteConversationStoreContractTests : ConversationStoreContract<SqliteStores>;
+
+public sealed class SqliteMessageThreadStoreContractTests : MessageThreadStoreContract<SqliteStores>;
+
+public sealed class SqliteContainerStoreContractTests : ContainerStoreContract<SqliteStores>;

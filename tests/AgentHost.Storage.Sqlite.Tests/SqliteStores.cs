@@ -21,6 +21,10 @@ public sealed class SqliteStores : IStoreFactory
             new SqliteChunkStore(database),
             new SqliteTraceStore(database),
             new SqliteUsageLedger(database),
+            new SqliteResponseStore(database),
+            new SqliteConversationStore(database),
+            new SqliteMessageThreadStore(database),
+            new SqliteContainerStore(database, Path.Combine(directory, "containers")),
             () =>
             {
                 database.Dispose();

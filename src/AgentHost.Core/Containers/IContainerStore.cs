@@ -4,7 +4,7 @@ namespace AgentHost.Core.Containers;
 
 /// <summary>
 /// Containers and their files, durably: rows in the database (each with its project), file bytes beside them.
-/// SQLite implements it today; a PostgreSQL store implements the same contract.
+/// Implemented on SQLite and on PostgreSQL, both with file bytes in a <see cref="ContainerFileFolder"/>.
 /// </summary>
 public interface IContainerStore
 {

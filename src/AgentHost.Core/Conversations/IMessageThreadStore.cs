@@ -2,7 +2,7 @@ namespace AgentHost.Core.Conversations;
 
 /// <summary>
 /// Durable Messages API threads (<see cref="MessageThreadTurn"/>): written once a reply is complete, read back as the
-/// chain a <c>previous_message_id</c> names. Implemented on SQLite by <c>AgentHost.Storage.Sqlite</c>.
+/// chain a <c>previous_message_id</c> names. Implemented on SQLite and on PostgreSQL.
 /// </summary>
 public interface IMessageThreadStore
 {

@@ -128,7 +128,7 @@ internal sealed class PromptBuilder(ITokenCounter tokens, ToolSources sources)
             }
             else if (sources.For(call.Type) is { } source)
             {
-                var view = source.Describe(call);
+                var view = EngineToolRecords.Describe(source, call);
                 callContents.Add(new FunctionCallContent(call.Id, view.Name, ParseArguments(view.Arguments)));
                 results.Add(new FunctionResultContent(call.Id, view.Output));
                 if (view.Media.Count > 0)

@@ -29,12 +29,14 @@ public sealed class RunExecutor
     private readonly IMessageContentContributor[] contributors;
     private readonly IRunObserver observer;
     private readonly RunHistories histories;
+    private readonly ToolCallGates gates;
 
     public RunExecutor(IAgentStore store, IModelRouter models, IRunEventSink events, RunTransitions transitions, ITokenCounter tokens,
         ToolSources sources, RunEngineOptions options, TimeProvider time, IRunObserver? observer = null,
-        IEnumerable<IMessageContentContributor>? contributors = null, RunHistories? histories = null)
+        IEnumerable<IMessageContentContributor>? contributors = null, RunHistories? histories = null, ToolCallGates? gates = null)
     {
         this.histories = histories ?? new RunHistories([]);
+        this.gates = gates ?? new ToolCallGates();
         this.store = store;
         this.models = models;
         this.events = events;
@@ -281,9 +283,15 @@ public sealed class RunExecutor
             events.Publish(new ToolCallArgumentsDelta { RunId = run.Id, StepId = step.Id, Index = index, CallId = callId, ToolType = toolType, Delta = arguments });
             if (binding is not null)
             {
-                var outcome = await InvokeAsync(new ToolInvocation(run, binding.Definition, call.Name, callId, arguments) { StepId = step.Id, Index = index },
+                var outcome = await CheckedInvokeAsync(new ToolInvocation(run, binding.Definition, call.Name, callId, arguments) { StepId = step.Id, Index = index },
                     binding.Source, cancellationToken);
                 records.Add(outcome.Record);
+                if (index < turn.ToolCalls.Count - 1)
+                {
+                    // Saved as each call ends, so a long call that follows (a sub-assistant) shows its predecessors' records.
+                    await store.SaveStepAsync(step with { StepDetails = step.StepDetails with { ToolCalls = [.. records] } }, cancellationToken);
+                }
+
                 if (outcome.Approval is { } approval)
                 {
                     pending.Add(new RequiredToolCall { Id = callId, Function = new FunctionCall(approval.Name, approval.Arguments) });
@@ -312,12 +320,20 @@ public sealed class RunExecutor
         for (var index = 0; index < calls.Count; index++)
         {
             var call = calls[index];
-            if (sources.For(call.Type) is { } source && source.AwaitsExecution(call))
+            if (EngineToolRecords.AwaitsExecution(call) && sources.For(call.Type) is { } permitted)
             {
-                var view = source.Describe(call);
+                // A permission decision approved the call: it runs now as the model made it, without being checked again.
+                var (name, arguments) = EngineToolRecords.CallOf(call);
+                var definition = toolSet.Find(name)?.Definition ?? run.Tools.FirstOrDefault(t => t.Type == call.Type) ?? new ToolDefinition { Type = call.Type };
+                var invocation = new ToolInvocation(run, definition, name, call.Id, arguments) { StepId = step.Id, Index = index };
+                records.Add((await InvokeAsync(invocation, permitted, gates.For(run.Id), cancellationToken)).Record);
+            }
+            else if (!EngineToolRecords.IsEngineRecord(call) && sources.For(call.Type) is { } source && source.AwaitsExecution(call))
+            {
+                var view = EngineToolRecords.Describe(source, call);
                 var definition = toolSet.Find(view.Name)?.Definition ?? run.Tools.FirstOrDefault(t => t.Type == call.Type) ?? new ToolDefinition { Type = call.Type };
                 var invocation = new ToolInvocation(run, definition, view.Name, call.Id, view.Arguments) { StepId = step.Id, Index = index, Approved = call };
-                records.Add((await InvokeAsync(invocation, source, cancellationToken)).Record);
+                records.Add((await InvokeAsync(invocation, source, gates.For(run.Id), cancellationToken)).Record);
             }
             else
             {
@@ -330,7 +346,43 @@ public sealed class RunExecutor
         return step;
     }
 
-    private async Task<ToolCallOutcome> InvokeAsync(ToolInvocation invocation, IToolSource source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a call through the run's gate, when it has one: a denial is recorded as the call's (error) result without
+    /// running it, a rewrite runs it with the new arguments, and an ask pauses the run for a <c>permission</c> decision.
+    /// </summary>
+    private async Task<ToolCallOutcome> CheckedInvokeAsync(ToolInvocation invocation, IToolSource source, CancellationToken cancellationToken)
+    {
+        if (gates.For(invocation.Run.Id) is not { } gate)
+        {
+            return await InvokeAsync(invocation, source, null, cancellationToken);
+        }
+
+        var type = invocation.Definition.Type;
+        var decision = await gate.BeforeAsync(new ToolCallCheck(invocation.Run, invocation.CallId, type, invocation.Name, invocation.Arguments), cancellationToken);
+        switch (decision.Verdict)
+        {
+            case ToolGateVerdict.Deny:
+                var output = "Denied: " + decision.Reason;
+                events.Publish(new ToolCallCompleted
+                {
+                    RunId = invocation.Run.Id, StepId = invocation.StepId, Index = invocation.Index, CallId = invocation.CallId, ToolType = type,
+                    Name = invocation.Name, Arguments = invocation.Arguments, Output = output, IsError = true, Duration = TimeSpan.Zero,
+                });
+                return new ToolCallOutcome(EngineToolRecords.Refusal(invocation.CallId, type, invocation.Name, invocation.Arguments, output));
+            case ToolGateVerdict.Ask:
+                return new ToolCallOutcome(EngineToolRecords.AwaitingDecision(invocation.CallId, type, invocation.Name, invocation.Arguments))
+                {
+                    Approval = EngineToolRecords.PermissionRequest(type, invocation.Name, invocation.Arguments),
+                };
+            case ToolGateVerdict.Rewrite:
+                invocation = invocation with { Arguments = decision.Arguments! };
+                break;
+        }
+
+        return await InvokeAsync(invocation, source, gate, cancellationToken);
+    }
+
+    private async Task<ToolCallOutcome> InvokeAsync(ToolInvocation invocation, IToolSource source, IToolCallGate? gate, CancellationToken cancellationToken)
     {
         var type = invocation.Definition.Type;
         await using var trace = observer.StartToolCall(invocation.Run, invocation.CallId, invocation.Name == type ? type : $"{type}:{invocation.Name}", invocation.Arguments);
@@ -344,7 +396,14 @@ public sealed class RunExecutor
                 return outcome;
             }
 
-            var described = source.Describe(outcome.Record);
+            var described = EngineToolRecords.Describe(source, outcome.Record);
+            if (gate is not null
+                && await gate.AfterAsync(new ToolCallCheck(invocation.Run, invocation.CallId, type, invocation.Name, invocation.Arguments), described, cancellationToken) is { } replaced)
+            {
+                outcome = outcome with { Record = EngineToolRecords.WithOutput(outcome.Record, described, replaced) };
+                described = described with { Output = replaced };
+            }
+
             await trace.CompleteAsync(described.Output);
             events.Publish(new ToolCallCompleted
             {

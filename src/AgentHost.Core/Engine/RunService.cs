@@ -99,7 +99,7 @@ public sealed class RunService(
         var calls = step.StepDetails.ToolCalls!.Select(c => Answer(c, byId)).ToList();
 
         // Calls the caller approved still have to run: the step stays open and the executor runs them first.
-        var awaitsExecution = calls.Any(c => c.Function is null && sources.For(c.Type)?.AwaitsExecution(c) == true);
+        var awaitsExecution = calls.Any(c => c.Function is null && (EngineToolRecords.IsEngineRecord(c) ? EngineToolRecords.AwaitsExecution(c) : sources.For(c.Type)?.AwaitsExecution(c) == true));
         var completedStep = step with
         {
             Status = awaitsExecution ? StepStatus.InProgress : StepStatus.Completed,
@@ -133,7 +133,8 @@ public sealed class RunService(
 
         var decision = ToolDecision.Parse(output) ?? throw ApiException.Invalid(
             $"Invalid output for tool call '{call.Id}': it asks for an approval; answer 'approve', or 'deny' or 'deny: <reason>'.", "tool_outputs");
-        return sources.For(call.Type)?.Decide(call, decision) ?? call;
+        return EngineToolRecords.IsAwaitingDecision(call) ? EngineToolRecords.Decide(call, decision)
+            : EngineToolRecords.IsEngineRecord(call) ? call : sources.For(call.Type)?.Decide(call, decision) ?? call;
     }
 
     /// <summary>Hands a queued run to the worker.</summary>

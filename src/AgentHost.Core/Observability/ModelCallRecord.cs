@@ -19,6 +19,9 @@ public sealed record ModelCallRecord
     public required string ApiKeyId { get; init; }
     public string? SessionId { get; init; }
     public string? RunId { get; init; }
+
+    /// <summary>The runs <see cref="RunId"/> is a sub-assistant run of (outermost first); their totals include this call.</summary>
+    public IReadOnlyList<string> ParentRunIds { get; init; } = [];
     public string? ThreadId { get; init; }
     public string? AssistantId { get; init; }
 

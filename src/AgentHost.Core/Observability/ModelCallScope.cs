@@ -25,6 +25,12 @@ public sealed record ModelCallScope
 
     public string? RunId { get; init; }
 
+    /// <summary>
+    /// The runs this run is a sub-assistant run of, outermost first: the call's spend counts toward each of their
+    /// totals too (their <c>cost</c> includes their children's), and their run budgets cover it.
+    /// </summary>
+    public IReadOnlyList<string> ParentRunIds { get; init; } = [];
+
     public string? ThreadId { get; init; }
 
     public string? AssistantId { get; init; }
@@ -52,11 +58,19 @@ public sealed record ModelCallScope
     {
         EntryPoint = run.Profile?.EntryPoint ?? ModelCallEntryPoints.Assistants,
         RunId = run.Id,
+        ParentRunIds = ParentRunsOf(run),
         ThreadId = run.ThreadId,
         AssistantId = string.IsNullOrEmpty(run.AssistantId) ? null : run.AssistantId,
         RunMetadata = run.Metadata,
         EstimatedPromptTokens = estimatedPromptTokens,
     };
+
+    /// <summary>The run metadata key listing the runs a sub-assistant run belongs under, outermost first, comma-separated.</summary>
+    public const string ParentRunsKey = "agenthost_parent_runs";
+
+    /// <summary>The runs <paramref name="run"/> is a sub-assistant run of, outermost first; empty for a run of its own.</summary>
+    public static IReadOnlyList<string> ParentRunsOf(ThreadRun run) =>
+        run.Metadata.TryGetValue(ParentRunsKey, out var parents) && parents.Length > 0 ? parents.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
 
     /// <summary>The scope <paramref name="options"/> carries, or null.</summary>
     public static ModelCallScope? Of(ChatOptions? options) =>

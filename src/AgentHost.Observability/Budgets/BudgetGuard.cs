@@ -58,6 +58,16 @@ internal sealed class BudgetGuard(IUsageLedger ledger, IAgentStore agents, Price
             throw new BudgetExceededException("run_budget_exceeded", SpendScopes.Run, $"The next model call could bring the run to {runOver}.");
         }
 
+        // A sub-assistant run inherits its parents' budget (in its metadata): their totals include every child's spend,
+        // so the budget covers the whole tree.
+        foreach (var parentRunId in runLimit is null ? [] : scope.ParentRunIds)
+        {
+            if (await OverAsync(runLimit!, SpendScopes.Run, parentRunId, SpendScopes.Lifetime, next, cancellationToken) is { Over: { } treeOver })
+            {
+                throw new BudgetExceededException("run_budget_exceeded", SpendScopes.Run, $"The next model call could bring the parent run {parentRunId} to {treeOver}.");
+            }
+        }
+
         if (assistantLimit?.IsSet == true
             && await OverAsync(assistantLimit, SpendScopes.Assistant, scope.AssistantId!, month, next, cancellationToken) is { Over: { } assistantOver })
         {

@@ -187,6 +187,7 @@ internal sealed class ModelCallRecorder
             ApiKeyId = apiKeyId,
             SessionId = scope.SessionId,
             RunId = scope.RunId,
+            ParentRunIds = scope.ParentRunIds,
             ThreadId = scope.ThreadId,
             AssistantId = scope.AssistantId,
             Provider = provider,

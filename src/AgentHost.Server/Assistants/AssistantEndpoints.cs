@@ -4,6 +4,7 @@ using AgentHost.Core.Json;
 using AgentHost.Core.Storage;
 using AgentHost.Core.Tools;
 using AgentHost.Server.Http;
+using AgentHost.Server.SubAssistants;
 using AgentHost.Server.VectorStores;
 
 namespace AgentHost.Server.Assistants;
@@ -29,6 +30,7 @@ internal static class AssistantEndpoints
     {
         var request = (await JsonRequest.ReadAsync(http, cancellationToken)).Allow(Fields);
         var assistant = Apply(request, sources, new Assistant { Id = IdGenerator.Assistant(), CreatedAt = time.GetUtcNow().ToUnixTimeSeconds(), Model = request.RequiredString("model") });
+        await SubAssistantChecks.CheckAsync(sources, assistant.Tools, assistant.Id, cancellationToken);
         await using var created = vectorStores.BeginRequest();
         assistant = assistant with { ToolResources = await created.ResolveAsync(request.ToolResources(), cancellationToken) ?? assistant.ToolResources };
         await store.CreateAssistantAsync(assistant, cancellationToken);
@@ -51,6 +53,7 @@ internal static class AssistantEndpoints
         var request = (await JsonRequest.ReadAsync(http, cancellationToken)).Allow(Fields);
         var assistant = await FindAsync(store, assistantId, cancellationToken);
         assistant = Apply(request, sources, assistant with { Model = request.String("model") ?? assistant.Model });
+        await SubAssistantChecks.CheckAsync(sources, assistant.Tools, assistant.Id, cancellationToken);
         await using var created = vectorStores.BeginRequest();
         assistant = assistant with { ToolResources = await created.ResolveAsync(request.ToolResources(), cancellationToken) ?? assistant.ToolResources };
         await store.UpdateAssistantAsync(assistant, cancellationToken);

@@ -38,6 +38,7 @@ public static class AgentHostServices
         services.AddHostedService<RunWorker>();
         services.AddFileSearch(configuration);
         services.AddCodeInterpreter(configuration);
+        services.AddSubAssistants(configuration);
         services.AddContainers(configuration);
         services.AddMcpTools(configuration, sp => Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "mcp"));
         services.AddObservabilityHosting(configuration);

@@ -1,20 +1,16 @@
 using AgentHost.Core.Containers;
 using AgentHost.Server.Containers;
-using AgentHost.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace AgentHost.Server.Hosting;
 
-/// <summary>Containers (<c>/v1/containers</c>): their store, live sandbox sessions, the service the code interpreter of responses uses, and the expiry sweep.</summary>
+/// <summary>Containers (<c>/v1/containers</c>): live sandbox sessions, the service the code interpreter of responses uses, and the expiry sweep.</summary>
 public static class ContainerHosting
 {
     public static IServiceCollection AddContainers(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ContainerOptions>().Bind(configuration.GetSection(ContainerOptions.SectionName));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ContainerOptions>>().Value);
-        services.AddSingleton<IContainerStore>(sp => new SqliteContainerStore(
-            sp.GetRequiredService<SqliteDatabase>(),
-            Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "containers")));
         services.AddSingleton<ContainerSessions>();
         services.AddSingleton<ContainerService>();
         services.AddHostedService<ContainerSweeper>();

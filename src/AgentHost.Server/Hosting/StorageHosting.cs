@@ -25,10 +25,6 @@ public static class StorageHosting
             options.ConnectionString = postgres;
         }, DataDir);
 
-        // Not on PostgreSQL yet: responses, conversations, containers and Messages threads stay in this node's SQLite
-        // file until their PostgreSQL stores land (docs/postgres.md), so those APIs work but are not shared across nodes.
-        services.AddSingleton(sp => new SqliteDatabase(Path.Combine(DataDir(sp), "agenthost.db")));
-
         // Many nodes share the database: a cancel accepted by one reaches the one executing the run.
         services.AddHostedService<PostgresRunSignals>();
         return services;

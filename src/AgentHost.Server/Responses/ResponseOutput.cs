@@ -83,7 +83,7 @@ internal static class ResponseOutput
         var item = new JsonObject { ["id"] = ResponseIds.OfCall(call.Type, call.Id), ["type"] = $"{call.Type}_call", ["status"] = status };
         if (sources.For(call.Type) is { } source)
         {
-            var described = source.Describe(call);
+            var described = EngineToolRecords.Describe(source, call);
             item["name"] = described.Name;
             item["arguments"] = described.Arguments;
             item["output"] = described.Output;

@@ -6,6 +6,7 @@ using AgentHost.Core.Json;
 using AgentHost.Core.Storage;
 using AgentHost.Core.Tools;
 using AgentHost.Server.Http;
+using AgentHost.Server.SubAssistants;
 using AgentHost.Server.Threads;
 using AgentHost.Server.VectorStores;
 
@@ -45,6 +46,7 @@ internal static class RunEndpoints
     {
         var request = (await JsonRequest.ReadAsync(http.Request, cancellationToken)).Allow(RunFields);
         var runRequest = ReadRunRequest(request, sources) with { AdditionalMessages = request.Messages("additional_messages") };
+        await SubAssistantChecks.CheckAsync(sources, runRequest.Tools, runRequest.AssistantId, cancellationToken);
         var runId = IdGenerator.Run();
         if (request.Boolean("stream") != true)
         {
@@ -70,6 +72,7 @@ internal static class RunEndpoints
         var request = (await JsonRequest.ReadAsync(http.Request, cancellationToken)).Allow(ThreadAndRunFields);
         var runResources = request.ToolResources();
         var runRequest = ReadRunRequest(request, sources);
+        await SubAssistantChecks.CheckAsync(sources, runRequest.Tools, runRequest.AssistantId, cancellationToken);
         var (newThread, threadResources) = request.Object("thread") is { } thread ? ThreadEndpoints.ReadNewThread(thread) : (new NewThread([], null, null), null);
 
         // Helper vector stores are created last, after every field is read, and deleted again if the run is refused.

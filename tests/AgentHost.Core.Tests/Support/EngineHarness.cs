@@ -26,7 +26,7 @@ public sealed class EngineHarness : IDisposable
         Store = new SqliteAgentStore(database);
         Options = options ?? new RunEngineOptions();
         Transitions = new RunTransitions(Store, Events, Time, histories: runHistories);
-        Executor = new RunExecutor(Store, new ScriptedModelRouter(Model), Events, Transitions, new TiktokenCounter(), Sources, Options, Time, histories: runHistories);
+        Executor = new RunExecutor(Store, new ScriptedModelRouter(Model), Events, Transitions, new TiktokenCounter(), Sources, Options, Time, histories: runHistories, gates: Gates);
         Service = new RunService(Store, Queue, Transitions, Cancellations, Options, Sources, Time);
     }
 
@@ -47,6 +47,8 @@ public sealed class EngineHarness : IDisposable
     public RunTransitions Transitions { get; }
 
     public ToolSources Sources { get; }
+
+    public ToolCallGates Gates { get; } = new();
 
     public RunExecutor Executor { get; }
 

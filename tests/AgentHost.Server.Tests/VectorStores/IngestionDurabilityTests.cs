@@ -55,7 +55,8 @@ public sealed class IngestionDurabilityTests
         var dataDir = Directory.CreateTempSubdirectory("agenthost-kill-ingest-").FullName;
         var port = ServerProcess.FreePort();
         var text = new StringBuilder();
-        for (var i = 0; i < 600; i++)
+        // About 360 chunks: seconds of embedding even on a fast machine, so the kill below lands before the end.
+        for (var i = 0; i < 3000; i++)
         {
             text.Append("Line ").Append(i).Append(": measurement ").Append(i * 7).Append(" was logged by the ").Append(i % 2 == 0 ? "east" : "west").AppendLine(" station.");
             if (i == 450)
@@ -74,7 +75,7 @@ public sealed class IngestionDurabilityTests
                 fileId = await UploadAsync(http, "log.txt", Encoding.UTF8.GetBytes(text.ToString()));
                 using var created = await PostAsync(http, "vector_stores", $$"""{"file_ids":["{{fileId}}"],"chunking_strategy":{{Chunking}}}""");
                 storeId = created.RootElement.GetProperty("id").GetString()!;
-                await Task.Delay(300); // let the worker start on the file; the check below shows it had not finished
+                await Task.Delay(300); // the moment of the kill: the worker has had time to start; the check below shows it had not finished
                 using var during = JsonDocument.Parse(await http.GetStringAsync($"vector_stores/{storeId}/files/{fileId}"));
                 Assert.Equal("in_progress", during.RootElement.GetProperty("status").GetString());
                 await first.KillAsync();

@@ -17,7 +17,36 @@ export async function runView(threadId, runId) {
       <div class="card">Output tokens<b>${calls.reduce((n, s) => n + (s.usage?.output_tokens || 0), 0)}</b></div>
       <div class="card">Retries and fallbacks<b>${retries}</b></div>
     </div>
+    <div id="sub-assistants"></div>
     <ol class="timeline">${trace.spans.map(span).join('')}</ol>`;
+  const tree = await subAssistantTree(threadId, runId, 0);
+  if (tree) {
+    document.getElementById('sub-assistants').innerHTML = `<h2>Sub-assistant runs</h2>${tree}`;
+  }
+}
+
+// The runs this run started through assistant tools, and theirs, as a nested list (AgentHost caps nesting at a few levels).
+async function subAssistantTree(threadId, runId, depth) {
+  if (depth > 4) {
+    return '';
+  }
+  const steps = await get(`threads/${threadId}/runs/${runId}/steps?limit=100&order=asc`);
+  const calls = steps.data.flatMap((s) => s.step_details.tool_calls || []).filter((c) => c.type === 'assistant' && c.assistant);
+  if (calls.length === 0) {
+    return '';
+  }
+  const items = await Promise.all(calls.map(async (c) => {
+    const a = c.assistant;
+    if (!a.run_id) {
+      return `<li data-testid="sub-assistant"><b>${esc(a.name)}</b> ${pill(a.status)} <span class="error-box">${esc(a.error)}</span></li>`;
+    }
+    const child = await get(`threads/${a.thread_id}/runs/${a.run_id}`);
+    return `<li data-testid="sub-assistant"><b>${esc(a.name)}</b> ${pill(child.status)}
+      <a href="#/threads/${esc(a.thread_id)}/runs/${esc(a.run_id)}"><code>${esc(a.run_id)}</code></a>
+      <span class="cost">${usd(child.cost?.total_usd)}</span> <span class="muted">${esc(a.task)}</span>
+      ${await subAssistantTree(a.thread_id, a.run_id, depth + 1)}</li>`;
+  }));
+  return `<ul class="tree">${items.join('')}</ul>`;
 }
 
 function span(s) {
