@@ -17,7 +17,8 @@ namespace AgentHost.Core.Tools.CodeInterpreter;
 /// A definition naming a container (the Responses API's tool) runs in that container instead (<see cref="ContainerCodeInterpreter"/>).
 /// </summary>
 public sealed class CodeInterpreterTool(
-    CodeInterpreterSessions sessions, ICodeSandbox sandbox, IAgentStore store, IFileStore files, IRunEventSink events, ContainerCodeInterpreter containers)
+    CodeInterpreterSessions sessions, ICodeSandbox sandbox, IAgentStore store, IFileStore files, IRunEventSink events,
+    ContainerCodeInterpreter? containers = null)
     : IToolSource, IMessageContentContributor
 {
     private const string Description =
@@ -43,7 +44,9 @@ public sealed class CodeInterpreterTool(
     {
         if (ContainerCodeInterpreter.ContainerOf(call.Definition) is { } containerId)
         {
-            return await containers.InvokeAsync(call, containerId, cancellationToken);
+            // Only a host with Containers names a container (the server; an embedding application without them never does).
+            return await (containers ?? throw new InvalidOperationException("This host has no Containers: register ContainerCodeInterpreter to run code in a container."))
+                .InvokeAsync(call, containerId, cancellationToken);
         }
 
         if (sandbox.UnavailableReason is { } reason)
@@ -141,7 +144,7 @@ public sealed class CodeInterpreterTool(
     public Task<IReadOnlyList<MessageContent>> CompleteContentAsync(ThreadRun run, IReadOnlyList<RunStep> steps, IReadOnlyList<MessageContent> content,
         CancellationToken cancellationToken)
     {
-        if (run.Tools.Where(t => t.Type == Type).Select(ContainerCodeInterpreter.ContainerOf).FirstOrDefault(id => id is not null) is { } containerId)
+        if (containers is not null && run.Tools.Where(t => t.Type == Type).Select(ContainerCodeInterpreter.ContainerOf).FirstOrDefault(id => id is not null) is { } containerId)
         {
             return containers.CompleteContentAsync(containerId, steps, content, cancellationToken);
         }
