@@ -18,6 +18,7 @@ public static class CodeInterpreterHosting
         services.AddSingleton<BubblewrapSandbox>();
         services.AddSingleton<ICodeSandbox>(sp => sp.GetRequiredService<BubblewrapSandbox>());
         services.AddSingleton<CodeInterpreterSessions>();
+        services.AddSingleton<ContainerCodeInterpreter>();
         services.AddSingleton<CodeInterpreterTool>();
         services.AddSingleton<IToolSource>(sp => sp.GetRequiredService<CodeInterpreterTool>());
         return services;

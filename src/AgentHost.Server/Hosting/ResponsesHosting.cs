@@ -12,6 +12,9 @@ public static class ResponsesHosting
         services.AddSingleton<ResponseWaiters>();
         services.AddSingleton<ResponseMcpListing>();
         services.AddSingleton<ResponseEventRecorder>();
+        services.AddSingleton<ResponseContainers>();
+        services.AddSingleton<ResponseFiles>();
+        services.AddSingleton<ResponseTokenCounting>();
         services.AddSingleton<ResponseService>();
         services.AddSingleton<IRunHistory, ResponseHistory>();
         return services;

@@ -40,11 +40,23 @@ internal static class ResponseAnnotations
         }
 
         stripped.Append(text, at, text.Length - at);
+        var removed = citations.Where(c => c.End <= text.Length).Select(c => (c.Start, c.End)).ToList();
         foreach (var other in annotations.Where(a => !(a.TryGetProperty("type", out var t) && t.GetString() == "file_citation")))
         {
-            result.Add(JsonNode.Parse(other.GetRawText()));
+            var node = JsonNode.Parse(other.GetRawText())!;
+            if (removed.Count > 0 && node is JsonObject span && span["start_index"] is not null && span["end_index"] is not null)
+            {
+                // Spans of other annotations (container file citations) move left by the markers removed before them.
+                span["start_index"] = Shift((int)span["start_index"]!, removed);
+                span["end_index"] = Shift((int)span["end_index"]!, removed);
+            }
+
+            result.Add(node);
         }
 
         return (stripped.ToString(), result);
     }
+
+    private static int Shift(int index, List<(int Start, int End)> removed) =>
+        index - removed.Where(r => r.End <= index).Sum(r => r.End - r.Start);
 }

@@ -30,6 +30,7 @@ internal static class ResponseEndpoints
         ResponseEventRecorder recorder, ToolSources sources, CancellationToken cancellationToken)
     {
         var creation = ResponseRequestReader.Read(await JsonRequest.ReadAsync(http.Request, cancellationToken), sources);
+        creation.Settings[ResponseCodeInterpreter.ApiBaseKey] = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
         var id = ResponseIds.Response();
         if (creation.Background)
         {
@@ -69,7 +70,7 @@ internal static class ResponseEndpoints
             var response = ResponseObject.Build(id, creation.Settings, ended, await records.OutputAsync(ended, view, cancellationToken));
             if (stream is null)
             {
-                return Json(response);
+                return ended.Status == RunStatus.Failed && ended.LastError is { } error ? ResponseFailure.Of(error) : Json(response);
             }
 
             await stream.WriteAsync(renderer.Ended(response), cancellationToken);

@@ -10,7 +10,8 @@ namespace AgentHost.Server.Responses;
 /// (or its conversation's items). When the run ends, its output is kept as items, or the response forgotten if it was
 /// made with <c>store: false</c> and nobody waits to read it.
 /// </summary>
-internal sealed class ResponseHistory(ResponseRecords records, ResponseWaiters waiters, ResponseEventRecorder recorder, ResponseMcpListing mcpListing) : IRunHistory
+internal sealed class ResponseHistory(ResponseRecords records, ResponseWaiters waiters, ResponseEventRecorder recorder, ResponseMcpListing mcpListing,
+    ResponseFiles files) : IRunHistory
 {
     public string EntryPoint => ModelCallEntryPoints.Responses;
 
@@ -27,7 +28,7 @@ internal sealed class ResponseHistory(ResponseRecords records, ResponseWaiters w
 
         // Before its first model call, the response lists the MCP servers the conversation has not listed yet.
         await mcpListing.ListAsync(run, items, cancellationToken);
-        return ResponseItemsToChat.Convert(items);
+        return ResponseItemsToChat.Convert(await files.ResolveAsync(items, cancellationToken));
     }
 
     public async Task RunEndedAsync(ThreadRun run, CancellationToken cancellationToken)

@@ -9,15 +9,12 @@ using Microsoft.Extensions.AI;
 namespace AgentHost.Server.Responses;
 
 /// <summary>
-/// <c>POST /v1/responses/input_tokens</c> (what an input would cost, counted with o200k on every model) and
+/// <c>POST /v1/responses/input_tokens</c> (what an input would cost: Claude's own count, else an o200k estimate) and
 /// <c>POST /v1/responses/compact</c> (the conversation so far, summarised by the serving model into a
 /// <c>compaction</c> item that later input may carry instead of the turns it replaces).
 /// </summary>
 internal static class ResponseInputEndpoints
 {
-    private const int PerMessage = 3;
-    private const int PerImage = 765;
-
     private static readonly string[] Fields =
     [
         "model", "input", "instructions", "previous_response_id", "conversation", "tools", "text", "reasoning", "truncation", "tool_choice", "parallel_tool_calls",
@@ -33,31 +30,19 @@ internal static class ResponseInputEndpoints
         routes.MapPost("/v1/responses/compact", CompactAsync);
     }
 
-    private static async Task<IResult> CountAsync(HttpContext http, ResponseRecords records, ITokenCounter tokens, CancellationToken cancellationToken)
+    private static async Task<IResult> CountAsync(HttpContext http, ResponseRecords records, ResponseFiles files, ResponseTokenCounting counting, CancellationToken cancellationToken)
     {
         var request = (await JsonRequest.ReadAsync(http.Request, cancellationToken)).Allow(Fields);
-        var (messages, _) = await ConversationAsync(request, records, cancellationToken);
-        var total = messages.Sum(m => PerMessage + m.Contents.Sum(c => c switch
-        {
-            TextContent text => tokens.CountTokens(text.Text),
-            FunctionCallContent call => tokens.CountTokens(call.Name) + tokens.CountTokens(System.Text.Json.JsonSerializer.Serialize(call.Arguments, ResponsesJsonContext.Default.IDictionaryStringObject)),
-            FunctionResultContent result => tokens.CountTokens(result.Result?.ToString() ?? string.Empty),
-            DataContent or UriContent => PerImage,
-            _ => 0,
-        }));
-        if (request.Get("tools") is { } toolList)
-        {
-            total += tokens.CountTokens(toolList.GetRawText());
-        }
-
+        var (messages, _) = await ConversationAsync(request, records, files, cancellationToken);
+        var total = await counting.CountAsync(request.String("model"), messages, request.Get("tools"), cancellationToken);
         return ResponseEndpoints.Json(new JsonObject { ["object"] = "response.input_tokens", ["input_tokens"] = total });
     }
 
-    private static async Task<IResult> CompactAsync(HttpContext http, ResponseRecords records, IModelRouter models, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> CompactAsync(HttpContext http, ResponseRecords records, ResponseFiles files, IModelRouter models, TimeProvider time, CancellationToken cancellationToken)
     {
         var request = (await JsonRequest.ReadAsync(http.Request, cancellationToken)).Allow(Fields);
         var model = request.RequiredString("model");
-        var (messages, items) = await ConversationAsync(request, records, cancellationToken);
+        var (messages, items) = await ConversationAsync(request, records, files, cancellationToken);
         if (messages.Count == 0)
         {
             throw ApiException.Invalid("There is nothing to compact: give 'input', 'previous_response_id' or 'conversation'.", "input", "missing_required_parameter");
@@ -90,7 +75,8 @@ internal static class ResponseInputEndpoints
     }
 
     /// <summary>The conversation a request names (its chain or conversation, then its input), as items and as model messages.</summary>
-    private static async Task<(List<ChatMessage> Messages, List<JsonObject> Items)> ConversationAsync(JsonRequest request, ResponseRecords records, CancellationToken cancellationToken)
+    private static async Task<(List<ChatMessage> Messages, List<JsonObject> Items)> ConversationAsync(JsonRequest request, ResponseRecords records, ResponseFiles files,
+        CancellationToken cancellationToken)
     {
         var previous = request.String("previous_response_id");
         var conversation = request.Get("conversation") is { ValueKind: System.Text.Json.JsonValueKind.Object } ? request.Object("conversation")!.Allow("id").RequiredString("id") : request.String("conversation");
@@ -101,7 +87,7 @@ internal static class ResponseInputEndpoints
 
         var items = await records.ItemsBeforeAsync(previous, conversation, cancellationToken);
         items.AddRange(ResponseInputReader.Read(request, "input"));
-        var messages = ResponseItemsToChat.Convert(items);
+        var messages = ResponseItemsToChat.Convert(await files.ResolveAsync(items, cancellationToken));
         if (request.String("instructions") is { Length: > 0 } instructions)
         {
             messages.Insert(0, new ChatMessage(ChatRole.System, instructions));

@@ -88,6 +88,13 @@ internal static class ResponseItemsToChat
                     : "(the results of this search are not kept)";
                 return (ChatRole.Assistant, [new FunctionCallContent(callId, "file_search", new Dictionary<string, object?> { ["queries"] = queries.ToJsonString() }),
                     new FunctionResultContent(callId, results)]);
+            case "code_interpreter_call":
+                var codeCallId = (string)item["id"]!;
+                var logs = item["outputs"] is JsonArray outputs
+                    ? string.Concat(outputs.OfType<JsonObject>().Select(o => (string?)o["logs"] ?? ((string?)o["type"] == "image" ? "[image shown to the user]\n" : string.Empty)))
+                    : "(the output of this call is not kept)";
+                return (ChatRole.Assistant, [new FunctionCallContent(codeCallId, "code_interpreter", new Dictionary<string, object?> { ["code"] = (string?)item["code"] ?? string.Empty }),
+                    new FunctionResultContent(codeCallId, logs.Length == 0 ? "(no output)" : logs)]);
             case "compaction":
                 // A summary /v1/responses/compact made of the turns it replaces.
                 return (ChatRole.Assistant, [new TextContent($"[Summary of the earlier conversation]\n{(string?)item["encrypted_content"]}")]);

@@ -79,6 +79,11 @@ internal static class ResponseOutput
             return FileSearch(call.Id, status, FileSearchCall.Queries(payload), FileSearchCall.Results(payload), view.IncludeFileSearchResults);
         }
 
+        if (call.Type == ToolTypes.CodeInterpreter)
+        {
+            return ResponseCodeInterpreter.Call(call, status, view);
+        }
+
         // A call of another tool source: its own record, under its type, as an item named after it.
         var item = new JsonObject { ["id"] = ResponseIds.OfCall(call.Type, call.Id), ["type"] = $"{call.Type}_call", ["status"] = status };
         if (sources.For(call.Type) is { } source)

@@ -64,7 +64,7 @@ internal sealed class ResponseRecords(IResponseStore responses, IAgentStore runs
         }
 
         var settings = Settings(response);
-        var output = await OutputAsync(run, ResponseView.Of(settings) with { IncludeFileSearchResults = true }, cancellationToken);
+        var output = await OutputAsync(run, ResponseView.Of(settings) with { IncludeFileSearchResults = true, IncludeCodeInterpreterOutputs = true }, cancellationToken);
         await responses.SaveOutputAsync(response.Id, [.. output.Select(o => new StoredItem((string)o["id"]!, o.ToJsonString()) { IsOutput = true })], cancellationToken);
     }
 

@@ -11,7 +11,8 @@ namespace AgentHost.Server.Responses;
 /// profile saying how a response differs from an Assistants run: client tool calls end it, and a foreground one is not
 /// resumed after a crash.
 /// </summary>
-internal sealed class ResponseService(ResponseRecords records, IAgentStore runs, IConversationStore conversations, RunService runService, TimeProvider time)
+internal sealed class ResponseService(ResponseRecords records, IAgentStore runs, IConversationStore conversations, RunService runService, ResponseContainers containers,
+    TimeProvider time)
 {
     /// <summary>Stores the response and its queued run; call <see cref="Start"/> once a stream (if any) watches it.</summary>
     public async Task<ThreadRun> CreateAsync(string id, ResponseCreation creation, CancellationToken cancellationToken)
@@ -28,6 +29,7 @@ internal sealed class ResponseService(ResponseRecords records, IAgentStore runs,
         }
 
         await CheckCallOutputsAsync(creation, cancellationToken);
+        var tools = await containers.ResolveAsync(creation, cancellationToken);
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var run = new ThreadRun
         {
@@ -37,7 +39,7 @@ internal sealed class ResponseService(ResponseRecords records, IAgentStore runs,
             ThreadId = id,
             Model = creation.Model,
             Instructions = creation.Instructions,
-            Tools = creation.Tools,
+            Tools = tools,
             ToolResources = creation.ToolResources,
             Metadata = creation.Metadata,
             Temperature = creation.Temperature,

@@ -60,6 +60,8 @@ internal sealed partial class ResponseStreamRenderer(string responseId, JsonObje
                 return MessageDone(completed.Message, at);
             case ToolCallStarted started:
                 return Started(started);
+            case ToolCallArgumentsDelta delta when delta.ToolType == ToolTypes.CodeInterpreter && IndexOf(CallItemId(delta)) is int at:
+                return CodeInterpreterCode(delta, at);
             case ToolCallArgumentsDelta delta when delta.ToolType == ToolTypes.Function && IndexOf(CallItemId(delta)) is int at:
                 return ClientCallArguments(delta, at);
             case ToolCallCompleted completed when completed.ToolType != ToolTypes.Function && IndexOf(CallItemId(completed)) is int at:
@@ -110,6 +112,16 @@ internal sealed partial class ResponseStreamRenderer(string responseId, JsonObje
             ];
         }
 
+        if (started.ToolType == ToolTypes.CodeInterpreter)
+        {
+            var item = ResponseCodeInterpreter.Item(started.CallId, "in_progress", string.Empty, (string?)settings[ResponseCodeInterpreter.ResolvedContainerKey]);
+            return
+            [
+                Event("response.output_item.added", new JsonObject { ["output_index"] = index, ["item"] = item }),
+                Event("response.code_interpreter_call.in_progress", new JsonObject { ["output_index"] = index, ["item_id"] = itemId }),
+            ];
+        }
+
         var other = new JsonObject { ["id"] = itemId, ["type"] = $"{started.ToolType}_call", ["status"] = "in_progress" };
         return [Event("response.output_item.added", new JsonObject { ["output_index"] = index, ["item"] = other })];
     }
@@ -137,15 +149,36 @@ internal sealed partial class ResponseStreamRenderer(string responseId, JsonObje
         ];
     }
 
+    /// <summary>The code of a code interpreter call arrives whole before it runs: its code events, then <c>interpreting</c>.</summary>
+    private IReadOnlyList<JsonObject> CodeInterpreterCode(ToolCallArgumentsDelta delta, int index)
+    {
+        var itemId = itemIds[index];
+        var code = Core.Tools.CodeInterpreter.CodeInterpreterTool.CodeOf(delta.Delta);
+        return
+        [
+            Event("response.code_interpreter_call_code.delta", new JsonObject { ["output_index"] = index, ["item_id"] = itemId, ["delta"] = code }),
+            Event("response.code_interpreter_call_code.done", new JsonObject { ["output_index"] = index, ["item_id"] = itemId, ["code"] = code }),
+            Event("response.code_interpreter_call.interpreting", new JsonObject { ["output_index"] = index, ["item_id"] = itemId }),
+        ];
+    }
+
     private async Task<IReadOnlyList<JsonObject>> EngineCallDoneAsync(ToolCallCompleted completed, int index)
     {
         var itemId = itemIds[index];
-        var item = await recordedCall(completed) ?? new JsonObject { ["id"] = itemId, ["type"] = $"{completed.ToolType}_call", ["status"] = "completed" };
+        // The step records its calls once all of them ran; until then the item is built from the event.
+        var item = await recordedCall(completed) ?? (completed.ToolType == ToolTypes.CodeInterpreter
+            ? ResponseCodeInterpreter.Item(completed.CallId, "completed", Core.Tools.CodeInterpreter.CodeInterpreterTool.CodeOf(completed.Arguments),
+                (string?)settings[ResponseCodeInterpreter.ResolvedContainerKey])
+            : new JsonObject { ["id"] = itemId, ["type"] = $"{completed.ToolType}_call", ["status"] = "completed" });
         item["status"] = "completed";
         var events = new List<JsonObject>();
         if (completed.ToolType == ToolTypes.FileSearch)
         {
             events.Add(Event("response.file_search_call.completed", new JsonObject { ["output_index"] = index, ["item_id"] = itemId }));
+        }
+        else if (completed.ToolType == ToolTypes.CodeInterpreter)
+        {
+            events.Add(Event("response.code_interpreter_call.completed", new JsonObject { ["output_index"] = index, ["item_id"] = itemId }));
         }
 
         events.Add(Event("response.output_item.done", new JsonObject { ["output_index"] = index, ["item"] = item }));
@@ -165,6 +198,7 @@ internal sealed partial class ResponseStreamRenderer(string responseId, JsonObje
         {
             ToolTypes.Function => view.CustomTools.Contains(name) ? "ctc" : "fc",
             ToolTypes.FileSearch => "fs",
+            ToolTypes.CodeInterpreter => "ci",
             _ => call.ToolType,
         };
         var id = ResponseIds.OfCall(prefix, call.CallId);

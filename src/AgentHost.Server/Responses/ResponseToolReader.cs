@@ -110,6 +110,16 @@ internal static class ResponseToolReader
                         ["vector_store_ids"] = new JsonArray([.. ids.Select(id => JsonValue.Create(id))]),
                     });
                     break;
+                case ToolTypes.CodeInterpreter:
+                    if (tools.Any(t => t.Type == type))
+                    {
+                        throw ApiException.Invalid("Only one 'code_interpreter' tool may be given in 'tools'.", tool.Path, "invalid_value");
+                    }
+
+                    var (codeInterpreter, codeEcho) = ResponseCodeInterpreter.Read(tool);
+                    tools.Add(codeInterpreter);
+                    echo.Add(codeEcho);
+                    break;
                 default:
                     if (Unsupported.TryGetValue(type, out var what))
                     {

@@ -14,9 +14,12 @@ namespace AgentHost.Core.Tools.CodeInterpreter;
 /// <summary>
 /// The Assistants API's <c>code_interpreter</c>: the model's Python runs in the thread's sandbox session with the
 /// run's files under <c>/mnt/data</c>; logs and charts go to the step, charts and written files to the file store.
+/// A definition naming a container (the Responses API's tool) runs in that container instead (<see cref="ContainerCodeInterpreter"/>).
 /// </summary>
 public sealed class CodeInterpreterTool(
-    CodeInterpreterSessions sessions, ICodeSandbox sandbox, IAgentStore store, IFileStore files, IRunEventSink events) : IToolSource, IMessageContentContributor
+    CodeInterpreterSessions sessions, ICodeSandbox sandbox, IAgentStore store, IFileStore files, IRunEventSink events,
+    ContainerCodeInterpreter? containers = null)
+    : IToolSource, IMessageContentContributor
 {
     private const string Description =
         "Runs Python 3 in a stateful, Jupyter-like session: variables, imports and files persist between calls in this thread. "
@@ -39,6 +42,13 @@ public sealed class CodeInterpreterTool(
 
     public async Task<ToolCallOutcome> InvokeAsync(ToolInvocation call, CancellationToken cancellationToken)
     {
+        if (ContainerCodeInterpreter.ContainerOf(call.Definition) is { } containerId)
+        {
+            // Only a host with Containers names a container (the server; an embedding application without them never does).
+            return await (containers ?? throw new InvalidOperationException("This host has no Containers: register ContainerCodeInterpreter to run code in a container."))
+                .InvokeAsync(call, containerId, cancellationToken);
+        }
+
         if (sandbox.UnavailableReason is { } reason)
         {
             // The run fails with this in last_error: code is never run outside the sandbox.
@@ -122,6 +132,9 @@ public sealed class CodeInterpreterTool(
                     }
                 }
             }
+
+            var files = ContainerCodeInterpreter.DescribeFiles(details);
+            output.Append(files.Length > 0 && output.Length > 0 && output[^1] != '\n' ? "\n" : string.Empty).Append(files);
         }
 
         var arguments = new JsonObject { ["code"] = input }.ToJsonString();
@@ -131,6 +144,11 @@ public sealed class CodeInterpreterTool(
     public Task<IReadOnlyList<MessageContent>> CompleteContentAsync(ThreadRun run, IReadOnlyList<RunStep> steps, IReadOnlyList<MessageContent> content,
         CancellationToken cancellationToken)
     {
+        if (containers is not null && run.Tools.Where(t => t.Type == Type).Select(ContainerCodeInterpreter.ContainerOf).FirstOrDefault(id => id is not null) is { } containerId)
+        {
+            return containers.CompleteContentAsync(containerId, steps, content, cancellationToken);
+        }
+
         var completed = new List<MessageContent>();
         foreach (var fileId in ImagesSinceLastMessage(steps))
         {

@@ -10,6 +10,16 @@ internal static partial class SandboxLinks
     [GeneratedRegex(@"sandbox:(/mnt/data/[^\s)\]\[""'<>]+)")]
     private static partial Regex Link();
 
+    /// <summary>Each <c>sandbox:/mnt/data/…</c> link of <paramref name="text"/>: where it starts, its length, and the path it names.</summary>
+    public static IEnumerable<(int Start, int Length, string Path)> Find(string text)
+    {
+        foreach (Match match in Link().Matches(text))
+        {
+            var path = match.Groups[1].Value.TrimEnd('.', ',', ';', ':');
+            yield return (match.Index, "sandbox:".Length + path.Length, path);
+        }
+    }
+
     public static IReadOnlyList<JsonElement> Annotate(string text, Func<string, string?> fileIdOf)
     {
         var annotations = new List<JsonElement>();

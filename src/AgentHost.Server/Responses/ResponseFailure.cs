@@ -1,0 +1,20 @@
+using AgentHost.Core.Domain;
+using AgentHost.Server.Http;
+
+namespace AgentHost.Server.Responses;
+
+/// <summary>
+/// What a foreground, unstreamed response that failed answers, as the original does: an error status with the error
+/// envelope (the response stays retrievable as <c>failed</c>): 429 for a rate limit, 400 for an input the model refused or
+/// that does not fit, 500 for anything else.
+/// </summary>
+internal static class ResponseFailure
+{
+    public static IResult Of(RunError error) => error.Code switch
+    {
+        RunErrorCodes.RateLimitExceeded => ApiErrors.Result(StatusCodes.Status429TooManyRequests, "requests", error.Message, null, error.Code),
+        RunErrorCodes.ContextLengthExceeded => ApiErrors.Result(StatusCodes.Status400BadRequest, "invalid_request_error", error.Message, "input", error.Code),
+        RunErrorCodes.InvalidPrompt => ApiErrors.Result(StatusCodes.Status400BadRequest, "invalid_request_error", error.Message, null, error.Code),
+        _ => ApiErrors.Result(StatusCodes.Status500InternalServerError, "server_error", error.Message, null, error.Code),
+    };
+}
