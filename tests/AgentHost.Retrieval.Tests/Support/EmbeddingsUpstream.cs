@@ -9,8 +9,8 @@ namespace AgentHost.Retrieval.Tests.Support;
 
 /// <summary>
 /// A real HTTP server speaking OpenAI's <c>POST /v1/embeddings</c> (float or base64 encoding). Its "model" hashes
-/// each word into one of <see cref="Dimensions"/> buckets, so texts sharing words get similar vectors. It records
-/// every request.
+/// each word (FNV-1a, the same in every process, unlike <c>string.GetHashCode</c>) into one of
+/// <see cref="Dimensions"/> buckets, so texts sharing words get similar vectors. It records every request.
 /// </summary>
 internal sealed class EmbeddingsUpstream : IAsyncDisposable
 {
@@ -36,10 +36,21 @@ internal sealed class EmbeddingsUpstream : IAsyncDisposable
         var vector = new float[Dimensions];
         foreach (var word in text.ToLowerInvariant().Split([' ', '.', ',', '?', '!'], StringSplitOptions.RemoveEmptyEntries))
         {
-            vector[(int)((uint)string.GetHashCode(word.AsSpan(), StringComparison.Ordinal) % Dimensions)] += 1;
+            vector[(int)(Fnv1a(word) % Dimensions)] += 1;
         }
 
         return vector;
+    }
+
+    private static uint Fnv1a(string word)
+    {
+        var hash = 2166136261u;
+        foreach (var c in word)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
     }
 
     private async Task HandleAsync(HttpContext context)

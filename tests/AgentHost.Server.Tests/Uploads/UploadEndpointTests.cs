@@ -141,7 +141,15 @@ public sealed class UploadEndpointTests
         const UnixFileMode userOnlyFolder = readWrite | UnixFileMode.UserExecute;
         const UnixFileMode othersReadWrite = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
         Assert.Equal(UnixFileMode.None, File.GetUnixFileMode(server.DataDir) & othersReadWrite);
-        Assert.Equal(readWrite, File.GetUnixFileMode(Path.Combine(server.DataDir, "agenthost.db")));
+        if (!TestStore.IsPostgres)
+        {
+            Assert.Equal(readWrite, File.GetUnixFileMode(Path.Combine(server.DataDir, "agenthost.db")));
+        }
+        else
+        {
+            Assert.False(File.Exists(Path.Combine(server.DataDir, "agenthost.db")), "On PostgreSQL no store is left in a node's SQLite file.");
+        }
+
         Assert.Equal(userOnlyFolder, File.GetUnixFileMode(Path.Combine(server.DataDir, "files")));
         Assert.Equal(readWrite, File.GetUnixFileMode(Path.Combine(server.DataDir, "files", fileId)));
     }
