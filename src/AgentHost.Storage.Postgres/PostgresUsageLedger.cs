@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using AgentHost.Core.Observability;
 using Npgsql;
+using static AgentHost.Core.Observability.UsageLedgerRows;
 
 namespace AgentHost.Storage.Postgres;
 
@@ -12,7 +13,6 @@ namespace AgentHost.Storage.Postgres;
 /// </summary>
 public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedger
 {
-    private const decimal PicosPerDollar = 1_000_000_000_000m;
 
     private const string CallColumns =
         """
@@ -222,75 +222,5 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
         await connection.Command("DELETE FROM usage_totals WHERE scope = 'run' AND period = '' AND scope_id IN (SELECT id FROM runs WHERE thread_id = @id)",
             transaction, ("@id", threadId)).RunAsync(ct);
         await connection.Command("UPDATE model_calls SET run_id = NULL, thread_id = NULL WHERE thread_id = @id", transaction, ("@id", threadId)).RunAsync(ct);
-    }
-
-    private static long Picos(decimal? usd) => usd is { } value ? (long)decimal.Round(value * PicosPerDollar) : 0;
-
-    private static ScopeSpend ReadSpend(NpgsqlDataReader reader, int at)
-    {
-        var input = reader.GetInt64(at + 7) / PicosPerDollar;
-        var output = reader.GetInt64(at + 8) / PicosPerDollar;
-        var cache = reader.GetInt64(at + 9) / PicosPerDollar;
-        return new ScopeSpend
-        {
-            ModelCalls = reader.GetInt64(at),
-            UnpricedCalls = reader.GetInt64(at + 1),
-            Errors = reader.GetInt64(at + 2),
-            InputTokens = reader.GetInt64(at + 3),
-            CachedInputTokens = reader.GetInt64(at + 4),
-            CacheWriteTokens = reader.GetInt64(at + 5),
-            OutputTokens = reader.GetInt64(at + 6),
-            InputUsd = input,
-            OutputUsd = output,
-            CacheUsd = cache,
-            CostUsd = input + output + cache,
-            FirstAt = reader.GetInt64(at + 10),
-            LastAt = reader.GetInt64(at + 11),
-        };
-    }
-
-    private static ModelCallRecord ReadCall(NpgsqlDataReader reader)
-    {
-        string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
-        var pricedAs = Text(26);
-        var toolCalls = reader.GetString(28);
-        return new ModelCallRecord
-        {
-            Id = reader.GetString(0),
-            StartedAt = reader.GetInt64(1),
-            DurationMs = reader.GetInt64(2),
-            TimeToFirstUpdateMs = reader.IsDBNull(3) ? null : reader.GetInt64(3),
-            EntryPoint = reader.GetString(4),
-            ApiKeyId = reader.GetString(5),
-            SessionId = Text(6),
-            RunId = Text(7),
-            ThreadId = Text(8),
-            AssistantId = Text(9),
-            Provider = Text(10),
-            Model = reader.GetString(11),
-            ServedModel = Text(12),
-            Status = reader.GetString(13),
-            Error = Text(14),
-            StopReason = Text(15),
-            Usage = new TraceUsage
-            {
-                InputTokens = reader.GetInt32(16),
-                CachedInputTokens = reader.GetInt32(17),
-                CacheWriteTokens = reader.GetInt32(18),
-                OutputTokens = reader.GetInt32(19),
-                ReasoningTokens = reader.GetInt32(20),
-                Reported = reader.GetBoolean(21),
-            },
-            Cost = pricedAs is null ? null : new TraceCost
-            {
-                InputUsd = reader.GetInt64(22) / PicosPerDollar,
-                CachedInputUsd = reader.GetInt64(23) / PicosPerDollar,
-                CacheWriteUsd = reader.GetInt64(24) / PicosPerDollar,
-                OutputUsd = reader.GetInt64(25) / PicosPerDollar,
-                PricedAs = pricedAs,
-            },
-            ToolsOffered = reader.GetInt32(27),
-            ToolCalls = toolCalls.Length == 0 ? [] : toolCalls.Split('\n'),
-        };
     }
 }
