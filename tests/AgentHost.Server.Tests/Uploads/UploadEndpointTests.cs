@@ -3,6 +3,9 @@ using System.Text;
 using System.Text.Json;
 using AgentHost.Server.Tests.Support;
 using AgentHost.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentHost.Server.Tests.Uploads;
 
@@ -108,16 +111,25 @@ public sealed class UploadEndpointTests
     [Fact]
     public async Task AbandonedUpload_IsExpiredBySweep_AndItsPartsDeleted()
     {
-        await using var server = await AgentHostServer.StartAsync(settings: new()
-        {
-            ["AgentHost:Files:UploadLifetime"] = "00:00:01",
-            ["AgentHost:Files:UploadSweepInterval"] = "00:00:00.200",
-        });
+        // The sweep runs on the injected clock, so a slow machine cannot expire the upload before its part is added.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await AgentHostServer.StartAsync(
+            b => b.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)),
+            new()
+            {
+                ["AgentHost:Files:UploadLifetime"] = "00:01:00",
+                ["AgentHost:Files:UploadSweepInterval"] = "00:00:10",
+            });
         using var http = server.Http();
         var upload = await CreateAsync(http, "g.txt", 10);
         await AddPartAsync(http, upload, "hello"u8.ToArray());
         var parts = Path.Combine(server.DataDir, "uploads", upload);
         Assert.True(Directory.Exists(parts));
+
+        for (var i = 0; i < 7; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(10));
+        }
 
         await Eventually.ReturnsAsync(() => Task.FromResult(Directory.Exists(parts) ? null : "deleted"), _ => true, "the abandoned upload's parts to be deleted");
         using var late = await http.PostAsync($"uploads/{upload}/complete", JsonBody.Of("""{"part_ids":[]}"""));
