@@ -35,9 +35,11 @@ internal sealed class BenchHost : IAsyncDisposable
     /// <summary>AgentHost's services, for the layer probes that bypass HTTP.</summary>
     public IServiceProvider Services => app.Services;
 
-    public static async Task<BenchHost> StartAsync()
+    public static async Task<BenchHost> StartAsync(params string[] settings) => await StartAsync(await InstantUpstream.StartAsync(), settings);
+
+    /// <summary>AgentHost in front of <paramref name="upstream"/> (which the host disposes), with extra settings.</summary>
+    public static async Task<BenchHost> StartAsync(InstantUpstream upstream, params string[] settings)
     {
-        var upstream = await InstantUpstream.StartAsync();
         var dataDir = Directory.CreateTempSubdirectory("agenthost-bench-").FullName;
         string[] args =
         [
@@ -49,6 +51,7 @@ internal sealed class BenchHost : IAsyncDisposable
             $"--AgentHost:Providers:Anthropic:BaseUrl={upstream.BaseUrl}",
             // Extra settings, e.g. AGENTHOST_BENCH_ARGS=--AgentHost:Observability:Tracing=false to measure tracing's cost.
             .. (Environment.GetEnvironmentVariable("AGENTHOST_BENCH_ARGS") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries),
+            .. settings,
         ];
         var app = AgentHostApp.Build(args, builder => builder.Logging.ClearProviders());
         await app.StartAsync();

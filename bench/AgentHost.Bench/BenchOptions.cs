@@ -1,6 +1,6 @@
 namespace AgentHost.Bench;
 
-/// <summary>Command-line options: <c>--scenario throughput|latency|layers|sandbox|compat|gateway|retrieval|retrieval-http|retrieval-scale|retrieval-embed|library|all --duration 10 --warmup 2 --concurrency 64 --iterations 3000</c>.</summary>
+/// <summary>Command-line options: <c>--scenario throughput|latency|layers|sandbox|compat|gateway|retrieval|retrieval-http|retrieval-scale|retrieval-embed|library|nodes|all --duration 10 --warmup 2 --concurrency 64 --iterations 3000</c>.</summary>
 internal sealed record BenchOptions
 {
     public string Scenario { get; init; } = "all";
@@ -28,6 +28,9 @@ internal sealed record BenchOptions
     /// <summary>retrieval-eval: only the first n judged queries of each collection (0 = all), for quick iterations.</summary>
     public int QueryLimit { get; init; }
 
+    /// <summary>nodes: the PostgreSQL server the nodes share (a fresh schema per node count); AGENTHOST_TEST_POSTGRES when unset.</summary>
+    public string? Postgres { get; init; }
+
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
@@ -36,7 +39,7 @@ internal sealed record BenchOptions
             var value = i + 1 < args.Length ? args[i + 1] : throw Usage($"{args[i]} needs a value.");
             options = args[i] switch
             {
-                "--scenario" when value is "throughput" or "latency" or "layers" or "sandbox" or "compat" or "gateway" or "retrieval" or "retrieval-http" or "retrieval-scale" or "retrieval-embed" or "retrieval-eval" or "retrieval-ingest" or "retrieval-profile" or "library" or "responses" or "all" => options with { Scenario = value },
+                "--scenario" when value is "throughput" or "latency" or "layers" or "sandbox" or "compat" or "gateway" or "retrieval" or "retrieval-http" or "retrieval-scale" or "retrieval-embed" or "retrieval-eval" or "retrieval-ingest" or "retrieval-profile" or "library" or "responses" or "nodes" or "all" => options with { Scenario = value },
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
                 "--concurrency" => options with { Concurrency = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
@@ -45,6 +48,7 @@ internal sealed record BenchOptions
                 "--retrieval-dir" => options with { RetrievalDir = value },
                 "--collections" => options with { Collections = value },
                 "--models" => options with { Models = value },
+                "--postgres" => options with { Postgres = value },
                 "--query-limit" => options with { QueryLimit = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
                 _ => throw Usage($"Unknown option or value: {args[i]} {value}"),
             };

@@ -18,6 +18,13 @@ if (options.Scenario is "library")
     return;
 }
 
+if (options.Scenario is "nodes")
+{
+    // Starts its own hosts: one on SQLite, then 1, 2 and 3 on one PostgreSQL schema.
+    await NodesScenario.RunAsync(options);
+    return;
+}
+
 if (options.Scenario is "retrieval-embed")
 {
     Console.WriteLine("Query embedding, local MiniLM:");

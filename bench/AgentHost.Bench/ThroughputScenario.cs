@@ -12,7 +12,8 @@ internal sealed class ThroughputScenario(BenchHost host, string assistantId, Ben
 
     public Task<LoadRunner.Result> RunPolledAsync() => LoadRunner.RunAsync($"runs, polled (GET every {options.PollInterval.TotalMilliseconds} ms)", options, PolledRunAsync);
 
-    private async Task<bool> StreamedRunAsync(CancellationToken cancellationToken)
+    /// <summary>One thread-and-run, streamed until <c>done</c>.</summary>
+    public async Task<bool> StreamedRunAsync(CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, host.BaseUrl + "/v1/threads/runs") { Content = BenchHost.Json(Bodies.ThreadAndRun(assistantId, stream: true)) };
         using var response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);

@@ -101,10 +101,12 @@ public sealed partial class PostgresAgentStore
             """, t, ("@id", runId), ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds()), ("@now", now.ToUnixTimeMilliseconds()))
             .ReadOneAsync(Json.ThreadRun, ct), cancellationToken);
 
-    public async Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, DateTimeOffset queuedBefore, int max, CancellationToken cancellationToken) =>
         await database.ReadAsync((c, ct) => c.Command($"""
-            SELECT id FROM runs WHERE status IN {ResumableStatuses} AND (lease_until IS NULL OR lease_until < @now) ORDER BY seq LIMIT @max
-            """, null, ("@now", now.ToUnixTimeMilliseconds()), ("@max", max)).ReadStringsAsync(ct), cancellationToken, PostgresPool.Leases);
+            SELECT id FROM runs WHERE status IN {ResumableStatuses} AND (lease_until IS NULL OR lease_until < @now)
+                AND (status <> 'queued' OR (data->>'created_at')::bigint < @queued_before) ORDER BY seq LIMIT @max
+            """, null, ("@now", now.ToUnixTimeMilliseconds()), ("@queued_before", queuedBefore.ToUnixTimeSeconds()), ("@max", max))
+            .ReadStringsAsync(ct), cancellationToken, PostgresPool.Leases);
 
     public async Task<IReadOnlyList<string>> RenewLeasesAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
         await database.WriteAsync((c, t, ct) => c.Command("UPDATE runs SET lease_until = @until WHERE lease_owner = @owner AND lease_until IS NOT NULL RETURNING id", t,

@@ -104,12 +104,13 @@ public sealed partial class SqliteAgentStore
             """, t, ("@id", runId), ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds()), ("@now", now.ToUnixTimeMilliseconds()))
             .ReadOne(Json.ThreadRun), cancellationToken);
 
-    public async Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, DateTimeOffset queuedBefore, int max, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
         using var command = connection.Command($"""
-            SELECT id FROM runs WHERE status IN {ResumableStatuses} AND (lease_until IS NULL OR lease_until < @now) ORDER BY seq LIMIT @max
-            """, null, ("@now", now.ToUnixTimeMilliseconds()), ("@max", max));
+            SELECT id FROM runs WHERE status IN {ResumableStatuses} AND (lease_until IS NULL OR lease_until < @now)
+                AND (status <> 'queued' OR json_extract(data, '$.created_at') < @queued_before) ORDER BY seq LIMIT @max
+            """, null, ("@now", now.ToUnixTimeMilliseconds()), ("@queued_before", queuedBefore.ToUnixTimeSeconds()), ("@max", max));
         using var reader = command.ExecuteReader();
         var ids = new List<string>();
         while (reader.Read())

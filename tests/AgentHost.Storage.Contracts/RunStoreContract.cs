@@ -97,12 +97,12 @@ public abstract class RunStoreContract<TFactory> : StoreContract<TFactory>
         Assert.Equal(run.Id, (await Store.TryLeaseRunAsync(run.Id, "node-a", now, now.AddSeconds(30), None))?.Id);
         Assert.Null(await Store.TryLeaseRunAsync(run.Id, "node-b", now, now.AddSeconds(30), None));
         Assert.NotNull(await Store.TryLeaseRunAsync(run.Id, "node-a", now, now.AddSeconds(30), None));
-        Assert.DoesNotContain(run.Id, await Store.FindRunsToResumeAsync(now, 10, None));
+        Assert.DoesNotContain(run.Id, await Store.FindRunsToResumeAsync(now, DateTimeOffset.MaxValue, 10, None));
 
         Time.Advance(TimeSpan.FromSeconds(31));
         var later = Time.GetUtcNow();
 
-        Assert.Contains(run.Id, await Store.FindRunsToResumeAsync(later, 10, None));
+        Assert.Contains(run.Id, await Store.FindRunsToResumeAsync(later, DateTimeOffset.MaxValue, 10, None));
         Assert.NotNull(await Store.TryLeaseRunAsync(run.Id, "node-b", later, later.AddSeconds(30), None));
         Assert.Null(await Store.TryLeaseRunAsync(run.Id, "node-a", later, later.AddSeconds(30), None));
     }
@@ -121,7 +121,7 @@ public abstract class RunStoreContract<TFactory> : StoreContract<TFactory>
         var later = Time.GetUtcNow();
 
         Assert.Equal([mine.Id], renewed);
-        Assert.Equal([theirs.Id], await Store.FindRunsToResumeAsync(later, 10, None));
+        Assert.Equal([theirs.Id], await Store.FindRunsToResumeAsync(later, DateTimeOffset.MaxValue, 10, None));
         Assert.Null(await Store.TryLeaseRunAsync(mine.Id, "node-b", later, later.AddSeconds(10), None));
         await Store.ReleaseLeaseAsync(mine.Id, "node-a", None);
         Assert.NotNull(await Store.TryLeaseRunAsync(mine.Id, "node-b", later, later.AddSeconds(10), None));
@@ -165,6 +165,21 @@ public abstract class RunStoreContract<TFactory> : StoreContract<TFactory>
     }
 
     [StoreFact]
+    public async Task FindRunsToResume_LeavesANewQueuedRunToTheNodeThatAcceptedIt()
+    {
+        var now = Time.GetUtcNow();
+        var older = await QueuedRunAsync(createdAt: now.ToUnixTimeSeconds() - 10);
+        var olderProgressing = await QueuedRunAsync(RunStatus.InProgress, createdAt: now.ToUnixTimeSeconds() - 10);
+        var newer = await QueuedRunAsync(createdAt: now.ToUnixTimeSeconds());
+        var newerProgressing = await QueuedRunAsync(RunStatus.InProgress, createdAt: now.ToUnixTimeSeconds());
+
+        var found = await Store.FindRunsToResumeAsync(now, now.AddSeconds(-5), 10, None);
+
+        Assert.Equal([older.Id, olderProgressing.Id, newerProgressing.Id], found);
+        Assert.DoesNotContain(newer.Id, found);
+    }
+
+    [StoreFact]
     public async Task FindRunsToResume_TakesResumableRunsOldestFirstUpToMax()
     {
         var queued = await QueuedRunAsync();
@@ -174,8 +189,8 @@ public abstract class RunStoreContract<TFactory> : StoreContract<TFactory>
         await QueuedRunAsync(RunStatus.Completed);
         var now = Time.GetUtcNow();
 
-        Assert.Equal([queued.Id, progressing.Id, cancelling.Id], await Store.FindRunsToResumeAsync(now, 10, None));
-        Assert.Equal([queued.Id, progressing.Id], await Store.FindRunsToResumeAsync(now, 2, None));
+        Assert.Equal([queued.Id, progressing.Id, cancelling.Id], await Store.FindRunsToResumeAsync(now, DateTimeOffset.MaxValue, 10, None));
+        Assert.Equal([queued.Id, progressing.Id], await Store.FindRunsToResumeAsync(now, DateTimeOffset.MaxValue, 2, None));
         Assert.Null(await Store.TryLeaseRunAsync((await QueuedRunAsync(RunStatus.Failed)).Id, "node-a", now, now.AddSeconds(5), None));
     }
 
@@ -251,10 +266,10 @@ public abstract class RunStoreContract<TFactory> : StoreContract<TFactory>
         Assert.Equal(runs.Select(r => r.Id).Reverse(), page.Data.Select(r => r.Id));
     }
 
-    private async Task<ThreadRun> QueuedRunAsync(string status = RunStatus.Queued, long? expiresAt = null)
+    private async Task<ThreadRun> QueuedRunAsync(string status = RunStatus.Queued, long? expiresAt = null, long createdAt = 1)
     {
         var thread = Objects.Thread();
-        var run = Objects.Run(thread.Id, status, expiresAt);
+        var run = Objects.Run(thread.Id, status, expiresAt) with { CreatedAt = createdAt };
         Assert.Null(await Store.TryCreateRunAsync(run, thread, [], None));
         return run;
     }

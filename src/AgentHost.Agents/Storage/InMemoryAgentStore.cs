@@ -156,8 +156,9 @@ internal sealed class InMemoryAgentStore : IAgentStore
         return run;
     });
 
-    public Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>
-        Locked<IReadOnlyList<string>>(() => [.. runs.Where(r => ResumableStatuses.Contains(r.Status) && !(leases.TryGetValue(r.Id, out var l) && l.Until >= now)).Take(max).Select(r => r.Id)]);
+    public Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, DateTimeOffset queuedBefore, int max, CancellationToken cancellationToken) =>
+        Locked<IReadOnlyList<string>>(() => [.. runs.Where(r => ResumableStatuses.Contains(r.Status) && !(leases.TryGetValue(r.Id, out var l) && l.Until >= now)
+            && (r.Status != RunStatus.Queued || r.CreatedAt < queuedBefore.ToUnixTimeSeconds())).Take(max).Select(r => r.Id)]);
 
     public Task<IReadOnlyList<string>> RenewLeasesAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken) => Locked<IReadOnlyList<string>>(() =>
     {

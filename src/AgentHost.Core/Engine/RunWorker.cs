@@ -26,6 +26,7 @@ public sealed partial class RunWorker(
     private readonly ConcurrentDictionary<string, bool> executing = new();
     private readonly ConcurrentDictionary<string, bool> leased = new();
     private SemaphoreSlim? slots;
+    private bool swept;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -227,7 +228,11 @@ public sealed partial class RunWorker(
             await transitions.TryEndAsync(overdue, RunStatus.Expired, null, null, cancellationToken);
         }
 
-        foreach (var runId in await store.FindRunsToResumeAsync(now, 256, cancellationToken))
+        // A queued run is the accepting node's to start (it may be streaming it) for a lease's length; after that, or at
+        // this node's first sweep (runs queued before a restart), any node takes it.
+        var queuedBefore = swept ? now - options.LeaseDuration : DateTimeOffset.MaxValue;
+        swept = true;
+        foreach (var runId in await store.FindRunsToResumeAsync(now, queuedBefore, 256, cancellationToken))
         {
             if (!executing.ContainsKey(runId))
             {

@@ -62,8 +62,12 @@ public interface IAgentStore
     /// </summary>
     Task<ThreadRun?> TryLeaseRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
-    /// <summary>Ids of runs a worker should pick up: queued, in progress or cancelling, with no live lease.</summary>
-    Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
+    /// <summary>
+    /// Ids of runs a worker should pick up, oldest first: in progress or cancelling with no live lease, and queued with
+    /// none if created before <paramref name="queuedBefore"/> (a newer queued run is left to the node that accepted it,
+    /// which may be streaming it to its client).
+    /// </summary>
+    Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, DateTimeOffset queuedBefore, int max, CancellationToken cancellationToken);
 
     /// <summary>
     /// Extends the leases <paramref name="owner"/> holds and returns the ids of their runs; a run missing from them was

@@ -89,8 +89,8 @@ public sealed class InMemoryAgentStoreTests
 
         Assert.NotNull(await store.TryLeaseRunAsync("run_1", "a", now, now.AddSeconds(30), CancellationToken.None));
         Assert.Null(await store.TryLeaseRunAsync("run_1", "b", now.AddSeconds(10), now.AddSeconds(40), CancellationToken.None));
-        Assert.Empty(await store.FindRunsToResumeAsync(now.AddSeconds(10), 10, CancellationToken.None));
-        Assert.Equal(["run_1"], await store.FindRunsToResumeAsync(now.AddSeconds(31), 10, CancellationToken.None));
+        Assert.Empty(await store.FindRunsToResumeAsync(now.AddSeconds(10), DateTimeOffset.MaxValue, 10, CancellationToken.None));
+        Assert.Equal(["run_1"], await store.FindRunsToResumeAsync(now.AddSeconds(31), DateTimeOffset.MaxValue, 10, CancellationToken.None));
         Assert.NotNull(await store.TryLeaseRunAsync("run_1", "b", now.AddSeconds(31), now.AddSeconds(60), CancellationToken.None));
         await store.ReleaseLeaseAsync("run_1", "b", CancellationToken.None);
         Assert.NotNull(await store.TryLeaseRunAsync("run_1", "c", now.AddSeconds(32), now.AddSeconds(60), CancellationToken.None));

@@ -49,7 +49,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
             $"--AgentHost:Providers:OpenAI:BaseUrl={Upstream.BaseUrl}",
             "--AgentHost:Providers:Retry:MaxAttempts=1",
             "--AgentHost:Runs:SweepInterval=00:00:00.200",
-            "--AgentHost:Runs:LeaseDuration=00:00:10",
+            "--AgentHost:Runs:LeaseDuration=00:00:20",
             "--Logging:LogLevel:AgentHost=Warning");
         lock (Nodes)
         {

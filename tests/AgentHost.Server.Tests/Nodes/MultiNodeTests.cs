@@ -38,18 +38,17 @@ public sealed class MultiNodeTests
         await cluster.WaitForCompletedAsync(300, TimeSpan.FromMinutes(6));
 
         var counts = await cluster.MessageCountsAsync();
-        if (counts.Any(c => c.Assistant != 1))
-        {
-            // The nodes' warnings (lapsed leases, transient PostgreSQL failures) say why a run ran twice.
-            Assert.Fail($"{counts.Count(c => c.Assistant != 1)} threads have other than one answer; the model was asked {cluster.Upstream.Requests.Count} times.\n"
-                + string.Join("\n", cluster.Nodes.Select(n => n.Describe())));
-        }
-
-        Assert.Equal(300, counts.Count);
-        Assert.All(counts, c => Assert.Equal((1L, 1L), (c.User, c.Assistant)));
         var asked = cluster.Upstream.Requests.Select(r => r.ToJsonString()).ToList();
-        Assert.Equal(300, asked.Count);
-        Assert.All(Enumerable.Range(0, 300), i => Assert.Single(asked, body => body.Contains($"\"job-{i}\"", StringComparison.Ordinal)));
+        var logs = string.Join("\n", cluster.Nodes.Select(n => n.Describe()));
+        var timesAsked = Enumerable.Range(0, 300).Select(i => asked.Count(body => body.Contains($"\"job-{i}\"", StringComparison.Ordinal))).ToList();
+
+        // Every run answered once. A run's model call is repeated only when its node stalled past its lease and was
+        // stopped (fenced) after another node took the run over, which the stalled node logs.
+        Assert.True(counts.Count == 300 && counts.All(c => (c.User, c.Assistant) == (1L, 1L)),
+            $"{counts.Count} threads, {counts.Count(c => (c.User, c.Assistant) != (1L, 1L))} of them not one question and one answer.\n{logs}");
+        Assert.True(timesAsked.All(n => n >= 1), $"Jobs never asked: {string.Join(", ", timesAsked.Select((n, i) => (n, i)).Where(x => x.n == 0).Select(x => x.i))}.");
+        Assert.True(asked.Count == 300 || logs.Contains("another worker took it over", StringComparison.Ordinal),
+            $"The model was asked {asked.Count} times for 300 runs, with no lease lost.\n{logs}");
         Assert.Equal(new Dictionary<string, long> { ["completed"] = 300 }, await cluster.RunStatusesAsync());
     }
 
