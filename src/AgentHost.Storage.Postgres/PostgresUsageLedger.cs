@@ -40,34 +40,13 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
 
     public Task RecordAsync(ModelCallRecord call, CancellationToken cancellationToken)
     {
-        var usage = call.Usage;
         var cost = call.Cost;
-        var input = Picos(cost?.InputUsd);
         var cached = Picos(cost?.CachedInputUsd);
         var write = Picos(cost?.CacheWriteUsd);
-        var output = Picos(cost?.OutputUsd);
         // A call that produced tokens counts (a cut-off stream's estimate too); one that failed counts as an error.
-        var spent = usage is not null;
+        var spent = call.Usage is not null;
         var failed = call.Status == ModelCallStatuses.Error;
-        var month = SpendScopes.Month(DateTimeOffset.FromUnixTimeMilliseconds(call.StartedAt));
-        var scopes = new List<(string Scope, string Id, string Period)>();
-        void Add(string scope, string? id, string period)
-        {
-            if (id is not null)
-            {
-                scopes.Add((scope, id, period));
-            }
-        }
-
-        Add(SpendScopes.Run, call.RunId, SpendScopes.Lifetime);
-        foreach (var parentRunId in call.ParentRunIds)
-        {
-            Add(SpendScopes.Run, parentRunId, SpendScopes.Lifetime);
-        }
-
-        Add(SpendScopes.Session, call.SessionId, SpendScopes.Lifetime);
-        Add(SpendScopes.Assistant, call.AssistantId, month);
-        Add(SpendScopes.ApiKey, call.ApiKeyId, month);
+        var scopes = UsageLedgerRows.TotalsOf(call);
 
         // One statement, so one round trip holds the totals rows every call adds to (its assistant's, its key's) only while
         // the server runs it; they are locked in one order. A retry after a lost reply adds nothing twice: the totals are
@@ -75,14 +54,7 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
         var rows = string.Join(", ", scopes.Select((_, i) => $"(@scope{i}, @scope_id{i}, @period{i})"));
         (string, object?)[] parameters =
         [
-            ("@id", call.Id), ("@started", call.StartedAt), ("@duration", call.DurationMs), ("@ttft", call.TimeToFirstUpdateMs),
-            ("@entry", call.EntryPoint), ("@key", call.ApiKeyId), ("@session", call.SessionId), ("@run", call.RunId), ("@thread", call.ThreadId),
-            ("@assistant", call.AssistantId), ("@provider", call.Provider), ("@model", call.Model), ("@served", call.ServedModel),
-            ("@status", call.Status), ("@error", call.Error), ("@stop", call.StopReason), ("@input", usage?.InputTokens ?? 0),
-            ("@cached", usage?.CachedInputTokens ?? 0), ("@write", usage?.CacheWriteTokens ?? 0), ("@output", usage?.OutputTokens ?? 0),
-            ("@reasoning", usage?.ReasoningTokens ?? 0), ("@reported", usage?.Reported != false), ("@input_p", input), ("@cached_p", cached),
-            ("@write_p", write), ("@output_p", output), ("@priced_as", cost?.PricedAs), ("@tools", call.ToolsOffered),
-            ("@calls", string.Join('\n', call.ToolCalls)), ("@counted", spent ? 1 : 0), ("@unpriced", spent && cost is null ? 1 : 0),
+            .. UsageLedgerRows.CallParameters(call), ("@counted", spent ? 1 : 0), ("@unpriced", spent && cost is null ? 1 : 0),
             ("@errors", failed ? 1 : 0), ("@cache_p", cached + write),
             .. scopes.SelectMany<(string Scope, string Id, string Period), (string, object?)>((s, i) =>
                 [($"@scope{i}", s.Scope), ($"@scope_id{i}", s.Id), ($"@period{i}", s.Period)]),

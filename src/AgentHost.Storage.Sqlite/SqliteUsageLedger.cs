@@ -64,35 +64,19 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
     {
         var usage = call.Usage;
         var cost = call.Cost;
-        var input = Picos(cost?.InputUsd);
         var cached = Picos(cost?.CachedInputUsd);
         var write = Picos(cost?.CacheWriteUsd);
-        var output = Picos(cost?.OutputUsd);
         // A call that produced tokens counts (a cut-off stream's estimate too); one that failed counts as an error.
         var spent = usage is not null;
         var failed = call.Status == ModelCallStatuses.Error;
-        var month = SpendScopes.Month(DateTimeOffset.FromUnixTimeMilliseconds(call.StartedAt));
         return database.WriteAsync((c, t) =>
         {
             c.Command($"INSERT INTO model_calls ({CallColumns}) VALUES (@id, @started, @duration, @ttft, @entry, @key, @session, @run, @thread, @assistant, " +
                 "@provider, @model, @served, @status, @error, @stop, @input, @cached, @write, @output, @reasoning, @reported, @input_p, @cached_p, " +
-                "@write_p, @output_p, @priced_as, @tools, @calls)", t,
-                ("@id", call.Id), ("@started", call.StartedAt), ("@duration", call.DurationMs), ("@ttft", call.TimeToFirstUpdateMs),
-                ("@entry", call.EntryPoint), ("@key", call.ApiKeyId), ("@session", call.SessionId), ("@run", call.RunId), ("@thread", call.ThreadId),
-                ("@assistant", call.AssistantId), ("@provider", call.Provider), ("@model", call.Model), ("@served", call.ServedModel),
-                ("@status", call.Status), ("@error", call.Error), ("@stop", call.StopReason), ("@input", usage?.InputTokens ?? 0),
-                ("@cached", usage?.CachedInputTokens ?? 0), ("@write", usage?.CacheWriteTokens ?? 0), ("@output", usage?.OutputTokens ?? 0),
-                ("@reasoning", usage?.ReasoningTokens ?? 0), ("@reported", usage?.Reported != false), ("@input_p", input), ("@cached_p", cached),
-                ("@write_p", write), ("@output_p", output), ("@priced_as", cost?.PricedAs), ("@tools", call.ToolsOffered),
-                ("@calls", string.Join('\n', call.ToolCalls))).Run();
+                "@write_p, @output_p, @priced_as, @tools, @calls)", t, UsageLedgerRows.CallParameters(call)).Run();
 
-            void Add(string scope, string? id, string period)
+            foreach (var (scope, id, period) in UsageLedgerRows.TotalsOf(call))
             {
-                if (id is null)
-                {
-                    return;
-                }
-
                 c.Command(
                     $"""
                     INSERT INTO usage_totals (scope, scope_id, period, {TotalsColumns}, last_model)
@@ -107,19 +91,9 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
                     """, t,
                     ("@scope", scope), ("@id", id), ("@period", period), ("@calls", spent ? 1 : 0), ("@unpriced", spent && cost is null ? 1 : 0),
                     ("@errors", failed ? 1 : 0), ("@input", usage?.InputTokens ?? 0), ("@cached", usage?.CachedInputTokens ?? 0),
-                    ("@write", usage?.CacheWriteTokens ?? 0), ("@output", usage?.OutputTokens ?? 0), ("@input_p", input),
-                    ("@output_p", output), ("@cache_p", cached + write), ("@at", call.StartedAt), ("@model", call.Model)).Run();
+                    ("@write", usage?.CacheWriteTokens ?? 0), ("@output", usage?.OutputTokens ?? 0), ("@input_p", Picos(cost?.InputUsd)),
+                    ("@output_p", Picos(cost?.OutputUsd)), ("@cache_p", cached + write), ("@at", call.StartedAt), ("@model", call.Model)).Run();
             }
-
-            Add(SpendScopes.Run, call.RunId, SpendScopes.Lifetime);
-            foreach (var parentRunId in call.ParentRunIds)
-            {
-                Add(SpendScopes.Run, parentRunId, SpendScopes.Lifetime);
-            }
-
-            Add(SpendScopes.Session, call.SessionId, SpendScopes.Lifetime);
-            Add(SpendScopes.Assistant, call.AssistantId, month);
-            Add(SpendScopes.ApiKey, call.ApiKeyId, month);
         }, cancellationToken);
     }
 

@@ -15,6 +15,54 @@ public static class UsageLedgerRows
     public static long Picos(decimal? usd) => usd is { } value ? (long)decimal.Round(value * PicosPerDollar) : 0;
 
     /// <summary>
+    /// The <c>model_calls</c> row of a call as named parameters (<c>@id</c>, <c>@started</c>, … <c>@calls</c>), in the
+    /// order of the stores' column lists.
+    /// </summary>
+    public static (string Name, object? Value)[] CallParameters(ModelCallRecord call)
+    {
+        var (usage, cost) = (call.Usage, call.Cost);
+        return
+        [
+            ("@id", call.Id), ("@started", call.StartedAt), ("@duration", call.DurationMs), ("@ttft", call.TimeToFirstUpdateMs),
+            ("@entry", call.EntryPoint), ("@key", call.ApiKeyId), ("@session", call.SessionId), ("@run", call.RunId), ("@thread", call.ThreadId),
+            ("@assistant", call.AssistantId), ("@provider", call.Provider), ("@model", call.Model), ("@served", call.ServedModel),
+            ("@status", call.Status), ("@error", call.Error), ("@stop", call.StopReason), ("@input", usage?.InputTokens ?? 0),
+            ("@cached", usage?.CachedInputTokens ?? 0), ("@write", usage?.CacheWriteTokens ?? 0), ("@output", usage?.OutputTokens ?? 0),
+            ("@reasoning", usage?.ReasoningTokens ?? 0), ("@reported", usage?.Reported != false), ("@input_p", Picos(cost?.InputUsd)),
+            ("@cached_p", Picos(cost?.CachedInputUsd)), ("@write_p", Picos(cost?.CacheWriteUsd)), ("@output_p", Picos(cost?.OutputUsd)),
+            ("@priced_as", cost?.PricedAs), ("@tools", call.ToolsOffered), ("@calls", string.Join('\n', call.ToolCalls)),
+        ];
+    }
+
+    /// <summary>
+    /// The running totals a call adds to: its run's and its parent runs' and its session's (lifetime), its assistant's
+    /// and its API key's (the call's month).
+    /// </summary>
+    public static List<(string Scope, string Id, string Period)> TotalsOf(ModelCallRecord call)
+    {
+        var month = SpendScopes.Month(DateTimeOffset.FromUnixTimeMilliseconds(call.StartedAt));
+        var totals = new List<(string Scope, string Id, string Period)>(4 + call.ParentRunIds.Count);
+        void Add(string scope, string? id, string period)
+        {
+            if (id is not null)
+            {
+                totals.Add((scope, id, period));
+            }
+        }
+
+        Add(SpendScopes.Run, call.RunId, SpendScopes.Lifetime);
+        foreach (var parentRunId in call.ParentRunIds)
+        {
+            Add(SpendScopes.Run, parentRunId, SpendScopes.Lifetime);
+        }
+
+        Add(SpendScopes.Session, call.SessionId, SpendScopes.Lifetime);
+        Add(SpendScopes.Assistant, call.AssistantId, month);
+        Add(SpendScopes.ApiKey, call.ApiKeyId, month);
+        return totals;
+    }
+
+    /// <summary>
     /// A scope's totals from twelve columns starting at <paramref name="at"/>: calls, unpriced calls, errors, four token
     /// counts, input, output and cache picodollars, first and last call.
     /// </summary>
