@@ -158,6 +158,7 @@ public sealed partial class AgentToolsetSource(
             ["data_size_mb"] = sandboxOptions.DataSizeMB,
             ["glob_limit"] = options.GlobLimit,
             ["grep_limit"] = options.GrepLimit,
+            ["scan_limit"] = sandboxOptions.ScanLimit * 5,
         };
     }
 

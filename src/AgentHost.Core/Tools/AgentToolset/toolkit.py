@@ -7,7 +7,6 @@
 #           "data_size_mb"}}
 # result:  {"output": str, "is_error": bool, "images": [{"media_type", "data"}], "exit_code", "timed_out", "truncated"}
 import base64 as _ah_base64
-import glob as _ah_glob
 import json as _ah_json
 import os as _ah_os
 import re as _ah_re
@@ -230,6 +229,52 @@ def _agenthost_toolset(encoded):
             raise ToolError("Path does not exist: %s" % path)
         return path, real
 
+    def glob_regex(pattern):
+        # Doublestar syntax: ** spans folders, * and ? stay within one, [...] is a class, {a,b} an alternation.
+        out = []
+        i = 0
+        depth = 0
+        while i < len(pattern):
+            c = pattern[i]
+            if pattern.startswith("**/", i):
+                out.append("(?:[^/]*/)*")
+                i += 3
+                continue
+            if pattern.startswith("**", i):
+                out.append(".*")
+                i += 2
+                continue
+            if c == "*":
+                out.append("[^/]*")
+            elif c == "?":
+                out.append("[^/]")
+            elif c == "[":
+                close = pattern.find("]", i + 2)
+                if close < 0:
+                    out.append(_ah_re.escape(c))
+                else:
+                    body = pattern[i + 1:close]
+                    if body.startswith("!"):
+                        body = "^" + body[1:]
+                    out.append("[" + body + "]")
+                    i = close
+            elif c == "{":
+                depth += 1
+                out.append("(?:")
+            elif c == "}" and depth:
+                depth -= 1
+                out.append(")")
+            elif c == "," and depth:
+                out.append("|")
+            else:
+                out.append(_ah_re.escape(c))
+            i += 1
+        out.append(")" * depth)
+        try:
+            return _ah_re.compile("".join(out), _ah_re.DOTALL)
+        except _ah_re.error as e:
+            raise ToolError("'pattern' is not a valid glob pattern: %s." % e)
+
     def glob(args):
         pattern = text_arg(args, "pattern")
         if pattern == "":
@@ -243,25 +288,46 @@ def _agenthost_toolset(encoded):
                 raise ToolError("The absolute pattern %s is outside the workspace; patterns must be under %s." % (pattern, root))
             base, pattern = root, os.path.relpath(full, root)
         if ".." in pattern.replace("\\", "/").split("/"):
-            raise ToolError("'pattern' may not contain '..'; set 'path' to search another folder of the workspace.")
+            raise ToolError("'pattern' may not contain '..', which could lead outside the workspace; set 'path' to search "
+                            "another folder of the workspace.")
+        regex = glob_regex(pattern)
+        hidden = pattern.startswith(".") or "/." in pattern
         found = []
-        for name in _ah_glob.iglob(pattern, root_dir=base, recursive=True):
-            full = os.path.normpath(os.path.join(base, name))
-            if not inside(os.path.realpath(full)) or not os.path.isfile(full):
-                continue
-            try:
-                found.append((os.stat(full).st_mtime_ns, full))
-            except OSError:
-                continue
+        scanned = 0
+        # A walk that never follows a symlinked folder (Python's glob does, so a link to ".." would loop), with a bound on
+        # how many entries are looked at.
+        for folder, dirs, names in os.walk(base):
+            dirs[:] = [d for d in dirs if hidden or not d.startswith(".")]
+            for name in names:
+                scanned += 1
+                if scanned > limits["scan_limit"]:
+                    break
+                if not hidden and name.startswith("."):
+                    continue
+                full = os.path.join(folder, name)
+                if not regex.fullmatch(os.path.relpath(full, base)):
+                    continue
+                if not inside(os.path.realpath(full)) or not os.path.isfile(full):
+                    continue
+                try:
+                    found.append((os.stat(full).st_mtime_ns, full))
+                except OSError:
+                    continue
+            if scanned > limits["scan_limit"]:
+                break
+        note = ""
+        if scanned > limits["scan_limit"]:
+            note = ("(The search stopped after looking at %d files; narrow it with 'path' or a more specific pattern.)\n"
+                    % limits["scan_limit"])
         if not found:
-            return {"output": "No files found"}
+            return {"output": "No files found" + ("\n" + note if note else ""), "truncated": bool(note)}
         found.sort(key=lambda item: (-item[0], item[1]))
         cap = limits["glob_limit"]
         text = "".join(path + "\n" for _, path in found[:cap])
         if len(found) > cap:
             text += ("(Results are truncated: the %d most recently modified of %d matching files are shown. "
                      "Use a more specific path or pattern.)\n" % (cap, len(found)))
-        return {"output": text, "truncated": len(found) > cap}
+        return {"output": text + note, "truncated": len(found) > cap or bool(note)}
 
     def grep(args):
         pattern = text_arg(args, "pattern")
@@ -270,6 +336,7 @@ def _agenthost_toolset(encoded):
         except _ah_re.error as e:
             raise ToolError("'pattern' is not a valid regular expression: %s." % e)
         base_path, base = directory(args)
+        scan_cut = False
         if os.path.isfile(base):
             files = [base]
         else:
@@ -278,6 +345,10 @@ def _agenthost_toolset(encoded):
                 # Like ripgrep: hidden files and folders are skipped, and symlinked folders are not followed.
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 files.extend(os.path.join(folder, n) for n in sorted(names) if not n.startswith("."))
+                if len(files) > limits["scan_limit"]:
+                    del files[limits["scan_limit"]:]
+                    scan_cut = True
+                    break
         budget = limits["output_bytes"]
         cap = limits["grep_limit"]
         out = []
@@ -309,12 +380,15 @@ def _agenthost_toolset(encoded):
                         matches += 1
             except OSError:
                 continue
+        note = ""
+        if scan_cut and not more:
+            note = ("(The search stopped after %d files; narrow it with 'path'.)\n" % limits["scan_limit"])
         if not out:
-            return {"output": "No matches found"}
+            return {"output": "No matches found" + ("\n" + note if note else ""), "truncated": bool(note)}
         text = "".join(out)
         if more:
             text += ("(Results are truncated after %d matching lines. Use a more specific pattern or path.)\n" % matches)
-        return {"output": text, "truncated": more}
+        return {"output": text + note, "truncated": more or bool(note)}
 
     def bash(args):
         state = os.path.join(state_dir, "state.sh")
