@@ -50,7 +50,8 @@ public sealed partial class AgentToolsetSource(
         {
             return Outcome(invocation, record with
             {
-                Output = $"The tool '{name}' is not available: it is not an enabled tool of this agent's toolset.", IsError = true,
+                Output = $"The tool '{name}' is not available: it is not an enabled tool of this agent's toolset.",
+                IsError = true,
             });
         }
 
