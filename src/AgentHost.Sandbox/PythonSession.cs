@@ -303,7 +303,6 @@ internal sealed partial class PythonSession : ISandboxSession
             killed = lost = true;
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
         var logs = output.Text();
         if (notes.Length > 0)
         {
@@ -316,7 +315,14 @@ internal sealed partial class PythonSession : ISandboxSession
                 + (stopped == SandboxFailure.Violation ? SandboxMessages.Violation(violation ?? "it broke the driver's protocol") : SandboxMessages.Describe(stopped, options, killed, callTimeout));
         }
 
-        return new SandboxResult { Logs = logs, Images = images, Files = files, RemovedFiles = removed, Failure = failure, SessionLost = lost };
+        var result = new SandboxResult { Logs = logs, Images = images, Files = files, RemovedFiles = removed, Failure = failure, SessionLost = lost };
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // Still an OperationCanceledException to the caller, carrying the files the interrupted call changed.
+            throw new SandboxCallCanceledException(result, cancellationToken);
+        }
+
+        return result;
     }
 
     /// <summary>

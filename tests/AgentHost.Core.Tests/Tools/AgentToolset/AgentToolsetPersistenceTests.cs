@@ -40,4 +40,23 @@ public sealed class AgentToolsetPersistenceTests
         var read = await harness.CallAsync(workspace, AgentToolNames.Read, new { file_path = "kept.txt" });
         Assert.Equal("     1\tkept\n", read.Output);
     }
+
+    [RequiresFact("bwrap")]
+    public async Task FilesWrittenBeforeAnInterrupt_AreKept_AndSurviveARestart()
+    {
+        await using var harness = new WorkspaceHarness();
+        var workspace = await harness.NewWorkspaceAsync();
+        var marker = $"600.{Random.Shared.Next(100000, 999999)}";
+        using var interrupt = new CancellationTokenSource();
+
+        var call = harness.CallAsync(workspace, AgentToolNames.Bash, new { command = $"echo 'written before the interrupt' > progress.log; sleep {marker}" }, interrupt.Token);
+        await HostProcesses.WaitUntilAsync(() => HostProcesses.Running("sleep", marker), TimeSpan.FromSeconds(60), "the sleep to start");
+        await interrupt.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+
+        await harness.RestartAsync();
+
+        var read = await harness.CallAsync(workspace, AgentToolNames.Read, new { file_path = "progress.log" });
+        Assert.Equal("     1\twritten before the interrupt\n", read.Output);
+    }
 }
