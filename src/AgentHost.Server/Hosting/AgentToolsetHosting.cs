@@ -13,8 +13,8 @@ public static class AgentToolsetHosting
             .Bind(configuration.GetSection(AgentToolsetOptions.SectionName))
             .Validate(o => o.BashTimeout > TimeSpan.Zero && o.MaxBashTimeout >= o.BashTimeout,
                 "AgentHost:AgentToolset: BashTimeout must be positive and at most MaxBashTimeout, e.g. BashTimeout 00:02:00, MaxBashTimeout 00:10:00.")
-            .Validate(o => o.BashOutputBytes >= 1024 && o.ReadOutputBytes >= 1024 && o.GlobLimit >= 1 && o.GrepLimit >= 1,
-                "AgentHost:AgentToolset: BashOutputBytes and ReadOutputBytes must be at least 1024, GlobLimit and GrepLimit at least 1.")
+            .Validate(o => o.BashOutputBytes >= 1024 && o.ReadOutputBytes >= 1024 && o.MaxImageBytes >= 1024 && o.GlobLimit >= 1 && o.GrepLimit >= 1,
+                "AgentHost:AgentToolset: BashOutputBytes, ReadOutputBytes and MaxImageBytes must be at least 1024, GlobLimit and GrepLimit at least 1.")
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<AgentToolsetOptions>>().Value);
         services.AddSingleton<AgentToolsetSource>();

@@ -20,6 +20,9 @@ public sealed class AgentToolsetOptions
     /// <summary>Matching lines one <c>grep</c> shows.</summary>
     public int GrepLimit { get; set; } = 250;
 
+    /// <summary>The largest image <c>read</c> shows (the Messages API's limit for one image is 5 MB).</summary>
+    public int MaxImageBytes { get; set; } = 5 * 1024 * 1024;
+
     /// <summary>Bytes of text one <c>read</c> or <c>grep</c> returns (also bounded by the sandbox's output limit).</summary>
     public int ReadOutputBytes { get; set; } = 256 * 1024;
 }

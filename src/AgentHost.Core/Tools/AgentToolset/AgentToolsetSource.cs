@@ -84,15 +84,22 @@ public sealed partial class AgentToolsetSource(
                 : await lease.ExecuteAsync(code, null, cancellationToken);
         }
 
-        return Outcome(invocation, Read(record, result, resetNotice, nonce));
+        record = Read(record, result, resetNotice, nonce, out var imageFile);
+        if (imageFile is { } image)
+        {
+            record = await WithStoredImageAsync(record, containerId, image, cancellationToken);
+        }
+
+        return Outcome(invocation, record);
     }
 
     public ToolCallView Describe(StepToolCall call) =>
         AgentToolCallRecord.From(call)?.ToView() ?? new ToolCallView(call.Type, "{}", "(no record of this call)") { IsError = true };
 
     /// <summary>The record of a call from what the sandbox printed: the toolkit's result, with any notes of the sandbox after it.</summary>
-    private AgentToolCallRecord Read(AgentToolCallRecord record, ContainerCallResult result, string? resetNotice, string nonce)
+    private AgentToolCallRecord Read(AgentToolCallRecord record, ContainerCallResult result, string? resetNotice, string nonce, out JsonElement? imageFile)
     {
+        imageFile = null;
         var logs = resetNotice is not null && result.Logs.StartsWith(resetNotice, StringComparison.Ordinal) ? result.Logs[resetNotice.Length..] : result.Logs;
         var notice = resetNotice is not null && record.Name == AgentToolNames.Bash ? NewShellNotice : string.Empty;
         if (WorkspaceToolkit.Parse(logs, nonce) is not var (value, rest))
@@ -112,6 +119,11 @@ public sealed partial class AgentToolsetSource(
             output += (output.Length == 0 || output.EndsWith('\n') ? string.Empty : "\n") + rest;
         }
 
+        if (value.TryGetProperty("image_file", out var file) && file.ValueKind == JsonValueKind.Object)
+        {
+            imageFile = file;
+        }
+
         var images = new List<AgentToolImage>();
         if (value.TryGetProperty("images", out var list) && list.ValueKind == JsonValueKind.Array)
         {
@@ -128,6 +140,36 @@ public sealed partial class AgentToolsetSource(
             ExitCode = value.TryGetProperty("exit_code", out var exit) && exit.ValueKind == JsonValueKind.Number ? exit.GetInt32() : null,
             TimedOut = value.TryGetProperty("timed_out", out var timedOut) && timedOut.ValueKind == JsonValueKind.True,
             Truncated = value.TryGetProperty("truncated", out var truncated) && truncated.ValueKind == JsonValueKind.True,
+        };
+    }
+
+    /// <summary>
+    /// An image too large for the call's output, from the container's stored copy of the file (every call stores what
+    /// it changed); an error result when that copy is not the file the sandbox holds.
+    /// </summary>
+    private async Task<AgentToolCallRecord> WithStoredImageAsync(AgentToolCallRecord record, string containerId, JsonElement image, CancellationToken cancellationToken)
+    {
+        var path = String(image, "path") ?? string.Empty;
+        var mediaType = String(image, "media_type") ?? "application/octet-stream";
+        var size = image.TryGetProperty("size", out var bytes) && bytes.TryGetInt64(out var n) ? n : -1;
+        if (await containers.FileAtPathAsync(containerId, path, cancellationToken) is { } stored && stored.Bytes == size)
+        {
+            var (_, content) = await containers.OpenFileAsync(containerId, stored.Id, cancellationToken);
+            await using (content)
+            {
+                using var buffer = new MemoryStream((int)size);
+                await content.CopyToAsync(buffer, cancellationToken);
+                if (buffer.Length == size)
+                {
+                    return record with { Images = [new AgentToolImage(mediaType, Convert.ToBase64String(buffer.GetBuffer(), 0, (int)buffer.Length))] };
+                }
+            }
+        }
+
+        return record with
+        {
+            Output = $"{path} is an image of {size} bytes that could not be loaded for viewing (it is not yet stored as one of the workspace's files). Make a smaller copy with bash, or view it again after it is saved.",
+            IsError = true,
         };
     }
 
@@ -155,7 +197,8 @@ public sealed partial class AgentToolsetSource(
             ["timeout_s"] = (timeout ?? options.BashTimeout).TotalSeconds,
             ["tail_bytes"] = Math.Min(options.BashOutputBytes, textBudget),
             ["output_bytes"] = Math.Min(options.ReadOutputBytes, textBudget),
-            ["image_bytes"] = Math.Max(4096, sandboxOptions.MaxOutputBytes / 4 * 3 - 16384),
+            ["image_bytes"] = Math.Min(options.MaxImageBytes, Math.Max(4096, sandboxOptions.MaxOutputBytes / 4 * 3 - 16384)),
+            ["max_image_bytes"] = options.MaxImageBytes,
             ["data_size_mb"] = sandboxOptions.DataSizeMB,
             ["glob_limit"] = options.GlobLimit,
             ["grep_limit"] = options.GrepLimit,

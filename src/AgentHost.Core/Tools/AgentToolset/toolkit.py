@@ -136,9 +136,13 @@ def _agenthost_toolset(encoded):
             kind = image_type(head)
             if kind is not None:
                 size = os.fstat(f.fileno()).st_size
-                if size > limits["image_bytes"]:
+                if size > limits["max_image_bytes"]:
                     raise ToolError("%s is an image of %d bytes; images of at most %d bytes can be viewed."
-                                    % (path, size, limits["image_bytes"]))
+                                    % (path, size, limits["max_image_bytes"]))
+                if size > limits["image_bytes"]:
+                    # Too large for the call's output: the host takes it from the container's stored copy.
+                    return {"output": "Image file %s (%s, %d bytes)." % (path, kind, size),
+                            "image_file": {"path": real, "media_type": kind, "size": size}}
                 f.seek(0)
                 data = f.read()
                 return {"output": "Image file %s (%s, %d bytes)." % (path, kind, len(data)),

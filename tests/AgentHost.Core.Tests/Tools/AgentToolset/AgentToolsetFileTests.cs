@@ -76,6 +76,26 @@ public sealed class AgentToolsetFileTests
     }
 
     [RequiresFact("bwrap")]
+    public async Task Read_AnImageLargerThanTheCallsOutput_ComesFromTheStoredFile_UpToTheImageLimit()
+    {
+        await using var harness = new WorkspaceHarness(options: new AgentToolsetOptions { MaxImageBytes = 3 * 1024 * 1024 });
+        var workspace = await harness.NewWorkspaceAsync();
+        // PNG signatures followed by noise: 1.5 MB, past what one call's output carries; 4 MB, past the image limit.
+        await harness.BashAsync(workspace,
+            "(printf '\\x89PNG\\r\\n\\x1a\\n'; head -c 1500000 /dev/urandom) > big.png && (printf '\\x89PNG\\r\\n\\x1a\\n'; head -c 4000000 /dev/urandom) > huge.png");
+
+        var big = await harness.CallAsync(workspace, AgentToolNames.Read, new { file_path = "big.png" });
+        var huge = await harness.CallAsync(workspace, AgentToolNames.Read, new { file_path = "huge.png" });
+
+        Assert.False(big.IsError, big.Output);
+        var image = Assert.IsType<DataContent>(Assert.Single(big.Media));
+        Assert.Equal(1_500_008, image.Data.Length);
+        Assert.Equal("image/png", image.MediaType);
+        Assert.True(huge.IsError);
+        Assert.Contains("images of at most 3145728 bytes can be viewed", huge.Output, StringComparison.Ordinal);
+    }
+
+    [RequiresFact("bwrap")]
     public async Task Edit_RequiresAUniqueMatch_UnlessReplaceAll_AndSaysHowManyWereFound()
     {
         await using var harness = new WorkspaceHarness();
