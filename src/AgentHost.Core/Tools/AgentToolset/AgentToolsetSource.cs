@@ -74,9 +74,17 @@ public sealed partial class AgentToolsetSource(
         var timeout = name == AgentToolNames.Bash ? BashTimeout(arguments) : (TimeSpan?)null;
         var nonce = WorkspaceToolkit.NewNonce();
         var code = WorkspaceToolkit.Code(name, arguments, nonce, Limits(timeout));
+        var lease = await containers.AcquireAsync(containerId, cancellationToken);
+        if (lease.Session is null)
+        {
+            // The session ended between the container's acquisition and this call: acquiring again starts a fresh one.
+            await lease.DisposeAsync();
+            lease = await containers.AcquireAsync(containerId, cancellationToken);
+        }
+
         ContainerCallResult result;
         string? resetNotice;
-        await using (var lease = await containers.AcquireAsync(containerId, cancellationToken))
+        await using (lease)
         {
             resetNotice = lease.ResetNotice;
             result = timeout is { } commandTimeout
@@ -84,7 +92,7 @@ public sealed partial class AgentToolsetSource(
                 : await lease.ExecuteAsync(code, null, cancellationToken);
         }
 
-        record = Read(record, result, resetNotice, nonce, out var imageFile);
+        record = RecordOf(record, result, resetNotice, nonce, out var imageFile);
         if (imageFile is { } image)
         {
             record = await WithStoredImageAsync(record, containerId, image, cancellationToken);
@@ -97,7 +105,7 @@ public sealed partial class AgentToolsetSource(
         AgentToolCallRecord.From(call)?.ToView() ?? new ToolCallView(call.Type, "{}", "(no record of this call)") { IsError = true };
 
     /// <summary>The record of a call from what the sandbox printed: the toolkit's result, with any notes of the sandbox after it.</summary>
-    private AgentToolCallRecord Read(AgentToolCallRecord record, ContainerCallResult result, string? resetNotice, string nonce, out JsonElement? imageFile)
+    private AgentToolCallRecord RecordOf(AgentToolCallRecord record, ContainerCallResult result, string? resetNotice, string nonce, out JsonElement? imageFile)
     {
         imageFile = null;
         var logs = resetNotice is not null && result.Logs.StartsWith(resetNotice, StringComparison.Ordinal) ? result.Logs[resetNotice.Length..] : result.Logs;

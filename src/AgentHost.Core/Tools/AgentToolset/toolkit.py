@@ -405,7 +405,6 @@ def _agenthost_toolset(encoded):
             raise ToolError("'command' is required (or set restart to true to restart the shell).")
         os.makedirs(state_dir, mode=0o700, exist_ok=True)
         command_file = os.path.join(state_dir, "command.sh")
-        script_file = os.path.join(state_dir, "run.sh")
         output_file = os.path.join(state_dir, "output")
         with open(command_file, "w", encoding="utf-8") as f:
             f.write(command + "\n")
@@ -441,13 +440,12 @@ if [ -f STATE ]; then . STATE >/dev/null 2>&1; fi
 trap __agenthost_save EXIT
 . COMMAND
 """.replace("STATE", state).replace("COMMAND", command_file)
-        with open(script_file, "w", encoding="utf-8") as f:
-            f.write(script)
         env = dict(os.environ)
         env.pop("MPLBACKEND", None)  # the REPL's own figure backend; a python3 run from bash has none
         timeout = limits["timeout_s"]
         with open(output_file, "wb") as out:
-            process = _ah_subprocess.Popen(["/bin/bash", "--noprofile", "--norc", script_file], stdin=_ah_subprocess.DEVNULL,
+            # The wrapper runs with -c (its $0 is "bash"); the command is sourced from its own file, so its line numbers are its own.
+            process = _ah_subprocess.Popen(["/bin/bash", "--noprofile", "--norc", "-c", script, "bash"], stdin=_ah_subprocess.DEVNULL,
                                            stdout=out, stderr=_ah_subprocess.STDOUT, cwd=root, env=env,
                                            start_new_session=True, close_fds=True)
             timed_out = False

@@ -50,7 +50,8 @@ public sealed class AgentToolsetPersistenceTests
         using var interrupt = new CancellationTokenSource();
 
         var call = harness.CallAsync(workspace, AgentToolNames.Bash, new { command = $"echo 'written before the interrupt' > progress.log; sleep {marker}" }, interrupt.Token);
-        await HostProcesses.WaitUntilAsync(() => HostProcesses.Running("sleep", marker), TimeSpan.FromSeconds(60), "the sleep to start");
+        await HostProcesses.WaitUntilAsync(() => HostProcesses.Running("sleep", marker) || call.IsCompleted, TimeSpan.FromSeconds(60), "the sleep to start");
+        Assert.False(call.IsCompleted, call.IsCompletedSuccessfully ? $"The call ended before it was interrupted: {call.Result.Output}" : call.Exception?.ToString());
         await interrupt.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
 

@@ -103,7 +103,8 @@ public sealed class AgentToolsetShellTests
         using var interrupt = new CancellationTokenSource();
 
         var call = harness.CallAsync(workspace, AgentToolNames.Bash, new { command = $"sleep {marker}" }, interrupt.Token);
-        await HostProcesses.WaitUntilAsync(() => HostProcesses.Running("sleep", marker), TimeSpan.FromSeconds(60), "the sleep to start");
+        await HostProcesses.WaitUntilAsync(() => HostProcesses.Running("sleep", marker) || call.IsCompleted, TimeSpan.FromSeconds(60), "the sleep to start");
+        Assert.False(call.IsCompleted, call.IsCompletedSuccessfully ? $"The call ended before it was interrupted: {call.Result.Output}" : call.Exception?.ToString());
         await interrupt.CancelAsync();
 
         // Within a few seconds (the sandbox's interrupt grace), not the command's 120 s timeout.
