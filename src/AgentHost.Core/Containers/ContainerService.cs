@@ -217,19 +217,41 @@ public sealed partial class ContainerService(
     internal async Task TouchAsync(string containerId) =>
         await store.TouchAsync(containerId, time.GetUtcNow().ToUnixTimeSeconds(), CancellationToken.None);
 
-    internal async Task<ContainerCallResult> ExecuteAsync(ContainerLease lease, string code, Action<string>? onOutput, CancellationToken cancellationToken)
+    internal async Task<ContainerCallResult> ExecuteAsync(ContainerLease lease, string code, Action<string>? onOutput, TimeSpan? callTimeout,
+        CancellationToken cancellationToken)
     {
         var session = lease.Session ?? throw new InvalidOperationException("The container's session is not running; acquire the container with AcquireAsync.");
-        var container = lease.Container;
         var logs = new StringBuilder(lease.ResetNotice);
         if (lease.ResetNotice is { } notice)
         {
             onOutput?.Invoke(notice);
         }
 
-        var result = await session.ExecuteAsync(code, onOutput, cancellationToken);
-        logs.Append(result.Logs);
+        SandboxResult result;
+        try
+        {
+            result = callTimeout is { } timeout
+                ? await session.ExecuteAsync(code, onOutput, timeout, cancellationToken)
+                : await session.ExecuteAsync(code, onOutput, cancellationToken);
+        }
+        catch (SandboxCallCanceledException cancelled)
+        {
+            // An interrupted call's changes are still the container's: a later call would not see them as changed.
+            await KeepChangesAsync(lease, cancelled.Result, null);
+            throw;
+        }
 
+        logs.Append(result.Logs);
+        var (written, images) = await KeepChangesAsync(lease, result, onOutput, logs);
+        return new ContainerCallResult { Logs = logs.ToString(), Images = images, Files = written, Failure = result.Failure };
+    }
+
+    /// <summary>Records a call's changes under <c>/mnt/data</c> as container files: removed, written, and figures shown.</summary>
+    private async Task<(List<ContainerFile> Written, List<ContainerFile> Images)> KeepChangesAsync(ContainerLease lease, SandboxResult result,
+        Action<string>? onOutput, StringBuilder? logs = null)
+    {
+        var container = lease.Container;
+        var session = lease.Session;
         foreach (var removed in result.RemovedFiles)
         {
             if (await store.GetFileByPathAsync(container.Id, ContainerPaths.OfRelative(removed), CancellationToken.None) is { } gone)
@@ -268,7 +290,10 @@ public sealed partial class ContainerService(
                 try
                 {
                     // The figure is in /mnt/data too, as the container's file list says.
-                    await session.PutFileAsync(image.RelativePath, png, CancellationToken.None);
+                    if (session is not null)
+                    {
+                        await session.PutFileAsync(image.RelativePath, png, CancellationToken.None);
+                    }
                 }
                 catch (IOException)
                 {
@@ -280,11 +305,11 @@ public sealed partial class ContainerService(
         if (dropped > 0)
         {
             var note = $"[AgentHost: {dropped} new file(s) in /mnt/data were not kept as container files: a container holds at most {options.MaxFiles} files (AgentHost:Containers:MaxFiles).]\n";
-            logs.Append(note);
+            logs?.Append(note);
             onOutput?.Invoke(note);
         }
 
-        return new ContainerCallResult { Logs = logs.ToString(), Images = images, Files = written, Failure = result.Failure };
+        return (written, images);
     }
 
     private async Task<ContainerFile?> KeepAsync(Container container, string path, byte[] content, string? id = null)

@@ -280,6 +280,9 @@ def send(header, body=b""):
 
 _forwarding = threading.Event()
 _cell_flushed = threading.Event()
+# Held while output is checked for forwarding and sent, and while forwarding is turned off: once the supervisor has
+# turned it off, no "out" frame can follow the call's "done" (which the host would take for a protocol violation).
+_forward_lock = threading.Lock()
 
 
 def pump_output():
@@ -293,16 +296,18 @@ def pump_output():
         data = tail + chunk
         at = data.find(MARKER)
         if at >= 0:
-            if at and _forwarding.is_set():
-                send({"type": "out"}, data[:at])
-            tail = b""
-            _forwarding.clear()
+            with _forward_lock:
+                if at and _forwarding.is_set():
+                    send({"type": "out"}, data[:at])
+                tail = b""
+                _forwarding.clear()
             _cell_flushed.set()
             continue
         keep = len(MARKER) - 1
         if len(data) > keep:
-            if _forwarding.is_set():
-                send({"type": "out"}, data[:-keep])
+            with _forward_lock:
+                if _forwarding.is_set():
+                    send({"type": "out"}, data[:-keep])
             tail = data[-keep:]
         else:
             tail = data
@@ -441,10 +446,12 @@ class Supervisor:
         kill_strays({1, os.getpid(), self.child})
         try:
             write_all(OUT_W, MARKER)
-            _cell_flushed.wait(5)
+            # Generous: on a loaded machine the output pump may lag; output it has not forwarded by then is dropped.
+            _cell_flushed.wait(30)
         except OSError:
             pass
-        _forwarding.clear()
+        with _forward_lock:
+            _forwarding.clear()
         after, truncated = snapshot()
         skipped_files = 0
         collected = 0
