@@ -71,7 +71,8 @@ internal static class SessionConversation
                         Flush();
                     }
 
-                    var arguments = data["input"]?.AsObject().ToDictionary(p => p.Key, p => (object?)p.Value?.DeepClone()) ?? [];
+                    var arguments = data["input"]?.AsObject().ToDictionary(p => p.Key,
+                        p => p.Value is null ? null : (object?)System.Text.Json.JsonSerializer.SerializeToElement(p.Value, ManagedAgentsJsonContext.Default.JsonNode)) ?? [];
                     (assistant ??= new ChatMessage(ChatRole.Assistant, [])).Contents.Add(new FunctionCallContent(callId, (string)data["name"]!, arguments));
                     open.Remove(callId);
                     open.Add(callId);
