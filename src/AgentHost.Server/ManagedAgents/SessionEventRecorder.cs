@@ -35,7 +35,23 @@ internal sealed partial class SessionEventRecorder(SessionEventLog log, SessionR
 
         var subscription = hub.Subscribe(run.Id);
         var known = await KnownCallsAsync(sessionId, run.Id, cancellationToken);
-        await log.AppendAsync(sessionId, run.Id, cancellationToken, log.New("session.status_rescheduled"), log.New("session.status_running"));
+
+        // A model call the old process was making is closed as failed before the turn is rescheduled.
+        var events = (await sessions.Store.EventsAfterAsync(sessionId, 0, cancellationToken)).Where(e => e.RunId == run.Id).ToList();
+        var appended = new List<System.Text.Json.Nodes.JsonObject>();
+        if (events.LastOrDefault(e => e.Type is "span.model_request_start" or "span.model_request_end") is { Type: "span.model_request_start" } open)
+        {
+            var end = log.New("span.model_request_end");
+            end["model_request_start_id"] = open.Id;
+            end["is_error"] = true;
+            end["model_usage"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["input_tokens"] = 0, ["output_tokens"] = 0, ["cache_read_input_tokens"] = 0, ["cache_creation_input_tokens"] = 0,
+            };
+            appended.Add(end);
+        }
+
+        await log.AppendAsync(sessionId, run.Id, cancellationToken, [.. appended, log.New("session.status_rescheduled"), log.New("session.status_running")]);
         _ = Task.Run(() => RecordAsync(sessionId, run, subscription, known));
     }
 

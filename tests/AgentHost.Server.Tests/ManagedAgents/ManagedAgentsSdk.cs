@@ -9,7 +9,11 @@ namespace AgentHost.Server.Tests.ManagedAgents;
 /// <summary>Runs a scenario of <c>tests/clients/anthropic-sdk/managed-agents.mjs</c> (the pinned Anthropic SDK) against a server.</summary>
 internal static class ManagedAgentsSdk
 {
-    public static async Task<JsonNode> RunAsync(AgentHostServer server, string scenario, JsonObject? arguments = null)
+    public static Task<JsonNode> RunAsync(AgentHostServer server, string scenario, JsonObject? arguments = null) =>
+        RunAsync(server.BaseUri.ToString()[..^"/v1".Length], scenario, arguments);
+
+    /// <summary>Runs a scenario against the AgentHost at <paramref name="baseUrl"/> (without <c>/v1</c>).</summary>
+    public static async Task<JsonNode> RunAsync(string baseUrl, string scenario, JsonObject? arguments = null)
     {
         var start = new ProcessStartInfo("node")
         {
@@ -17,7 +21,7 @@ internal static class ManagedAgentsSdk
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[] { "managed-agents.mjs", server.BaseUri.ToString()[..^"/v1".Length], scenario, (arguments ?? []).ToJsonString() })
+        foreach (var argument in new[] { "managed-agents.mjs", baseUrl, scenario, (arguments ?? []).ToJsonString() })
         {
             start.ArgumentList.Add(argument);
         }

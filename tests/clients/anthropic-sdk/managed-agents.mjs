@@ -165,7 +165,7 @@ const scenarios = {
 
   /** Creates a session and starts a turn, without waiting: the caller restarts AgentHost mid-turn. */
   async start() {
-    const { session } = await setup([{ type: 'agent_toolset_20260401' }]);
+    const { session } = await setup([]);
     await sessions.events.send(session.id, { events: [text('Work through a restart.')] });
     return { session: session.id };
   },
