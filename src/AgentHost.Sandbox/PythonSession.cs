@@ -157,12 +157,15 @@ internal sealed partial class PythonSession : ISandboxSession
         }
     }
 
-    public async Task<SandboxResult> ExecuteAsync(string code, Action<string>? onOutput, CancellationToken cancellationToken)
+    public Task<SandboxResult> ExecuteAsync(string code, Action<string>? onOutput, CancellationToken cancellationToken) =>
+        ExecuteAsync(code, onOutput, options.CallTimeout, cancellationToken);
+
+    public async Task<SandboxResult> ExecuteAsync(string code, Action<string>? onOutput, TimeSpan callTimeout, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken);
         try
         {
-            return await RunCellAsync(code, onOutput, cancellationToken);
+            return await RunCellAsync(code, onOutput, callTimeout, cancellationToken);
         }
         finally
         {
@@ -170,7 +173,7 @@ internal sealed partial class PythonSession : ISandboxSession
         }
     }
 
-    private async Task<SandboxResult> RunCellAsync(string code, Action<string>? onOutput, CancellationToken cancellationToken)
+    private async Task<SandboxResult> RunCellAsync(string code, Action<string>? onOutput, TimeSpan callTimeout, CancellationToken cancellationToken)
     {
         var output = new CellOutput(options.MaxOutputBytes, onOutput);
         var images = new List<byte[]>();
@@ -197,7 +200,7 @@ internal sealed partial class PythonSession : ISandboxSession
         }
 
         using var wall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wall.CancelAfter(options.CallTimeout);
+        wall.CancelAfter(callTimeout);
         CancellationTokenSource? grace = null;
         using var guarding = new CancellationTokenSource();
         var guard = GuardMemoryAsync(guarding.Token);
@@ -310,7 +313,7 @@ internal sealed partial class PythonSession : ISandboxSession
         if (failure is { } stopped)
         {
             logs = (logs.Length == 0 || logs.EndsWith('\n') ? logs : logs + "\n")
-                + (stopped == SandboxFailure.Violation ? SandboxMessages.Violation(violation ?? "it broke the driver's protocol") : SandboxMessages.Describe(stopped, options, killed));
+                + (stopped == SandboxFailure.Violation ? SandboxMessages.Violation(violation ?? "it broke the driver's protocol") : SandboxMessages.Describe(stopped, options, killed, callTimeout));
         }
 
         return new SandboxResult { Logs = logs, Images = images, Files = files, RemovedFiles = removed, Failure = failure, SessionLost = lost };

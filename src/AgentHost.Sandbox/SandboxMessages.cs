@@ -7,9 +7,10 @@ internal static class SandboxMessages
 {
     public const string Lost = "The Python session was lost, so the session was restarted: variables, imports and files in /mnt/data are gone.";
 
-    public static string Describe(SandboxFailure failure, SandboxOptions options, bool killed) => failure switch
+    public static string Describe(SandboxFailure failure, SandboxOptions options, bool killed, TimeSpan? callTimeout = null) => failure switch
     {
-        SandboxFailure.WallTime => $"Execution stopped: the call ran longer than the limit of {options.CallTimeout.TotalSeconds:0.#} s (AgentHost:Sandbox:CallTimeout)."
+        SandboxFailure.WallTime => $"Execution stopped: the call ran longer than the limit of {(callTimeout ?? options.CallTimeout).TotalSeconds:0.#} s"
+            + (callTimeout is null || callTimeout == options.CallTimeout ? " (AgentHost:Sandbox:CallTimeout)." : ".")
             + (killed ? " It did not stop when interrupted. " + Lost : " Variables set before the interrupted line are kept."),
         SandboxFailure.CpuTime => $"Execution stopped: the call used more than {options.CpuSecondsPerCall} s of CPU time (AgentHost:Sandbox:CpuSecondsPerCall). Variables set before it are kept.",
         SandboxFailure.Memory when killed => $"Execution stopped: the session's processes together used more than {options.SessionMemoryLimitMB} MB (AgentHost:Sandbox:SessionMemoryLimitMB; files in /mnt/data and /tmp count too), so the session was killed. " + Lost,

@@ -35,7 +35,11 @@ public sealed class ContainerLease : IAsyncDisposable
     /// <c>assistant</c>), figures become <c>/mnt/data/cfile_….png</c> container files, files it deletes are deleted.
     /// </summary>
     public Task<ContainerCallResult> ExecuteAsync(string code, Action<string>? onOutput, CancellationToken cancellationToken) =>
-        service.ExecuteAsync(this, code, onOutput, cancellationToken);
+        service.ExecuteAsync(this, code, onOutput, null, cancellationToken);
+
+    /// <summary>As <see cref="ExecuteAsync(string, Action{string}?, CancellationToken)"/>, with the call's own wall-time limit.</summary>
+    public Task<ContainerCallResult> ExecuteAsync(string code, Action<string>? onOutput, TimeSpan callTimeout, CancellationToken cancellationToken) =>
+        service.ExecuteAsync(this, code, onOutput, callTimeout, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -217,7 +217,8 @@ public sealed partial class ContainerService(
     internal async Task TouchAsync(string containerId) =>
         await store.TouchAsync(containerId, time.GetUtcNow().ToUnixTimeSeconds(), CancellationToken.None);
 
-    internal async Task<ContainerCallResult> ExecuteAsync(ContainerLease lease, string code, Action<string>? onOutput, CancellationToken cancellationToken)
+    internal async Task<ContainerCallResult> ExecuteAsync(ContainerLease lease, string code, Action<string>? onOutput, TimeSpan? callTimeout,
+        CancellationToken cancellationToken)
     {
         var session = lease.Session ?? throw new InvalidOperationException("The container's session is not running; acquire the container with AcquireAsync.");
         var container = lease.Container;
@@ -227,7 +228,9 @@ public sealed partial class ContainerService(
             onOutput?.Invoke(notice);
         }
 
-        var result = await session.ExecuteAsync(code, onOutput, cancellationToken);
+        var result = callTimeout is { } timeout
+            ? await session.ExecuteAsync(code, onOutput, timeout, cancellationToken)
+            : await session.ExecuteAsync(code, onOutput, cancellationToken);
         logs.Append(result.Logs);
 
         foreach (var removed in result.RemovedFiles)

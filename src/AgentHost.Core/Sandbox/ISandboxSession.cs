@@ -25,4 +25,11 @@ public interface ISandboxSession : IAsyncDisposable
     /// Cancelling interrupts the code; the session survives unless the code ignores the interrupt.
     /// </summary>
     Task<SandboxResult> ExecuteAsync(string code, Action<string>? onOutput, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs a cell with its own wall-time limit instead of <see cref="SandboxOptions.CallTimeout"/> (the agent toolset's
+    /// <c>bash</c>, whose commands have a timeout of their own the cell must outlast).
+    /// </summary>
+    Task<SandboxResult> ExecuteAsync(string code, Action<string>? onOutput, TimeSpan callTimeout, CancellationToken cancellationToken) =>
+        ExecuteAsync(code, onOutput, cancellationToken);
 }

@@ -40,6 +40,7 @@ public static class AgentHostServices
         services.AddCodeInterpreter(configuration);
         services.AddSubAssistants(configuration);
         services.AddContainers(configuration);
+        services.AddAgentToolset(configuration);
         services.AddMcpTools(configuration, sp => Path.Combine(sp.GetRequiredService<IOptions<AgentHostOptions>>().Value.DataDir, "mcp"));
         services.AddObservabilityHosting(configuration);
         services.AddMcpEndpoint(configuration);
