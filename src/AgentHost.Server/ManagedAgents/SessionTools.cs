@@ -84,7 +84,7 @@ internal static class SessionTools
             var source = sources.For(definition.Type) ?? throw ApiException.Invalid(
                 $"'agent.tools': this AgentHost cannot run '{(definition.Type == McpType ? AgentReader.McpToolsetType : definition.Type)}' tools (no tool source is registered for them).",
                 "agent", "unsupported_tool");
-            checkedDefinitions.Add(definition.Type == McpType ? source.Validate(definition, "agent.mcp_servers") : definition);
+            checkedDefinitions.Add(source.Validate(definition, definition.Type == McpType ? "agent.mcp_servers" : "agent.tools"));
         }
 
         return checkedDefinitions;

@@ -163,6 +163,21 @@ const scenarios = {
     return { first: first.map(brief), second: second.map(brief), session: await sessions.retrieve(session.id) };
   },
 
+  /** The real agent toolset in a session's workspace: files written, edited and read; a long command interrupted. */
+  async workspace() {
+    const { session } = await setup([{ type: 'agent_toolset_20260401' }], { resources: [{ type: 'file', file_id: args.fileId }] });
+    const work = await converse(session.id, [text('Make a shopping list from my notes.')]);
+    let interruptedAt = null;
+    const long = await converse(session.id, [text('Now wait for a minute.')], async () => null, async (event) => {
+      if (event.type === 'agent.tool_use' && interruptedAt === null) {
+        interruptedAt = event.id;
+        await fetch(`${args.signal}`);
+        await sessions.events.send(session.id, { events: [{ type: 'user.interrupt' }] });
+      }
+    });
+    return { work: work.map(brief), long: long.map(brief), session: await sessions.retrieve(session.id) };
+  },
+
   /** Creates a session and starts a turn, without waiting: the caller restarts AgentHost mid-turn. */
   async start() {
     const { session } = await setup([]);
