@@ -134,6 +134,17 @@ internal static class PostgresSchema
             container_id text NOT NULL, path text NOT NULL, bytes bigint NOT NULL, data jsonb NOT NULL, UNIQUE (container_id, path));
         CREATE INDEX container_files_by_container ON container_files (container_id, seq);
         """,
+        // Managed Agents: agent versions, environments, sessions (one row per version, lists ordered by the first version's
+        // row) and each session's append-only event log.
+        """
+        CREATE TABLE managed_objects (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, origin bigint NOT NULL, kind text NOT NULL,
+            id text NOT NULL, version integer NOT NULL, latest boolean NOT NULL, project text NOT NULL, created_at_ms bigint NOT NULL,
+            archived boolean NOT NULL, parent_id text, status text, data text NOT NULL, UNIQUE (kind, id, version));
+        CREATE INDEX managed_objects_latest ON managed_objects (kind, origin) WHERE latest;
+        CREATE TABLE managed_session_events (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, session_id text NOT NULL, id text NOT NULL,
+            type text NOT NULL, run_id text, call_id text, processed_at_ms bigint NOT NULL, data text NOT NULL, UNIQUE (session_id, id));
+        CREATE INDEX managed_session_events_by_session ON managed_session_events (session_id, seq);
+        """,
     ];
 
     /// <summary>The version the schema is at after <see cref="MigrateAsync"/>.</summary>

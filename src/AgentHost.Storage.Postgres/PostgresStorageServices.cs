@@ -43,6 +43,7 @@ public static class PostgresStorageServices
         services.AddSingleton<IUsageLedger, PostgresUsageLedger>();
         services.AddSingleton<IResponseStore, PostgresResponseStore>();
         services.AddSingleton<IConversationStore, PostgresConversationStore>();
+        services.AddSingleton<Core.ManagedAgents.IManagedAgentStore, PostgresManagedAgentStore>();
         services.AddSingleton<IMessageThreadStore, PostgresMessageThreadStore>();
         services.AddSingleton<IContainerStore>(sp => new PostgresContainerStore(sp.GetRequiredService<PostgresDatabase>(), Path.Combine(Shared(sp), "containers")));
         return services;

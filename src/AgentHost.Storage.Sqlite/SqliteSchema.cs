@@ -53,6 +53,8 @@ internal static class SqliteSchema
         SqliteMessageThreadStore.Migration,
         // Model calls recorded before the usage ledger (trace spans only) copied into it.
         SqliteUsageBackfill.Migration,
+        // Managed Agents: agent versions, environments, sessions and each session's event log.
+        SqliteManagedAgentStore.Migration,
     ];
 
     /// <summary>The migration steps, in order (step N is schema version N).</summary>

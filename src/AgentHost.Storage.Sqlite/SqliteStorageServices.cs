@@ -33,6 +33,7 @@ public static class SqliteStorageServices
         services.AddSingleton<IUsageLedger, SqliteUsageLedger>();
         services.AddSingleton<IResponseStore, SqliteResponseStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
+        services.AddSingleton<Core.ManagedAgents.IManagedAgentStore, SqliteManagedAgentStore>();
         services.AddSingleton<IMessageThreadStore, SqliteMessageThreadStore>();
         services.AddSingleton<IContainerStore>(sp => new SqliteContainerStore(sp.GetRequiredService<SqliteDatabase>(), Path.Combine(dataDirectory(sp), "containers")));
         return services;

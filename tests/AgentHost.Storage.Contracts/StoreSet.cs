@@ -1,6 +1,7 @@
 using AgentHost.Core.Containers;
 using AgentHost.Core.Conversations;
 using AgentHost.Core.Files;
+using AgentHost.Core.ManagedAgents;
 using AgentHost.Core.Observability;
 using AgentHost.Core.Retrieval;
 using AgentHost.Core.Storage;
@@ -21,6 +22,7 @@ public sealed class StoreSet(
     IConversationStore conversations,
     IMessageThreadStore messageThreads,
     IContainerStore containers,
+    IManagedAgentStore managedAgents,
     Func<ValueTask> dispose) : IAsyncDisposable
 {
     public IAgentStore Agents { get; } = agents;
@@ -34,6 +36,7 @@ public sealed class StoreSet(
     public IConversationStore Conversations { get; } = conversations;
     public IMessageThreadStore MessageThreads { get; } = messageThreads;
     public IContainerStore Containers { get; } = containers;
+    public IManagedAgentStore ManagedAgents { get; } = managedAgents;
 
     public ValueTask DisposeAsync() => dispose();
 }

@@ -23,3 +23,5 @@ public sealed class PostgresConversationStoreContractTests : ConversationStoreCo
 public sealed class PostgresMessageThreadStoreContractTests : MessageThreadStoreContract<PostgresStores>;
 
 public sealed class PostgresContainerStoreContractTests : ContainerStoreContract<PostgresStores>;
+
+public sealed class PostgresManagedAgentStoreContractTests : ManagedAgentStoreContract<PostgresStores>;

@@ -27,6 +27,7 @@ public sealed class PostgresStores : IStoreFactory
             new PostgresConversationStore(database),
             new PostgresMessageThreadStore(database),
             new PostgresContainerStore(database, Path.Combine(directory, "containers")),
+            new PostgresManagedAgentStore(database),
             async () =>
             {
                 await database.DisposeAsync();

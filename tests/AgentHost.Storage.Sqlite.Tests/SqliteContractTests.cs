@@ -23,3 +23,5 @@ public sealed class SqliteConversationStoreContractTests : ConversationStoreCont
 public sealed class SqliteMessageThreadStoreContractTests : MessageThreadStoreContract<SqliteStores>;
 
 public sealed class SqliteContainerStoreContractTests : ContainerStoreContract<SqliteStores>;
+
+public sealed class SqliteManagedAgentStoreContractTests : ManagedAgentStoreContract<SqliteStores>;

@@ -25,6 +25,7 @@ public sealed class SqliteStores : IStoreFactory
             new SqliteConversationStore(database),
             new SqliteMessageThreadStore(database),
             new SqliteContainerStore(database, Path.Combine(directory, "containers")),
+            new SqliteManagedAgentStore(database),
             () =>
             {
                 database.Dispose();

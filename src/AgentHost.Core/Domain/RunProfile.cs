@@ -29,4 +29,13 @@ public sealed record RunProfile
     /// caller is gone with the process).
     /// </summary>
     public bool ResumesAfterCrash { get; init; } = true;
+
+    /// <summary>
+    /// The agent session (Managed Agents <c>sesn_…</c>) the run is a turn of: its model calls are tagged with it as
+    /// their gateway session, so the session's spend adds up across turns and shows under <c>/v1/agenthost/sessions</c>.
+    /// </summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>The session's spend limit in US dollars across all its turns; a call that would start past it ends the run.</summary>
+    public decimal? SessionBudgetUsd { get; init; }
 }

@@ -15,6 +15,9 @@ public static class ModelCallEntryPoints
     /// <summary>The OpenAI Responses API, <c>/v1/responses</c>.</summary>
     public const string Responses = "responses";
 
+    /// <summary>A turn of a Managed Agents session, <c>/v1/sessions</c>.</summary>
+    public const string ManagedAgents = "managed_agents";
+
     /// <summary>A call that carried no scope (a direct use of the router).</summary>
     public const string Direct = "direct";
 }

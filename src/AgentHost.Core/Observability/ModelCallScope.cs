@@ -62,6 +62,8 @@ public sealed record ModelCallScope
         ThreadId = run.ThreadId,
         AssistantId = string.IsNullOrEmpty(run.AssistantId) ? null : run.AssistantId,
         RunMetadata = run.Metadata,
+        SessionId = run.Profile?.SessionId,
+        SessionBudgetUsd = run.Profile?.SessionBudgetUsd,
         EstimatedPromptTokens = estimatedPromptTokens,
     };
 

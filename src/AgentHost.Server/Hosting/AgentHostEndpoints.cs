@@ -4,6 +4,7 @@ using AgentHost.Server.ChatCompletions;
 using AgentHost.Server.Conversations;
 using AgentHost.Server.Http;
 using AgentHost.Server.Http.Safety;
+using AgentHost.Server.ManagedAgents;
 using AgentHost.Server.Mcp;
 using AgentHost.Server.Messages;
 using AgentHost.Server.Models;
@@ -39,6 +40,7 @@ public static class AgentHostEndpoints
         app.MapChatCompletionEndpoints();
         app.MapResponseEndpoints();
         app.MapConversationEndpoints();
+        app.MapManagedAgentsEndpoints();
         app.MapModelEndpoints();
         app.MapAgentHostObservability();
         app.MapMcpEndpoint();

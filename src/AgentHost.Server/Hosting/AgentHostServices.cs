@@ -45,6 +45,7 @@ public static class AgentHostServices
         services.AddObservabilityHosting(configuration);
         services.AddMcpEndpoint(configuration);
         services.AddResponses();
+        services.AddManagedAgents();
         services.AddAnthropicApi();
         return services;
     }

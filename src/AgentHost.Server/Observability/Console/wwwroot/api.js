@@ -24,6 +24,14 @@ export async function get(path) {
   return body;
 }
 
+// GETs an endpoint of a beta API (e.g. Managed Agents' managed-agents-2026-04-01), which requires its beta header.
+export async function getBeta(path, beta) {
+  const response = await fetch(`/v1/${path}`, { headers: headers({ 'anthropic-beta': beta }) });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body?.error?.message || response.statusText);
+  return body;
+}
+
 export async function post(path, payload) {
   const response = await fetch(`/v1/${path}`, { method: 'POST', headers: headers({ 'Content-Type': 'application/json' }), body: JSON.stringify(payload) });
   const body = await response.json();

@@ -7,9 +7,10 @@ import { usageView } from './views/usage.js';
 import { sessionsView, sessionView } from './views/sessions.js';
 import { playgroundView } from './views/playground.js';
 import { messageThreadsView, messageThreadView } from './views/message-threads.js';
+import { agentSessionsView, agentSessionView } from './views/agent-sessions.js';
 
 // Hash routes: #/assistants, #/threads, #/threads/{id}, #/threads/{id}/runs/{id}, #/sessions, #/sessions/{id},
-// #/message-threads, #/message-threads/{message id}, #/usage, #/playground.
+// #/message-threads, #/message-threads/{message id}, #/agent-sessions, #/agent-sessions/{id}, #/usage, #/playground.
 const routes = [
   [/^#\/assistants$/, () => assistantsView()],
   [/^#\/threads$/, () => threadsView()],
@@ -19,6 +20,8 @@ const routes = [
   [/^#\/sessions\/(.+)$/, (m) => sessionView(decodeURIComponent(m[1]))],
   [/^#\/message-threads$/, () => messageThreadsView()],
   [/^#\/message-threads\/(.+)$/, (m) => messageThreadView(decodeURIComponent(m[1]))],
+  [/^#\/agent-sessions$/, () => agentSessionsView()],
+  [/^#\/agent-sessions\/(.+)$/, (m) => agentSessionView(decodeURIComponent(m[1]))],
   [/^#\/usage$/, () => usageView()],
   [/^#\/playground(?:\/(.+))?$/, (m) => playgroundView(m[1])],
 ];

@@ -1,0 +1,9 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace AgentHost.Server.ManagedAgents;
+
+/// <summary>Source-generated JSON for the few typed values this door serializes (its objects are built as JSON nodes).</summary>
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(JsonNode))]
+internal sealed partial class ManagedAgentsJsonContext : JsonSerializerContext;
