@@ -29,4 +29,10 @@ public sealed record RunProfile
     /// caller is gone with the process).
     /// </summary>
     public bool ResumesAfterCrash { get; init; } = true;
+
+    /// <summary>
+    /// The front door asked for a summary of the model's reasoning (<c>auto</c>, <c>concise</c>, <c>detailed</c>): the
+    /// model is asked to show its reasoning text. Null: the reasoning is kept, its text as the provider gives it.
+    /// </summary>
+    public string? ReasoningSummary { get; init; }
 }

@@ -12,7 +12,8 @@ namespace AgentHost.Providers.Shaping;
 /// <item><c>max_tokens</c> above the model's limit (<see cref="ModelOutputLimits"/>) is clamped to it.</item>
 /// <item>Claude gets no <c>temperature</c>, <c>top_p</c> or <c>top_k</c>: the current Messages API (and the SDK that
 /// speaks it) has none.</item>
-/// <item>OpenAI reasoning models (o-series, gpt-5) take no <c>temperature</c>, <c>top_p</c> or penalties; they are left out.</item>
+/// <item>OpenAI reasoning models (o-series, gpt-5) take no <c>temperature</c>, <c>top_p</c> or penalties; they are left out.
+/// Other OpenAI models take no reasoning effort, and Claude no thinking with a forced tool choice: left out.</item>
 /// <item>Tool schemas are normalised for the target (<see cref="ToolSchemaNormalizer"/>).</item>
 /// <item>Off Anthropic, Claude Code's per-request attribution line (<c>x-anthropic-billing-header: …</c>, first in its
 /// system prompt and different on every request) is left out, so the prompt's prefix stays the same across turns
@@ -80,6 +81,18 @@ internal sealed class ShapedChatClient(
             AdjustedSampling(options, $"reasoning model {target.Model} takes only its default sampling; temperature, top_p and penalties left out");
             shaped ??= options.Clone();
             (shaped.Temperature, shaped.TopP, shaped.FrequencyPenalty, shaped.PresencePenalty) = (null, null, null, null);
+        }
+
+        if (options.Reasoning is not null && dialect == TargetDialect.OpenAI && !IsReasoningModel)
+        {
+            Adjusted("reasoning_effort", $"{target.Model} is not a reasoning model; reasoning effort not sent");
+            (shaped ??= options.Clone()).Reasoning = null;
+        }
+
+        if (options.Reasoning is not null && dialect == TargetDialect.Anthropic && options.ToolMode is RequiredChatToolMode)
+        {
+            Adjusted("thinking", "Claude takes no thinking with a forced tool choice; thinking not enabled");
+            (shaped ??= options.Clone()).Reasoning = null;
         }
 
         if (options.Tools is { Count: > 0 } tools && Tools(tools) is { } normalized)
