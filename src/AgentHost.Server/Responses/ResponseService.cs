@@ -13,7 +13,7 @@ namespace AgentHost.Server.Responses;
 /// resumed after a crash.
 /// </summary>
 internal sealed class ResponseService(ResponseRecords records, IAgentStore runs, IConversationStore conversations, RunService runService, ResponseContainers containers,
-    TimeProvider time)
+    ResponseFiles files, TimeProvider time)
 {
     /// <summary>Stores the response and its queued run; call <see cref="Start"/> once a stream (if any) watches it.</summary>
     public async Task<ThreadRun> CreateAsync(string id, ResponseCreation creation, CancellationToken cancellationToken)
@@ -30,6 +30,7 @@ internal sealed class ResponseService(ResponseRecords records, IAgentStore runs,
         }
 
         CheckReasoning(creation);
+        await files.CheckFilesExistAsync(creation.Input, cancellationToken);
         await CheckCallOutputsAsync(creation, cancellationToken);
         var tools = await containers.ResolveAsync(creation, cancellationToken);
         var now = time.GetUtcNow().ToUnixTimeSeconds();
