@@ -44,12 +44,14 @@ internal static class ResponseOutput
     /// </summary>
     public static JsonObject Reasoning(StepReasoning reasoning, ResponseView view, ReasoningSeal seal)
     {
-        var item = new JsonObject { ["id"] = reasoning.Id, ["type"] = "reasoning", ["summary"] = Summary(reasoning, view) };
+        // Keys in the recorded order: id, type, encrypted_content (when carried), summary.
+        var item = new JsonObject { ["id"] = reasoning.Id, ["type"] = "reasoning" };
         if (view.EncryptedReasoning)
         {
             item["encrypted_content"] = seal.Seal(reasoning);
         }
 
+        item["summary"] = Summary(reasoning, view);
         return item;
     }
 
