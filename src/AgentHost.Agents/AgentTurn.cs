@@ -199,7 +199,7 @@ internal sealed class AgentTurn(AgentEngine engine, AgentSession session, RunSub
         }
         finally
         {
-            await engine.Store.ReleaseLeaseAsync(queued.Id, CancellationToken.None);
+            await engine.Store.ReleaseLeaseAsync(queued.Id, owner, CancellationToken.None);
         }
     }
 

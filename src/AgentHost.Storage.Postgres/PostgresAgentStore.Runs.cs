@@ -104,17 +104,17 @@ public sealed partial class PostgresAgentStore
     public async Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>
         await database.ReadAsync((c, ct) => c.Command($"""
             SELECT id FROM runs WHERE status IN {ResumableStatuses} AND (lease_until IS NULL OR lease_until < @now) ORDER BY seq LIMIT @max
-            """, null, ("@now", now.ToUnixTimeMilliseconds()), ("@max", max)).ReadStringsAsync(ct), cancellationToken);
+            """, null, ("@now", now.ToUnixTimeMilliseconds()), ("@max", max)).ReadStringsAsync(ct), cancellationToken, PostgresPool.Leases);
 
-    public Task RenewLeasesAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t, ct) => c.Command("UPDATE runs SET lease_until = @until WHERE lease_owner = @owner AND lease_until IS NOT NULL", t,
-            ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds())).RunAsync(ct), cancellationToken);
+    public async Task<IReadOnlyList<string>> RenewLeasesAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        await database.WriteAsync((c, t, ct) => c.Command("UPDATE runs SET lease_until = @until WHERE lease_owner = @owner AND lease_until IS NOT NULL RETURNING id", t,
+            ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds())).ReadStringsAsync(ct), cancellationToken, PostgresPool.Leases);
 
-    public Task ReleaseLeaseAsync(string runId, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t, ct) => c.Command("UPDATE runs SET lease_owner = NULL, lease_until = NULL WHERE id = @id", t, ("@id", runId)).RunAsync(ct),
-            cancellationToken);
+    public Task ReleaseLeaseAsync(string runId, string owner, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t, ct) => c.Command("UPDATE runs SET lease_owner = NULL, lease_until = NULL WHERE id = @id AND lease_owner = @owner", t,
+            ("@id", runId), ("@owner", owner)).RunAsync(ct), cancellationToken);
 
     public async Task<IReadOnlyList<ThreadRun>> FindExpiredRunsAsync(long nowUnixSeconds, CancellationToken cancellationToken) =>
         await database.ReadAsync((c, ct) => c.Command("SELECT data FROM runs WHERE status = 'requires_action' AND expires_at <= @now", null, ("@now", nowUnixSeconds))
-            .ReadAllAsync(Json.ThreadRun, ct), cancellationToken);
+            .ReadAllAsync(Json.ThreadRun, ct), cancellationToken, PostgresPool.Leases);
 }

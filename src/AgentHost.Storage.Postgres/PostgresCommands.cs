@@ -14,16 +14,30 @@ internal static class PostgresCommands
         var command = new NpgsqlCommand(sql, connection, transaction);
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.Add(value switch
-            {
-                Jsonb json => new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = json.Text },
-                null => new NpgsqlParameter(name, DBNull.Value),
-                _ => new NpgsqlParameter(name, value),
-            });
+            command.Parameters.Add(Parameter(name, value));
         }
 
         return command;
     }
+
+    /// <summary>Adds a statement to <paramref name="batch"/>, with parameters as <see cref="Command"/> takes them.</summary>
+    public static void Add(this NpgsqlBatch batch, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(Parameter(name, value));
+        }
+
+        batch.BatchCommands.Add(command);
+    }
+
+    private static NpgsqlParameter Parameter(string name, object? value) => value switch
+    {
+        Jsonb json => new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = json.Text },
+        null => new NpgsqlParameter(name, DBNull.Value),
+        _ => new NpgsqlParameter(name, value),
+    };
 
     public static Jsonb Json<T>(T value, JsonTypeInfo<T> typeInfo) => new(PostgresText.CleanJson(JsonSerializer.Serialize(value, typeInfo)));
 

@@ -12,6 +12,7 @@ public sealed partial class PostgresDatabase : IAsyncDisposable
 {
     private const int MaxAttempts = 6;
     private readonly NpgsqlDataSource dataSource;
+    private readonly NpgsqlDataSource leaseSource;
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly Lock migrationLock = new();
@@ -20,6 +21,10 @@ public sealed partial class PostgresDatabase : IAsyncDisposable
     public PostgresDatabase(string connectionString, TimeProvider time, ILogger<PostgresDatabase> logger)
     {
         dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "agenthost" }.Build();
+        // The sweep's lease renewals get connections of their own: when runs hold every pooled connection (e.g. queued
+        // behind a hot row), a renewal waiting for one would let the leases lapse and other nodes run the runs again.
+        var leases = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 2, MinPoolSize = 0 };
+        leaseSource = new NpgsqlDataSourceBuilder(leases.ConnectionString) { Name = "agenthost-leases" }.Build();
         this.time = time;
         this.logger = logger;
     }
@@ -53,34 +58,58 @@ public sealed partial class PostgresDatabase : IAsyncDisposable
         return await WithRetryAsync(ct => dataSource.OpenConnectionAsync(ct).AsTask(), cancellationToken);
     }
 
-    public Task<T> ReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+    public Task<T> ReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken,
+        PostgresPool pool = PostgresPool.Default) =>
         WithRetryAsync(async ct =>
         {
             await MigrateAsync().WaitAsync(ct);
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var connection = await Source(pool).OpenConnectionAsync(ct);
             return await work(connection, ct);
         }, cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> in one transaction, committed when it returns.</summary>
-    public Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+    public Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken,
+        PostgresPool pool = PostgresPool.Default) =>
         WithRetryAsync(async ct =>
         {
             await MigrateAsync().WaitAsync(ct);
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var connection = await Source(pool).OpenConnectionAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
             var result = await work(connection, transaction, ct);
             await transaction.CommitAsync(ct);
             return result;
         }, cancellationToken);
 
-    public Task WriteAsync(Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task> work, CancellationToken cancellationToken) =>
+    public Task WriteAsync(Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task> work, CancellationToken cancellationToken,
+        PostgresPool pool = PostgresPool.Default) =>
         WriteAsync<bool>(async (c, t, ct) =>
         {
             await work(c, t, ct);
             return true;
+        }, cancellationToken, pool);
+
+    /// <summary>
+    /// Runs <paramref name="fill"/>'s statements as one batch: one round trip, one implicit transaction, so the rows it
+    /// locks are held only while the server executes it (for hot rows every call updates, such as usage totals).
+    /// </summary>
+    public Task BatchAsync(Action<NpgsqlBatch> fill, CancellationToken cancellationToken) =>
+        WithRetryAsync(async ct =>
+        {
+            await MigrateAsync().WaitAsync(ct);
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var batch = connection.CreateBatch();
+            fill(batch);
+            await batch.ExecuteNonQueryAsync(ct);
+            return true;
         }, cancellationToken);
 
-    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await leaseSource.DisposeAsync();
+        await dataSource.DisposeAsync();
+    }
+
+    private NpgsqlDataSource Source(PostgresPool pool) => pool == PostgresPool.Leases ? leaseSource : dataSource;
 
     private async Task<T> WithRetryAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -98,6 +127,7 @@ public sealed partial class PostgresDatabase : IAsyncDisposable
                 {
                     // A lost connection poisons the pooled ones opened before it; start the next attempt on new ones.
                     dataSource.Clear();
+                    leaseSource.Clear();
                 }
 
                 await Task.Delay(delay, time, cancellationToken);

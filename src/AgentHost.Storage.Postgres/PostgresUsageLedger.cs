@@ -50,55 +50,63 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
         var spent = usage is not null;
         var failed = call.Status == ModelCallStatuses.Error;
         var month = SpendScopes.Month(DateTimeOffset.FromUnixTimeMilliseconds(call.StartedAt));
-        return database.WriteAsync(async (c, t, ct) =>
+        var scopes = new List<(string Scope, string Id, string Period)>();
+        void Add(string scope, string? id, string period)
         {
-            await c.Command($"INSERT INTO model_calls ({CallColumns}) VALUES (@id, @started, @duration, @ttft, @entry, @key, @session, @run, @thread, @assistant, " +
-                "@provider, @model, @served, @status, @error, @stop, @input, @cached, @write, @output, @reasoning, @reported, @input_p, @cached_p, " +
-                "@write_p, @output_p, @priced_as, @tools, @calls)", t,
-                ("@id", call.Id), ("@started", call.StartedAt), ("@duration", call.DurationMs), ("@ttft", call.TimeToFirstUpdateMs),
-                ("@entry", call.EntryPoint), ("@key", call.ApiKeyId), ("@session", call.SessionId), ("@run", call.RunId), ("@thread", call.ThreadId),
-                ("@assistant", call.AssistantId), ("@provider", call.Provider), ("@model", call.Model), ("@served", call.ServedModel),
-                ("@status", call.Status), ("@error", call.Error), ("@stop", call.StopReason), ("@input", usage?.InputTokens ?? 0),
-                ("@cached", usage?.CachedInputTokens ?? 0), ("@write", usage?.CacheWriteTokens ?? 0), ("@output", usage?.OutputTokens ?? 0),
-                ("@reasoning", usage?.ReasoningTokens ?? 0), ("@reported", usage?.Reported != false), ("@input_p", input), ("@cached_p", cached),
-                ("@write_p", write), ("@output_p", output), ("@priced_as", cost?.PricedAs), ("@tools", call.ToolsOffered),
-                ("@calls", string.Join('\n', call.ToolCalls))).RunAsync(ct);
-
-            async Task AddAsync(string scope, string? id, string period)
+            if (id is not null)
             {
-                if (id is null)
-                {
-                    return;
-                }
-
-                await c.Command(
-                    $"""
-                    INSERT INTO usage_totals (scope, scope_id, period, {TotalsColumns}, last_model)
-                    VALUES (@scope, @id, @period, @calls, @unpriced, @errors, @input, @cached, @write, @output, @input_p, @output_p, @cache_p, @at, @at, @model)
-                    ON CONFLICT (scope, scope_id, period) DO UPDATE SET calls = usage_totals.calls + excluded.calls,
-                        unpriced_calls = usage_totals.unpriced_calls + excluded.unpriced_calls, errors = usage_totals.errors + excluded.errors,
-                        input_tokens = usage_totals.input_tokens + excluded.input_tokens, cached_tokens = usage_totals.cached_tokens + excluded.cached_tokens,
-                        cache_write_tokens = usage_totals.cache_write_tokens + excluded.cache_write_tokens, output_tokens = usage_totals.output_tokens + excluded.output_tokens,
-                        input_pusd = usage_totals.input_pusd + excluded.input_pusd, output_pusd = usage_totals.output_pusd + excluded.output_pusd,
-                        cache_pusd = usage_totals.cache_pusd + excluded.cache_pusd, first_at = LEAST(usage_totals.first_at, excluded.first_at),
-                        last_at = GREATEST(usage_totals.last_at, excluded.last_at), last_model = excluded.last_model
-                    """, t,
-                    ("@scope", scope), ("@id", id), ("@period", period), ("@calls", spent ? 1 : 0), ("@unpriced", spent && cost is null ? 1 : 0),
-                    ("@errors", failed ? 1 : 0), ("@input", usage?.InputTokens ?? 0), ("@cached", usage?.CachedInputTokens ?? 0),
-                    ("@write", usage?.CacheWriteTokens ?? 0), ("@output", usage?.OutputTokens ?? 0), ("@input_p", input),
-                    ("@output_p", output), ("@cache_p", cached + write), ("@at", call.StartedAt), ("@model", call.Model)).RunAsync(ct);
+                scopes.Add((scope, id, period));
             }
+        }
 
-            await AddAsync(SpendScopes.Run, call.RunId, SpendScopes.Lifetime);
-            foreach (var parentRunId in call.ParentRunIds)
-            {
-                await AddAsync(SpendScopes.Run, parentRunId, SpendScopes.Lifetime);
-            }
+        Add(SpendScopes.Run, call.RunId, SpendScopes.Lifetime);
+        foreach (var parentRunId in call.ParentRunIds)
+        {
+            Add(SpendScopes.Run, parentRunId, SpendScopes.Lifetime);
+        }
 
-            await AddAsync(SpendScopes.Session, call.SessionId, SpendScopes.Lifetime);
-            await AddAsync(SpendScopes.Assistant, call.AssistantId, month);
-            await AddAsync(SpendScopes.ApiKey, call.ApiKeyId, month);
-        }, cancellationToken);
+        Add(SpendScopes.Session, call.SessionId, SpendScopes.Lifetime);
+        Add(SpendScopes.Assistant, call.AssistantId, month);
+        Add(SpendScopes.ApiKey, call.ApiKeyId, month);
+
+        // One statement, so one round trip holds the totals rows every call adds to (its assistant's, its key's) only while
+        // the server runs it; they are locked in one order. A retry after a lost reply adds nothing twice: the totals are
+        // added only when the call's row is new.
+        var rows = string.Join(", ", scopes.Select((_, i) => $"(@scope{i}, @scope_id{i}, @period{i})"));
+        (string, object?)[] parameters =
+        [
+            ("@id", call.Id), ("@started", call.StartedAt), ("@duration", call.DurationMs), ("@ttft", call.TimeToFirstUpdateMs),
+            ("@entry", call.EntryPoint), ("@key", call.ApiKeyId), ("@session", call.SessionId), ("@run", call.RunId), ("@thread", call.ThreadId),
+            ("@assistant", call.AssistantId), ("@provider", call.Provider), ("@model", call.Model), ("@served", call.ServedModel),
+            ("@status", call.Status), ("@error", call.Error), ("@stop", call.StopReason), ("@input", usage?.InputTokens ?? 0),
+            ("@cached", usage?.CachedInputTokens ?? 0), ("@write", usage?.CacheWriteTokens ?? 0), ("@output", usage?.OutputTokens ?? 0),
+            ("@reasoning", usage?.ReasoningTokens ?? 0), ("@reported", usage?.Reported != false), ("@input_p", input), ("@cached_p", cached),
+            ("@write_p", write), ("@output_p", output), ("@priced_as", cost?.PricedAs), ("@tools", call.ToolsOffered),
+            ("@calls", string.Join('\n', call.ToolCalls)), ("@counted", spent ? 1 : 0), ("@unpriced", spent && cost is null ? 1 : 0),
+            ("@errors", failed ? 1 : 0), ("@cache_p", cached + write),
+            .. scopes.SelectMany<(string Scope, string Id, string Period), (string, object?)>((s, i) =>
+                [($"@scope{i}", s.Scope), ($"@scope_id{i}", s.Id), ($"@period{i}", s.Period)]),
+        ];
+        var recordCall = $"INSERT INTO model_calls ({CallColumns}) VALUES (@id, @started, @duration, @ttft, @entry, @key, @session, @run, @thread, @assistant, " +
+            "@provider, @model, @served, @status, @error, @stop, @input, @cached, @write, @output, @reasoning, @reported, @input_p, @cached_p, " +
+            "@write_p, @output_p, @priced_as, @tools, @calls) ON CONFLICT (id) DO NOTHING RETURNING 1";
+        var sql = scopes.Count == 0
+            ? recordCall
+            : $"""
+              WITH recorded AS ({recordCall})
+              INSERT INTO usage_totals (scope, scope_id, period, {TotalsColumns}, last_model)
+              SELECT v.scope, v.scope_id, v.period, @counted, @unpriced, @errors, @input, @cached, @write, @output, @input_p, @output_p, @cache_p, @started, @started, @model
+              FROM (VALUES {rows}) AS v (scope, scope_id, period) CROSS JOIN recorded
+              ORDER BY v.scope, v.scope_id, v.period
+              ON CONFLICT (scope, scope_id, period) DO UPDATE SET calls = usage_totals.calls + excluded.calls,
+                  unpriced_calls = usage_totals.unpriced_calls + excluded.unpriced_calls, errors = usage_totals.errors + excluded.errors,
+                  input_tokens = usage_totals.input_tokens + excluded.input_tokens, cached_tokens = usage_totals.cached_tokens + excluded.cached_tokens,
+                  cache_write_tokens = usage_totals.cache_write_tokens + excluded.cache_write_tokens, output_tokens = usage_totals.output_tokens + excluded.output_tokens,
+                  input_pusd = usage_totals.input_pusd + excluded.input_pusd, output_pusd = usage_totals.output_pusd + excluded.output_pusd,
+                  cache_pusd = usage_totals.cache_pusd + excluded.cache_pusd, first_at = LEAST(usage_totals.first_at, excluded.first_at),
+                  last_at = GREATEST(usage_totals.last_at, excluded.last_at), last_model = excluded.last_model
+              """;
+        return database.BatchAsync(batch => batch.Add(sql, parameters), cancellationToken);
     }
 
     public Task<ScopeSpend> GetSpendAsync(string scope, string id, string period, CancellationToken cancellationToken) =>

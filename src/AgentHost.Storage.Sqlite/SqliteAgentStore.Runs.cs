@@ -120,12 +120,24 @@ public sealed partial class SqliteAgentStore
         return ids;
     }
 
-    public Task RenewLeasesAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t) => c.Command("UPDATE runs SET lease_until = @until WHERE lease_owner = @owner AND lease_until IS NOT NULL", t,
-            ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds())).Run(), cancellationToken);
+    public Task<IReadOnlyList<string>> RenewLeasesAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        database.WriteAsync<IReadOnlyList<string>>((c, t) =>
+        {
+            using var command = c.Command("UPDATE runs SET lease_until = @until WHERE lease_owner = @owner AND lease_until IS NOT NULL RETURNING id", t,
+                ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds()));
+            using var reader = command.ExecuteReader();
+            var ids = new List<string>();
+            while (reader.Read())
+            {
+                ids.Add(reader.GetString(0));
+            }
 
-    public Task ReleaseLeaseAsync(string runId, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t) => c.Command("UPDATE runs SET lease_owner = NULL, lease_until = NULL WHERE id = @id", t, ("@id", runId)).Run(), cancellationToken);
+            return ids;
+        }, cancellationToken);
+
+    public Task ReleaseLeaseAsync(string runId, string owner, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.Command("UPDATE runs SET lease_owner = NULL, lease_until = NULL WHERE id = @id AND lease_owner = @owner", t,
+            ("@id", runId), ("@owner", owner)).Run(), cancellationToken);
 
     public async Task<IReadOnlyList<ThreadRun>> FindExpiredRunsAsync(long nowUnixSeconds, CancellationToken cancellationToken)
     {

@@ -116,14 +116,34 @@ public abstract class RunStoreContract<TFactory> : StoreContract<TFactory>
         await Store.TryLeaseRunAsync(mine.Id, "node-a", now, now.AddSeconds(10), None);
         await Store.TryLeaseRunAsync(theirs.Id, "node-b", now, now.AddSeconds(10), None);
 
-        await Store.RenewLeasesAsync("node-a", now.AddSeconds(60), None);
+        var renewed = await Store.RenewLeasesAsync("node-a", now.AddSeconds(60), None);
         Time.Advance(TimeSpan.FromSeconds(20));
         var later = Time.GetUtcNow();
 
+        Assert.Equal([mine.Id], renewed);
         Assert.Equal([theirs.Id], await Store.FindRunsToResumeAsync(later, 10, None));
         Assert.Null(await Store.TryLeaseRunAsync(mine.Id, "node-b", later, later.AddSeconds(10), None));
-        await Store.ReleaseLeaseAsync(mine.Id, None);
+        await Store.ReleaseLeaseAsync(mine.Id, "node-a", None);
         Assert.NotNull(await Store.TryLeaseRunAsync(mine.Id, "node-b", later, later.AddSeconds(10), None));
+    }
+
+    [StoreFact]
+    public async Task ALapsedLease_TakenByAnotherOwner_IsNotRenewedOrReleasedByTheFormerOne()
+    {
+        var run = await QueuedRunAsync();
+        var now = Time.GetUtcNow();
+        await Store.TryLeaseRunAsync(run.Id, "node-a", now, now.AddSeconds(10), None);
+        Time.Advance(TimeSpan.FromSeconds(20));
+        var later = Time.GetUtcNow();
+        Assert.NotNull(await Store.TryLeaseRunAsync(run.Id, "node-b", later, later.AddSeconds(10), None));
+
+        // node-a wakes up: its renewal no longer names the run (so it stops working on it), and its release frees nothing.
+        var renewed = await Store.RenewLeasesAsync("node-a", later.AddSeconds(10), None);
+        await Store.ReleaseLeaseAsync(run.Id, "node-a", None);
+
+        Assert.Empty(renewed);
+        Assert.Null(await Store.TryLeaseRunAsync(run.Id, "node-c", later, later.AddSeconds(10), None));
+        Assert.Equal([run.Id], await Store.RenewLeasesAsync("node-b", later.AddSeconds(10), None));
     }
 
     [StoreFact]

@@ -159,15 +159,24 @@ internal sealed class InMemoryAgentStore : IAgentStore
     public Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>
         Locked<IReadOnlyList<string>>(() => [.. runs.Where(r => ResumableStatuses.Contains(r.Status) && !(leases.TryGetValue(r.Id, out var l) && l.Until >= now)).Take(max).Select(r => r.Id)]);
 
-    public Task RenewLeasesAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken) => Locked(() =>
+    public Task<IReadOnlyList<string>> RenewLeasesAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken) => Locked<IReadOnlyList<string>>(() =>
     {
-        foreach (var (runId, _) in leases.Where(l => l.Value.Owner == owner).ToList())
+        var held = leases.Where(l => l.Value.Owner == owner).Select(l => l.Key).ToList();
+        foreach (var runId in held)
         {
             leases[runId] = (owner, leaseUntil);
         }
+
+        return held;
     });
 
-    public Task ReleaseLeaseAsync(string runId, CancellationToken cancellationToken) => Locked(() => leases.Remove(runId));
+    public Task ReleaseLeaseAsync(string runId, string owner, CancellationToken cancellationToken) => Locked(() =>
+    {
+        if (leases.TryGetValue(runId, out var lease) && lease.Owner == owner)
+        {
+            leases.Remove(runId);
+        }
+    });
 
     public Task<IReadOnlyList<ThreadRun>> FindExpiredRunsAsync(long nowUnixSeconds, CancellationToken cancellationToken) =>
         Locked<IReadOnlyList<ThreadRun>>(() => runs.Where(r => r.Status == RunStatus.RequiresAction && r.ExpiresAt <= nowUnixSeconds));

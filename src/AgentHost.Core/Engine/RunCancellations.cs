@@ -16,6 +16,9 @@ public sealed class RunCancellations
 
     internal void Unregister(string runId) => executing.TryRemove(runId, out _);
 
+    /// <summary>Whether the run executes in this process now.</summary>
+    public bool IsExecuting(string runId) => executing.ContainsKey(runId);
+
     /// <summary>Signals the run if it executes here; returns whether it did.</summary>
     public bool Signal(string runId)
     {

@@ -9,7 +9,8 @@ namespace AgentHost.Core.Engine;
 /// <summary>
 /// Takes runs that have work to do from the store, leases them, and executes them. A sweep renews leases,
 /// expires runs left in <c>requires_action</c>, and resumes runs whose worker died, so no run stays
-/// <c>in_progress</c> forever.
+/// <c>in_progress</c> forever. A run whose lease lapsed and was taken by another worker (another node, after a stall)
+/// is stopped here at the next sweep and left to its new owner, which also ends its model call.
 /// </summary>
 public sealed partial class RunWorker(
     IAgentStore store,
@@ -23,6 +24,7 @@ public sealed partial class RunWorker(
 {
     private readonly string owner = IdGenerator.New("worker");
     private readonly ConcurrentDictionary<string, bool> executing = new();
+    private readonly ConcurrentDictionary<string, bool> leased = new();
     private SemaphoreSlim? slots;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -85,6 +87,7 @@ public sealed partial class RunWorker(
         }
 
         using var cancellation = cancellations.Register(run.Id, stoppingToken);
+        leased[run.Id] = false;
         try
         {
             await DriveAsync(run, cancellation.Token);
@@ -92,6 +95,11 @@ public sealed partial class RunWorker(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             throw;
+        }
+        catch (Exception) when (leased.TryGetValue(run.Id, out var lost) && lost)
+        {
+            // Another worker holds the run now; what is left is its to do.
+            LogLeaseLost(logger, run.Id);
         }
         catch (Exception exception) when (exception is OperationCanceledException or RunInterruptedException)
         {
@@ -109,8 +117,9 @@ public sealed partial class RunWorker(
         }
         finally
         {
+            leased.TryRemove(run.Id, out _);
             cancellations.Unregister(run.Id);
-            await store.ReleaseLeaseAsync(run.Id, CancellationToken.None);
+            await store.ReleaseLeaseAsync(run.Id, owner, CancellationToken.None);
         }
     }
 
@@ -202,7 +211,16 @@ public sealed partial class RunWorker(
     internal async Task SweepAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await store.RenewLeasesAsync(owner, now + options.LeaseDuration, cancellationToken);
+        // Only runs leased before the renewal started are checked: their leases were committed, so a missing one was lost.
+        var before = leased.Keys.ToList();
+        var held = await store.RenewLeasesAsync(owner, now + options.LeaseDuration, cancellationToken);
+        foreach (var runId in before.Except(held))
+        {
+            if (leased.TryUpdate(runId, true, false))
+            {
+                cancellations.Signal(runId);
+            }
+        }
 
         foreach (var overdue in await store.FindExpiredRunsAsync(now.ToUnixTimeSeconds(), cancellationToken))
         {
@@ -229,6 +247,9 @@ public sealed partial class RunWorker(
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Worker fault while handling run {RunId}")]
     private static partial void LogWorkerFault(ILogger logger, string runId, Exception exception);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Run {RunId} was stopped here: its lease lapsed and another worker took it over")]
+    private static partial void LogLeaseLost(ILogger logger, string runId);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Run sweep failed; retrying at the next tick")]
     private static partial void LogSweepFault(ILogger logger, Exception exception);

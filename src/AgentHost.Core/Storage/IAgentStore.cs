@@ -65,10 +65,14 @@ public interface IAgentStore
     /// <summary>Ids of runs a worker should pick up: queued, in progress or cancelling, with no live lease.</summary>
     Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
 
-    /// <summary>Extends the leases <paramref name="owner"/> holds.</summary>
-    Task RenewLeasesAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+    /// <summary>
+    /// Extends the leases <paramref name="owner"/> holds and returns the ids of their runs; a run missing from them was
+    /// taken by another owner after its lease lapsed, so <paramref name="owner"/> must stop working on it.
+    /// </summary>
+    Task<IReadOnlyList<string>> RenewLeasesAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
-    Task ReleaseLeaseAsync(string runId, CancellationToken cancellationToken);
+    /// <summary>Gives up <paramref name="owner"/>'s lease on the run; a lease another owner has taken meanwhile is kept.</summary>
+    Task ReleaseLeaseAsync(string runId, string owner, CancellationToken cancellationToken);
 
     /// <summary>Runs in <c>requires_action</c> whose <c>expires_at</c> has passed.</summary>
     Task<IReadOnlyList<ThreadRun>> FindExpiredRunsAsync(long nowUnixSeconds, CancellationToken cancellationToken);

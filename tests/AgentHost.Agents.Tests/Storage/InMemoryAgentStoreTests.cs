@@ -92,7 +92,7 @@ public sealed class InMemoryAgentStoreTests
         Assert.Empty(await store.FindRunsToResumeAsync(now.AddSeconds(10), 10, CancellationToken.None));
         Assert.Equal(["run_1"], await store.FindRunsToResumeAsync(now.AddSeconds(31), 10, CancellationToken.None));
         Assert.NotNull(await store.TryLeaseRunAsync("run_1", "b", now.AddSeconds(31), now.AddSeconds(60), CancellationToken.None));
-        await store.ReleaseLeaseAsync("run_1", CancellationToken.None);
+        await store.ReleaseLeaseAsync("run_1", "b", CancellationToken.None);
         Assert.NotNull(await store.TryLeaseRunAsync("run_1", "c", now.AddSeconds(32), now.AddSeconds(60), CancellationToken.None));
         var second = run with { Id = "run_2" };
         Assert.Equal("run_1", (await store.TryCreateRunAsync(second, null, [], CancellationToken.None))?.Id);

@@ -164,6 +164,35 @@ public sealed class RunWorkerTests
         await worker.StopAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public async Task ARunWhoseLeaseLapsedAndWasTakenOver_IsStoppedHere_AndWritesNothingMore()
+    {
+        // No timed sweeps: the test runs the one sweep that finds the lease gone.
+        using var engine = new EngineHarness(new RunEngineOptions { SweepInterval = TimeSpan.FromHours(1) });
+        var gate = new TaskCompletionSource();
+        engine.Model.Enqueue(ScriptedReply.Text("stale", " answer") with { Gate = gate });
+        var (assistant, thread) = await engine.CreateAssistantAndThreadAsync();
+        using var worker = await StartAsync(engine);
+        var run = await engine.Service.CreateRunAsync(thread.Id, new RunRequest { AssistantId = assistant.Id }, IdGenerator.Run(), CancellationToken.None);
+        engine.Service.Start(run.Id);
+        await Eventually.ReturnsAsync(() => Task.FromResult<IReadOnlyList<Core.Events.TextDelta>?>(engine.Events.OfType<Core.Events.TextDelta>()), d => d.Count == 1, "the first delta");
+
+        // This worker stalls past its lease; another node takes the run over.
+        engine.Time.Advance(engine.Options.LeaseDuration + TimeSpan.FromSeconds(1));
+        var now = engine.Time.GetUtcNow();
+        Assert.NotNull(await engine.Store.TryLeaseRunAsync(run.Id, "node-b", now, now + engine.Options.LeaseDuration, CancellationToken.None));
+        await worker.SweepAsync(CancellationToken.None);
+        await Eventually.ReturnsAsync(() => Task.FromResult<string?>(engine.Cancellations.IsExecuting(run.Id) ? null : "stopped"), _ => true, "the stale execution to stop");
+        gate.TrySetResult();
+
+        var messages = await engine.MessagesAsync(thread);
+        Assert.DoesNotContain(messages, m => m.Status == MessageStatus.Completed && m.Role == MessageRoles.Assistant);
+        Assert.Equal(RunStatus.InProgress, (await engine.GetRunAsync(run)).Status);
+        Assert.Null(await engine.Store.TryLeaseRunAsync(run.Id, "node-c", now, now + engine.Options.LeaseDuration, CancellationToken.None));
+        Assert.Equal([run.Id], await engine.Store.RenewLeasesAsync("node-b", now + engine.Options.LeaseDuration, CancellationToken.None));
+        await worker.StopAsync(CancellationToken.None);
+    }
+
     private static async Task<RunWorker> StartAsync(EngineHarness engine)
     {
         var worker = engine.NewWorker();

@@ -7,8 +7,7 @@ namespace AgentHost.Server.Tests.Nodes;
 /// <summary>Three AgentHost processes on one PostgreSQL behave as one service.</summary>
 public sealed class MultiNodeTests
 {
-    [Fact(Skip = "Not green yet: on the shared 2-core machine (load 30-80) three nodes completed only ~120 of 300 runs in 4 minutes, "
-        + "most runs sitting in_progress; the bottleneck is not found yet (see docs/postgres.md).")]
+    [RequiresFact("postgres")]
     public async Task ThreeNodes_300RunsSpreadOverThem_EachCompletesExactlyOnce()
     {
         await using var cluster = await ClusterHarness.StartAsync(3);
@@ -39,6 +38,13 @@ public sealed class MultiNodeTests
         await cluster.WaitForCompletedAsync(300, TimeSpan.FromMinutes(6));
 
         var counts = await cluster.MessageCountsAsync();
+        if (counts.Any(c => c.Assistant != 1))
+        {
+            // The nodes' warnings (lapsed leases, transient PostgreSQL failures) say why a run ran twice.
+            Assert.Fail($"{counts.Count(c => c.Assistant != 1)} threads have other than one answer; the model was asked {cluster.Upstream.Requests.Count} times.\n"
+                + string.Join("\n", cluster.Nodes.Select(n => n.Describe())));
+        }
+
         Assert.Equal(300, counts.Count);
         Assert.All(counts, c => Assert.Equal((1L, 1L), (c.User, c.Assistant)));
         var asked = cluster.Upstream.Requests.Select(r => r.ToJsonString()).ToList();
@@ -47,8 +53,7 @@ public sealed class MultiNodeTests
         Assert.Equal(new Dictionary<string, long> { ["completed"] = 300 }, await cluster.RunStatusesAsync());
     }
 
-    [Fact(Skip = "Not green yet: rewritten after a run where other nodes' sweeps took some runs before the doomed node leased them; "
-        + "the rewritten test has not run yet.")]
+    [RequiresFact("postgres")]
     public async Task NodeKilledWithRunsInFlight_TheOthersFinishThemWithNoMessageLostOrDuplicated()
     {
         await using var cluster = await ClusterHarness.StartAsync(3);

@@ -249,7 +249,7 @@ public sealed class SubAssistantTool(IServiceProvider services, SubAssistantOpti
             await renewing.CancelAsync();
             await renewal;
             cancellations.Unregister(leased.Id);
-            await Store.ReleaseLeaseAsync(leased.Id, CancellationToken.None);
+            await Store.ReleaseLeaseAsync(leased.Id, owner, CancellationToken.None);
         }
     }
 
