@@ -19,8 +19,8 @@ namespace AgentHost.Providers.Shaping;
 /// system prompt and different on every request) is left out, so the prompt's prefix stays the same across turns
 /// and the target's prefix cache keeps hitting; Anthropic reads it and caches past it.</item>
 /// <item>Reasoning goes back only where it came from: Anthropic gets thinking blocks that carry a signature (its own;
-/// an unsigned one from another model would be refused); an OpenAI-wire model gets none, as Chat Completions has no
-/// field for prior reasoning.</item>
+/// an unsigned one from another model would be refused), and its redacted blocks as <c>redacted_thinking</c>
+/// (<see cref="RedactedThinking"/>); an OpenAI-wire model gets none, as Chat Completions has no field for prior reasoning.</item>
 /// </list>
 /// </summary>
 internal sealed class ShapedChatClient(
@@ -29,8 +29,19 @@ internal sealed class ShapedChatClient(
 {
     private const string AttributionPrefix = "x-anthropic-billing-header:";
 
-    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        base.GetResponseAsync(Messages(messages), Options(options), cancellationToken);
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var response = await base.GetResponseAsync(Messages(messages), Options(options), cancellationToken);
+        if (dialect == TargetDialect.Anthropic)
+        {
+            foreach (var message in response.Messages)
+            {
+                RedactedThinking.Mark(message.Contents);
+            }
+        }
+
+        return response;
+    }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -38,6 +49,11 @@ internal sealed class ShapedChatClient(
         // Shaped on the first MoveNextAsync, where the caller's trace context is current.
         await foreach (var update in base.GetStreamingResponseAsync(Messages(messages), Options(options), cancellationToken))
         {
+            if (dialect == TargetDialect.Anthropic)
+            {
+                RedactedThinking.Mark(update.Contents);
+            }
+
             yield return update;
         }
     }
@@ -139,6 +155,13 @@ internal sealed class ShapedChatClient(
                 if (IsAttribution(message, content))
                 {
                     attribution++;
+                }
+                else if (dialect == TargetDialect.Anthropic && message.Role == ChatRole.Assistant && RedactedThinking.NeedsBlock(content))
+                {
+                    // A redacted block goes back in Anthropic's own form; the contents are copied from here on.
+                    contents ??= [.. message.Contents.Take(j)];
+                    contents.Add(RedactedThinking.AsBlock((TextReasoningContent)content));
+                    continue;
                 }
                 else if (IsForeignReasoning(message, content))
                 {

@@ -121,6 +121,27 @@ public sealed class ResponsesReasoningTests
     }
 
     [Fact]
+    public async Task RedactedThinking_GoesBackToClaudeAsARedactedBlock_BeforeTheSignedThinking()
+    {
+        await using var server = await AgentHostServer.StartAsync();
+        server.Upstream.Enqueue(
+            ScriptedTurn.Call(("toolu_1", "get_weather", """{"city":"Oslo"}""")) with { RedactedThinking = "EncryptedByAnthropic==", Thinking = Thought },
+            ScriptedTurn.Say("Sunny."));
+        using var http = server.Http();
+
+        var first = await PostAsync(http, $$$"""{"model":"{{{CompatClients.Claude}}}","input":"Weather in Oslo?","tools":[{{{WeatherTool}}}],"reasoning":{"effort":"medium"}}""");
+        await PostAsync(http, $$$"""
+            {"model":"{{{CompatClients.Claude}}}","previous_response_id":"{{{first["id"]}}}","tools":[{{{WeatherTool}}}],"reasoning":{"effort":"medium"},
+             "input":[{"type":"function_call_output","call_id":"toolu_1","output":"sunny"}]}
+            """);
+
+        var assistant = server.Upstream.Requests.Last()["messages"]!.AsArray().Single(m => (string?)m!["role"] == "assistant")!["content"]!.AsArray();
+        Assert.Equal(["redacted_thinking", "thinking", "tool_use"], assistant.Select(b => (string?)b!["type"]));
+        Assert.Equal("EncryptedByAnthropic==", (string?)assistant[0]!["data"]);
+        Assert.Equal(AnthropicTurns.Signature, (string?)assistant[1]!["signature"]);
+    }
+
+    [Fact]
     public async Task StoreFalse_ReasoningPassedBackWithItsEncryptedContent_SendsTheSignedThinkingBack_AndAnAlteredOneIsRefused()
     {
         await using var server = await AgentHostServer.StartAsync();

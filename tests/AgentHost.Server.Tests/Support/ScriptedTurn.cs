@@ -22,6 +22,9 @@ public sealed record ScriptedTurn
     /// <summary>Anthropic extended thinking, sent as a thinking block before the text.</summary>
     public string? Thinking { get; init; }
 
+    /// <summary>Anthropic redacted thinking: a <c>redacted_thinking</c> block with this encrypted data, before any thinking and text.</summary>
+    public string? RedactedThinking { get; init; }
+
     /// <summary>The stop sequence that ended the turn (Anthropic <c>stop_sequence</c>; OpenAI says only <c>stop</c>).</summary>
     public string? StopSequence { get; init; }
 
