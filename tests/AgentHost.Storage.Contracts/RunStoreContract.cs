@@ -89,6 +89,29 @@ public abstract class RunStoreContract<TFactory> : StoreContract<TFactory>
     }
 
     [StoreFact]
+    public async Task StepReasoning_IsKeptWithTheStep_TextPayloadAndRedactedParts()
+    {
+        var thread = Objects.Thread();
+        await Store.CreateThreadAsync(thread, [], None);
+        var run = Objects.Run(thread.Id, RunStatus.InProgress);
+        await Store.TryCreateRunAsync(run, null, [], None);
+        var reasoning = new StepReasoning
+        {
+            Id = "rs_contract",
+            Parts = [new ReasoningPart("Thinking \"quoted\" é", "sig-1"), new ReasoningPart(string.Empty, "opaque==") { Redacted = true }],
+        };
+        var step = Objects.Step(run) with { Reasoning = reasoning };
+        await Store.SaveStepAsync(step, None);
+        var plain = Objects.Step(run);
+        await Store.SaveStepAsync(plain, None);
+
+        var kept = await Store.GetStepAsync(thread.Id, run.Id, step.Id, None);
+        Assert.Equal("rs_contract", kept?.Reasoning?.Id);
+        Assert.Equal(reasoning.Parts, kept!.Reasoning!.Parts);
+        Assert.Null((await Store.GetStepAsync(thread.Id, run.Id, plain.Id, None))?.Reasoning);
+    }
+
+    [StoreFact]
     public async Task Lease_IsExclusiveUntilItExpires()
     {
         var run = await QueuedRunAsync();

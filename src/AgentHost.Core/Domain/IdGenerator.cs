@@ -23,6 +23,9 @@ public static class IdGenerator
     public static string Step() => New("step");
     public static string ToolCall() => New("call");
 
+    /// <summary>A turn's reasoning record (<c>rs_…</c>), as the Responses API names reasoning items.</summary>
+    public static string Reasoning() => New("rs");
+
     /// <summary><c>file-</c> and 22 alphanumerics, as the original's file ids.</summary>
     public static string File() => Random("file-", Alphabet, 22);
 

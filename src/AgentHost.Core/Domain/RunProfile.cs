@@ -38,4 +38,10 @@ public sealed record RunProfile
 
     /// <summary>The session's spend limit in US dollars across all its turns; a call that would start past it ends the run.</summary>
     public decimal? SessionBudgetUsd { get; init; }
+
+    /// <summary>
+    /// The front door asked for a summary of the model's reasoning (<c>auto</c>, <c>concise</c>, <c>detailed</c>): the
+    /// model is asked to show its reasoning text. Null: the reasoning is kept, its text as the provider gives it.
+    /// </summary>
+    public string? ReasoningSummary { get; init; }
 }

@@ -26,6 +26,14 @@ public sealed record RunStep
     public required StepDetails StepDetails { get; init; }
     public Usage? Usage { get; init; }
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = Empty.Metadata;
+
+    /// <summary>
+    /// The model's reasoning in the turn this step records (on the turn's first step), kept for the conversation's
+    /// later model calls. Stored with the step; left out of every client view of a step (see <c>FileSearchStepView.ForClient</c>).
+    /// </summary>
+    [JsonPropertyName("agenthost_reasoning")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public StepReasoning? Reasoning { get; init; }
 }
 
 public static class StepStatus

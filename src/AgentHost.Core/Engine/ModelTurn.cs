@@ -9,4 +9,8 @@ internal sealed record ModelTurn(
     RunStep? MessageStep,
     IReadOnlyList<FunctionCallContent> ToolCalls,
     Usage Usage,
-    ChatFinishReason? FinishReason);
+    ChatFinishReason? FinishReason)
+{
+    /// <summary>The turn's reasoning when no message step took it: the tool step records it.</summary>
+    public StepReasoning? Reasoning { get; init; }
+}

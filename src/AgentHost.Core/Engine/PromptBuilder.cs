@@ -51,11 +51,17 @@ internal sealed class PromptBuilder(ITokenCounter tokens, ToolSources sources)
         {
             if (step.StepDetails.MessageCreation is { } creation && runMessages.TryGetValue(creation.MessageId, out var written))
             {
-                current.Add(Measure(ToChatMessage(written)));
+                var message = ToChatMessage(written);
+                if (step.Reasoning is { } thought)
+                {
+                    message.Contents = [.. ReasoningContents(thought), .. message.Contents];
+                }
+
+                current.Add(Measure(message));
             }
             else if (step.StepDetails.ToolCalls is { Count: > 0 } calls)
             {
-                current.Add(Measure([.. ToolCallMessages(calls)]));
+                current.Add(Measure([.. ToolCallMessages(calls, step.Reasoning)]));
             }
         }
 
@@ -114,9 +120,15 @@ internal sealed class PromptBuilder(ITokenCounter tokens, ToolSources sources)
         }
     }
 
-    private IEnumerable<ChatMessage> ToolCallMessages(IReadOnlyList<StepToolCall> calls)
+    /// <summary>
+    /// A turn's reasoning as the model gave it, to go back before what it wrote: text with its provider payload (a
+    /// signature), or a redacted block. The provider layer decides what each model takes.
+    /// </summary>
+    private static IEnumerable<AIContent> ReasoningContents(StepReasoning reasoning) => reasoning.Parts.Select(ReasoningPart.ToContent);
+
+    private IEnumerable<ChatMessage> ToolCallMessages(IReadOnlyList<StepToolCall> calls, StepReasoning? reasoning)
     {
-        var callContents = new List<AIContent>();
+        var callContents = new List<AIContent>(reasoning is null ? [] : ReasoningContents(reasoning));
         var results = new List<AIContent>();
         var media = new List<AIContent>();
         foreach (var call in calls)

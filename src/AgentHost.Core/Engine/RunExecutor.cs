@@ -161,6 +161,7 @@ public sealed class RunExecutor
         var calls = new List<FunctionCallContent>();
         UsageDetails? reported = null;
         ChatFinishReason? finish = null;
+        TurnReasoning? reasoning = null;
 
         string? responseModel = null;
         events.Publish(new ModelCallStarted(run.Model) { RunId = run.Id });
@@ -173,6 +174,7 @@ public sealed class RunExecutor
                 switch (content)
                 {
                     case TextContent { Text.Length: > 0 } delta:
+                        CompleteReasoning(run, reasoning);
                         if (message is null)
                         {
                             (message, messageStep) = await StartMessageAsync(run, cancellationToken);
@@ -181,10 +183,16 @@ public sealed class RunExecutor
                         events.Publish(new TextDelta(message.Id, 0, text.Length, delta.Text) { RunId = run.Id });
                         text.Append(delta.Text);
                         break;
-                    case TextReasoningContent { Text.Length: > 0 } reasoning:
-                        events.Publish(new ReasoningDelta(reasoning.Text) { RunId = run.Id });
+                    case TextReasoningContent thinkingContent when reasoning is not { Completed: true }:
+                        reasoning ??= new TurnReasoning();
+                        if (reasoning.Add(thinkingContent) is { Length: > 0 } thinking)
+                        {
+                            events.Publish(new ReasoningDelta(thinking) { RunId = run.Id, ItemId = reasoning.Id });
+                        }
+
                         break;
                     case FunctionCallContent call:
+                        CompleteReasoning(run, reasoning);
                         calls.Add(call);
                         break;
                     case UsageContent usage:
@@ -194,6 +202,7 @@ public sealed class RunExecutor
             }
         }
 
+        var thought = CompleteReasoning(run, reasoning);
         var usageOfTurn = new Usage
         {
             PromptTokens = (int)(reported?.InputTokenCount ?? prompt.EstimatedTokens),
@@ -230,12 +239,31 @@ public sealed class RunExecutor
             await store.SaveMessageAsync(message, cancellationToken);
             events.Publish(new MessageCompleted(message) { RunId = run.Id });
 
-            // With tool calls to follow, the tool step carries the turn's usage; counted once.
-            messageStep = messageStep! with { Usage = calls.Count == 0 ? usageOfTurn : Zero };
+            // With tool calls to follow, the tool step carries the turn's usage; counted once. The turn's reasoning goes
+            // with its first step.
+            messageStep = messageStep! with { Usage = calls.Count == 0 ? usageOfTurn : Zero, Reasoning = thought };
             await CompleteStepAsync(messageStep, cancellationToken);
         }
 
-        return new ModelTurn(message, messageStep, calls, usageOfTurn, finish);
+        return new ModelTurn(message, messageStep, calls, usageOfTurn, finish) { Reasoning = message is null ? thought : null };
+    }
+
+    /// <summary>Publishes the turn's reasoning record once it is complete (a message or a call follows, or the turn ended).</summary>
+    private StepReasoning? CompleteReasoning(ThreadRun run, TurnReasoning? reasoning)
+    {
+        if (reasoning is null)
+        {
+            return null;
+        }
+
+        if (reasoning.Completed)
+        {
+            return reasoning.Record;
+        }
+
+        var record = reasoning.Complete();
+        events.Publish(new ReasoningCompleted(record) { RunId = run.Id });
+        return record;
     }
 
     private static readonly Usage Zero = new() { PromptTokens = 0, CompletionTokens = 0 };
@@ -265,7 +293,7 @@ public sealed class RunExecutor
     private async Task<(RunStep Step, IReadOnlyList<RequiredToolCall> Pending, IReadOnlyList<PendingDecision> Decisions)> RunToolCallsAsync(ThreadRun run, ModelTurn turn, RunToolSet toolSet,
         CancellationToken cancellationToken)
     {
-        var step = NewStep(run, time.UnixNow(), new StepDetails { Type = StepTypes.ToolCalls, ToolCalls = [] });
+        var step = NewStep(run, time.UnixNow(), new StepDetails { Type = StepTypes.ToolCalls, ToolCalls = [] }) with { Reasoning = turn.Reasoning };
         await store.SaveStepAsync(step, cancellationToken);
         events.Publish(new StepStarted(step) { RunId = run.Id });
 

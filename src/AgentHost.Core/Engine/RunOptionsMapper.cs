@@ -17,6 +17,7 @@ internal static class RunOptionsMapper
             TopP = (float?)run.TopP,
             MaxOutputTokens = maxOutputTokens,
             ResponseFormat = ToResponseFormat(run.ResponseFormat),
+            Reasoning = ToReasoning(run.ReasoningEffort, run.Profile?.ReasoningSummary),
         };
 
         if (tools.Count > 0 && run.ToolChoice.Type != "none")
@@ -33,6 +34,32 @@ internal static class RunOptionsMapper
         }
 
         return options;
+    }
+
+    /// <summary>
+    /// The run's reasoning effort (and, from a front door that asked for it, a summary of the reasoning) for the
+    /// provider adapter: an OpenAI reasoning model gets <c>reasoning_effort</c>, Claude thinking at that effort.
+    /// </summary>
+    internal static ReasoningOptions? ToReasoning(string? effort, string? summary)
+    {
+        if (effort is null && summary is null)
+        {
+            return null;
+        }
+
+        return new ReasoningOptions
+        {
+            Effort = effort switch
+            {
+                null => null,
+                "none" => ReasoningEffort.None,
+                "minimal" or "low" => ReasoningEffort.Low,
+                "medium" => ReasoningEffort.Medium,
+                "high" => ReasoningEffort.High,
+                _ => ReasoningEffort.ExtraHigh,
+            },
+            Output = summary is null ? null : ReasoningOutput.Summary,
+        };
     }
 
     private static ChatResponseFormat? ToResponseFormat(ResponseFormat format) => format.Type switch

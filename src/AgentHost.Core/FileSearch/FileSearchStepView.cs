@@ -5,13 +5,21 @@ using AgentHost.Core.Engine;
 
 namespace AgentHost.Core.FileSearch;
 
-/// <summary>Steps as clients see them: file_search results without their chunk content unless <c>include[]</c> asked for it.</summary>
+/// <summary>
+/// Steps as clients see them: without the engine's reasoning record, and file_search results without their chunk
+/// content unless <c>include[]</c> asked for it.
+/// </summary>
 public static class FileSearchStepView
 {
     public static bool Includes(IEnumerable<string?> include) => include.Contains(FileSearchCall.IncludeContent, StringComparer.Ordinal);
 
     public static RunStep ForClient(RunStep step, bool includeContent)
     {
+        if (step.Reasoning is not null)
+        {
+            step = step with { Reasoning = null };
+        }
+
         if (step.StepDetails.ToolCalls is not { } calls || !calls.Any(c => c.Type == ToolTypes.FileSearch && c.Details is not null))
         {
             return step;

@@ -12,14 +12,15 @@ namespace AgentHost.Providers.Shaping;
 /// <item><c>max_tokens</c> above the model's limit (<see cref="ModelOutputLimits"/>) is clamped to it.</item>
 /// <item>Claude gets no <c>temperature</c>, <c>top_p</c> or <c>top_k</c>: the current Messages API (and the SDK that
 /// speaks it) has none.</item>
-/// <item>OpenAI reasoning models (o-series, gpt-5) take no <c>temperature</c>, <c>top_p</c> or penalties; they are left out.</item>
+/// <item>OpenAI reasoning models (o-series, gpt-5) take no <c>temperature</c>, <c>top_p</c> or penalties; they are left out.
+/// Other OpenAI models take no reasoning effort, and Claude no thinking with a forced tool choice: left out.</item>
 /// <item>Tool schemas are normalised for the target (<see cref="ToolSchemaNormalizer"/>).</item>
 /// <item>Off Anthropic, Claude Code's per-request attribution line (<c>x-anthropic-billing-header: …</c>, first in its
 /// system prompt and different on every request) is left out, so the prompt's prefix stays the same across turns
 /// and the target's prefix cache keeps hitting; Anthropic reads it and caches past it.</item>
 /// <item>Reasoning goes back only where it came from: Anthropic gets thinking blocks that carry a signature (its own;
-/// an unsigned one from another model would be refused); an OpenAI-wire model gets none, as Chat Completions has no
-/// field for prior reasoning.</item>
+/// an unsigned one from another model would be refused), and its redacted blocks as <c>redacted_thinking</c>
+/// (<see cref="RedactedThinking"/>); an OpenAI-wire model gets none, as Chat Completions has no field for prior reasoning.</item>
 /// </list>
 /// </summary>
 internal sealed class ShapedChatClient(
@@ -28,8 +29,19 @@ internal sealed class ShapedChatClient(
 {
     private const string AttributionPrefix = "x-anthropic-billing-header:";
 
-    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        base.GetResponseAsync(Messages(messages), Options(options), cancellationToken);
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var response = await base.GetResponseAsync(Messages(messages), Options(options), cancellationToken);
+        if (dialect == TargetDialect.Anthropic)
+        {
+            foreach (var message in response.Messages)
+            {
+                RedactedThinking.Mark(message.Contents);
+            }
+        }
+
+        return response;
+    }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -37,6 +49,11 @@ internal sealed class ShapedChatClient(
         // Shaped on the first MoveNextAsync, where the caller's trace context is current.
         await foreach (var update in base.GetStreamingResponseAsync(Messages(messages), Options(options), cancellationToken))
         {
+            if (dialect == TargetDialect.Anthropic)
+            {
+                RedactedThinking.Mark(update.Contents);
+            }
+
             yield return update;
         }
     }
@@ -80,6 +97,18 @@ internal sealed class ShapedChatClient(
             AdjustedSampling(options, $"reasoning model {target.Model} takes only its default sampling; temperature, top_p and penalties left out");
             shaped ??= options.Clone();
             (shaped.Temperature, shaped.TopP, shaped.FrequencyPenalty, shaped.PresencePenalty) = (null, null, null, null);
+        }
+
+        if (options.Reasoning is not null && dialect == TargetDialect.OpenAI && !IsReasoningModel)
+        {
+            Adjusted("reasoning_effort", $"{target.Model} is not a reasoning model; reasoning effort not sent");
+            (shaped ??= options.Clone()).Reasoning = null;
+        }
+
+        if (options.Reasoning is not null && dialect == TargetDialect.Anthropic && options.ToolMode is RequiredChatToolMode)
+        {
+            Adjusted("thinking", "Claude takes no thinking with a forced tool choice; thinking not enabled");
+            (shaped ??= options.Clone()).Reasoning = null;
         }
 
         if (options.Tools is { Count: > 0 } tools && Tools(tools) is { } normalized)
@@ -126,6 +155,13 @@ internal sealed class ShapedChatClient(
                 if (IsAttribution(message, content))
                 {
                     attribution++;
+                }
+                else if (dialect == TargetDialect.Anthropic && message.Role == ChatRole.Assistant && RedactedThinking.NeedsBlock(content))
+                {
+                    // A redacted block goes back in Anthropic's own form; the contents are copied from here on.
+                    contents ??= [.. message.Contents.Take(j)];
+                    contents.Add(RedactedThinking.AsBlock((TextReasoningContent)content));
+                    continue;
                 }
                 else if (IsForeignReasoning(message, content))
                 {

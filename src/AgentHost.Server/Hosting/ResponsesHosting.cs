@@ -8,6 +8,7 @@ public static class ResponsesHosting
 {
     public static IServiceCollection AddResponses(this IServiceCollection services)
     {
+        services.AddSingleton<ReasoningSeal>();
         services.AddSingleton<ResponseRecords>();
         services.AddSingleton<ResponseWaiters>();
         services.AddSingleton<ResponseMcpListing>();

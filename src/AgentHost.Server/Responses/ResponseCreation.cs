@@ -28,6 +28,9 @@ internal sealed record ResponseCreation
 
     public string? ReasoningEffort { get; init; }
 
+    /// <summary><c>reasoning.summary</c>: the model is asked to show its reasoning, given as <c>summary_text</c>.</summary>
+    public string? ReasoningSummary { get; init; }
+
     public int? MaxOutputTokens { get; init; }
 
     public int? MaxToolCalls { get; init; }

@@ -50,14 +50,14 @@ internal static class ResponseEndpoints
             }
         }
 
-        var view = ResponseView.Of(creation.Settings, creation.Include);
+        var view = ResponseView.ForCreation(creation.Settings, creation.Include);
         using var subscription = hub.Subscribe(id);
         var waiting = creation.Store ? null : waiters.Wait(id);
         try
         {
             var run = await service.CreateAsync(id, creation, cancellationToken);
 
-            var renderer = new ResponseStreamRenderer(id, creation.Settings, view, call => records.RecordedCallAsync(run, call, view));
+            var renderer = new ResponseStreamRenderer(id, creation.Settings, view, call => records.RecordedCallAsync(run, call, view), records.Seal);
             var stream = creation.Stream ? new ResponseEventStream(http.Response) : null;
             if (stream is not null)
             {

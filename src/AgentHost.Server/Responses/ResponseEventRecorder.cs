@@ -44,7 +44,7 @@ internal sealed partial class ResponseEventRecorder(ResponseRecords records, Run
         var subscription = hub.Subscribe(run.Id);
         var settings = ResponseRecords.Settings(stored);
         var sent = await records.Store.GetEventsAsync(run.Id, -1, cancellationToken);
-        var done = await records.OutputAsync(run, ResponseView.Of(settings), cancellationToken);
+        var done = await records.OutputAsync(run, ResponseView.ForCreation(settings), cancellationToken);
         var renderer = Renderer(run, settings, sent.Count == 0 ? 0 : sent[^1].SequenceNumber + 1, [.. done.Select(i => (string)i["id"]!)]);
         _ = Task.Run(() => RecordAsync(run, settings, renderer, subscription));
     }
@@ -74,7 +74,7 @@ internal sealed partial class ResponseEventRecorder(ResponseRecords records, Run
 
         var settings = ResponseRecords.Settings(stored);
         var renderer = Renderer(run, settings, sent.Count == 0 ? 0 : sent[^1].SequenceNumber + 1, []);
-        var response = ResponseObject.Build(run.Id, settings, run, await records.OutputAsync(run, ResponseView.Of(settings), cancellationToken));
+        var response = ResponseObject.Build(run.Id, settings, run, await records.OutputAsync(run, ResponseView.ForCreation(settings), cancellationToken));
         await AppendAsync(responseId, renderer.Ended(response), cancellationToken);
         return true;
     }
@@ -87,8 +87,8 @@ internal sealed partial class ResponseEventRecorder(ResponseRecords records, Run
 
     private ResponseStreamRenderer Renderer(ThreadRun run, JsonObject settings, long nextSequence, IReadOnlyList<string> items)
     {
-        var view = ResponseView.Of(settings);
-        var renderer = new ResponseStreamRenderer(run.Id, settings, view, call => records.RecordedCallAsync(run, call, view)) { NextSequence = nextSequence };
+        var view = ResponseView.ForCreation(settings);
+        var renderer = new ResponseStreamRenderer(run.Id, settings, view, call => records.RecordedCallAsync(run, call, view), records.Seal) { NextSequence = nextSequence };
         renderer.Continue(items);
         return renderer;
     }
@@ -105,7 +105,7 @@ internal sealed partial class ResponseEventRecorder(ResponseRecords records, Run
                     {
                         if (agentEvent is RunStatusChanged changed && RunStatus.IsTerminal(changed.Run.Status))
                         {
-                            var view = ResponseView.Of(settings);
+                            var view = ResponseView.ForCreation(settings);
                             var response = ResponseObject.Build(run.Id, settings, changed.Run, await records.OutputAsync(changed.Run, view, CancellationToken.None));
                             await AppendAsync(run.Id, renderer.Ended(response), CancellationToken.None);
                             return;

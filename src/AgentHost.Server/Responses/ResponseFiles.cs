@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AgentHost.Core.Errors;
 using AgentHost.Core.Files;
 using AgentHost.Core.VectorStores;
 
@@ -43,6 +44,27 @@ internal sealed class ResponseFiles(IFileStore files, ITextExtractor extractor)
         }
 
         return resolved;
+    }
+
+    /// <summary>
+    /// Refuses an input whose <c>input_file</c> or <c>input_image</c> names a file that does not exist, as the original
+    /// does (404, the Files API's message), before anything is stored. A file deleted after its response was created
+    /// reaches later turns as a note instead.
+    /// </summary>
+    public async Task CheckFilesExistAsync(IReadOnlyList<JsonObject> input, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < input.Count; i++)
+        {
+            var parts = input[i]["content"] as JsonArray ?? [];
+            for (var j = 0; j < parts.Count; j++)
+            {
+                if (parts[j] is JsonObject { } part && (string?)part["type"] is "input_file" or "input_image" && part["file_id"] is JsonValue value
+                    && value.TryGetValue<string>(out var fileId) && await files.GetAsync(fileId, cancellationToken) is null)
+                {
+                    throw new ApiException(ApiErrorKind.NotFound, $"No such File object: {fileId}", $"input[{i}].content[{j}].file_id");
+                }
+            }
+        }
     }
 
     private static bool NeedsReading(JsonObject part) =>

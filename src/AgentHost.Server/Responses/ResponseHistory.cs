@@ -28,7 +28,7 @@ internal sealed class ResponseHistory(ResponseRecords records, ResponseWaiters w
 
         // Before its first model call, the response lists the MCP servers the conversation has not listed yet.
         await mcpListing.ListAsync(run, items, cancellationToken);
-        return ResponseItemsToChat.Convert(await files.ResolveAsync(items, cancellationToken));
+        return ResponseItemsToChat.Convert(await files.ResolveAsync(items, cancellationToken), records.Seal);
     }
 
     public async Task RunEndedAsync(ThreadRun run, CancellationToken cancellationToken)

@@ -87,7 +87,7 @@ internal static class ResponseInputEndpoints
 
         var items = await records.ItemsBeforeAsync(previous, conversation, cancellationToken);
         items.AddRange(ResponseInputReader.Read(request, "input"));
-        var messages = ResponseItemsToChat.Convert(await files.ResolveAsync(items, cancellationToken));
+        var messages = ResponseItemsToChat.Convert(await files.ResolveAsync(items, cancellationToken), records.Seal);
         if (request.String("instructions") is { Length: > 0 } instructions)
         {
             messages.Insert(0, new ChatMessage(ChatRole.System, instructions));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AgentHost.Core.Domain;
 using Microsoft.Extensions.AI;
 
 namespace AgentHost.Server.Responses;
@@ -11,12 +12,13 @@ namespace AgentHost.Server.Responses;
 /// </summary>
 internal static class ResponseItemsToChat
 {
-    public static List<ChatMessage> Convert(IEnumerable<JsonObject> items)
+    /// <param name="seal">Opens the <c>encrypted_content</c> of reasoning items, which go back to the model as they came from it.</param>
+    public static List<ChatMessage> Convert(IEnumerable<JsonObject> items, ReasoningSeal seal)
     {
         var messages = new List<ChatMessage>();
         foreach (var item in items)
         {
-            var (role, contents) = ToContents(item);
+            var (role, contents) = (string?)item["type"] == "reasoning" ? (ChatRole.Assistant, Reasoning(item, seal)) : ToContents(item);
 
             // A call AgentHost ran carries its result: the result follows as a tool message, as providers want it.
             var results = role == ChatRole.Assistant ? contents.OfType<FunctionResultContent>().ToList<AIContent>() : [];
@@ -103,6 +105,13 @@ internal static class ResponseItemsToChat
                 return (ChatRole.Assistant, []);
         }
     }
+
+    /// <summary>
+    /// A reasoning item's parts (text with the provider's payload) from its <c>encrypted_content</c>; none when it has none
+    /// (the provider layer sends each model only the reasoning it takes).
+    /// </summary>
+    private static List<AIContent> Reasoning(JsonObject item, ReasoningSeal seal) =>
+        (string?)item["encrypted_content"] is { } sealedContent && seal.Open(sealedContent) is { } parts ? [.. parts.Select(ReasoningPart.ToContent)] : [];
 
     private static IEnumerable<AIContent> Parts(JsonNode? content)
     {

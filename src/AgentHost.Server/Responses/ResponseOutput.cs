@@ -11,12 +11,18 @@ namespace AgentHost.Server.Responses;
 /// </summary>
 internal static class ResponseOutput
 {
-    public static List<JsonObject> FromRecord(IReadOnlyList<RunStep> steps, IReadOnlyList<ThreadMessage> messages, ResponseView view, ToolSources sources)
+    public static List<JsonObject> FromRecord(IReadOnlyList<RunStep> steps, IReadOnlyList<ThreadMessage> messages, ResponseView view, ToolSources sources,
+        ReasoningSeal seal)
     {
         var byId = messages.ToDictionary(m => m.Id, StringComparer.Ordinal);
         var output = new List<JsonObject>();
         foreach (var step in steps)
         {
+            if (step.Reasoning is { } reasoning)
+            {
+                output.Add(Reasoning(reasoning, view, seal));
+            }
+
             if (step.StepDetails.MessageCreation is { } creation && byId.TryGetValue(creation.MessageId, out var message))
             {
                 output.Add(Message(message));
@@ -30,6 +36,29 @@ internal static class ResponseOutput
 
         return output;
     }
+
+    /// <summary>
+    /// A <c>reasoning</c> item: the model's reasoning text as one <c>summary_text</c> part when <c>reasoning.summary</c>
+    /// asked for it (else an empty summary, as the original), and the sealed parts as <c>encrypted_content</c> when the
+    /// view carries it.
+    /// </summary>
+    public static JsonObject Reasoning(StepReasoning reasoning, ResponseView view, ReasoningSeal seal)
+    {
+        // Keys in the recorded order: id, type, encrypted_content (when carried), summary.
+        var item = new JsonObject { ["id"] = reasoning.Id, ["type"] = "reasoning" };
+        if (view.EncryptedReasoning)
+        {
+            item["encrypted_content"] = seal.Seal(reasoning);
+        }
+
+        item["summary"] = Summary(reasoning, view);
+        return item;
+    }
+
+    public static JsonArray Summary(StepReasoning reasoning, ResponseView view) =>
+        view.ReasoningSummary && reasoning.Text is { Length: > 0 } text ? [SummaryText(text)] : [];
+
+    public static JsonObject SummaryText(string text) => new() { ["type"] = "summary_text", ["text"] = text };
 
     public static JsonObject Message(ThreadMessage message) => new()
     {

@@ -10,8 +10,11 @@ namespace AgentHost.Server.Responses;
 /// output as items once the run ends, and forgets responses made with <c>store: false</c>.
 /// </summary>
 internal sealed class ResponseRecords(IResponseStore responses, IAgentStore runs, IConversationStore conversations, ToolSources sources,
-    AgentHost.Observability.Tracing.TraceWriter? traces = null)
+    ReasoningSeal seal, AgentHost.Observability.Tracing.TraceWriter? traces = null)
 {
+    /// <summary>Seals and opens the <c>encrypted_content</c> of reasoning items.</summary>
+    public ReasoningSeal Seal => seal;
+
     /// <summary>Forgets a <c>store: false</c> response once answered; its trace spans are written first, then keep only usage and cost.</summary>
     public async Task ForgetAsync(string id)
     {
@@ -47,7 +50,7 @@ internal sealed class ResponseRecords(IResponseStore responses, IAgentStore runs
     {
         var steps = (await runs.ListStepsAsync(run.ThreadId, run.Id, new ListQuery { Limit = int.MaxValue, Ascending = true }, cancellationToken)).Data;
         var messages = await runs.GetThreadMessagesAsync(run.ThreadId, cancellationToken);
-        var output = ResponseOutput.FromRecord(steps, messages, view, sources);
+        var output = ResponseOutput.FromRecord(steps, messages, view, sources, seal);
 
         // The MCP servers the response listed lead its output.
         return run.Tools.Any(t => t.Type == ResponseMcpTool.Type) && await responses.GetAsync(run.Id, cancellationToken) is { } stored
@@ -64,7 +67,7 @@ internal sealed class ResponseRecords(IResponseStore responses, IAgentStore runs
         }
 
         var settings = Settings(response);
-        var output = await OutputAsync(run, ResponseView.Of(settings) with { IncludeFileSearchResults = true, IncludeCodeInterpreterOutputs = true }, cancellationToken);
+        var output = await OutputAsync(run, ResponseView.Of(settings) with { IncludeFileSearchResults = true, IncludeCodeInterpreterOutputs = true, EncryptedReasoning = true }, cancellationToken);
         await responses.SaveOutputAsync(response.Id, [.. output.Select(o => new StoredItem((string)o["id"]!, o.ToJsonString()) { IsOutput = true })], cancellationToken);
     }
 

@@ -62,7 +62,7 @@ internal static class ResponseRequestReader
 
         var (tools, toolsEcho, vectorStores) = ResponseToolReader.Read(request, sources);
         var (format, textEcho) = Text(request);
-        var (effort, reasoningEcho) = Reasoning(request);
+        var (effort, summary, reasoningEcho) = Reasoning(request);
         var (choice, choiceEcho) = ToolChoiceOf(request, tools);
         var truncation = request.String("truncation") ?? "disabled";
         if (truncation is not ("auto" or "disabled"))
@@ -132,6 +132,7 @@ internal static class ResponseRequestReader
             Temperature = temperature,
             TopP = topP,
             ReasoningEffort = effort,
+            ReasoningSummary = summary,
             MaxOutputTokens = maxOutput,
             MaxToolCalls = maxToolCalls,
             ToolChoice = choice,
@@ -222,7 +223,7 @@ internal static class ResponseRequestReader
         return (engine, new JsonObject { ["format"] = formatEcho, ["verbosity"] = verbosity });
     }
 
-    private static (string? Effort, JsonObject Echo) Reasoning(JsonRequest request)
+    private static (string? Effort, string? Summary, JsonObject Echo) Reasoning(JsonRequest request)
     {
         var reasoning = request.Object("reasoning")?.Allow("effort", "summary", "generate_summary");
         var effort = reasoning?.String("effort");
@@ -237,7 +238,7 @@ internal static class ResponseRequestReader
             throw reasoning!.InvalidValue("summary", $"'{summary}' is not one of ['auto', 'concise', 'detailed'].");
         }
 
-        return (effort, new JsonObject { ["effort"] = effort, ["summary"] = summary });
+        return (effort, summary, new JsonObject { ["effort"] = effort, ["summary"] = summary });
     }
 
     private static (ToolChoice Choice, JsonNode Echo) ToolChoiceOf(JsonRequest request, IReadOnlyList<ToolDefinition> tools)

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using AgentHost.Core.Domain;
 using AgentHost.Core.Engine;
 using AgentHost.Core.Errors;
@@ -12,7 +13,7 @@ namespace AgentHost.Server.Responses;
 /// resumed after a crash.
 /// </summary>
 internal sealed class ResponseService(ResponseRecords records, IAgentStore runs, IConversationStore conversations, RunService runService, ResponseContainers containers,
-    TimeProvider time)
+    ResponseFiles files, TimeProvider time)
 {
     /// <summary>Stores the response and its queued run; call <see cref="Start"/> once a stream (if any) watches it.</summary>
     public async Task<ThreadRun> CreateAsync(string id, ResponseCreation creation, CancellationToken cancellationToken)
@@ -28,6 +29,8 @@ internal sealed class ResponseService(ResponseRecords records, IAgentStore runs,
             throw new ApiException(ApiErrorKind.NotFound, $"Conversation with id '{conversation}' not found.", "conversation");
         }
 
+        CheckReasoning(creation);
+        await files.CheckFilesExistAsync(creation.Input, cancellationToken);
         await CheckCallOutputsAsync(creation, cancellationToken);
         var tools = await containers.ResolveAsync(creation, cancellationToken);
         var now = time.GetUtcNow().ToUnixTimeSeconds();
@@ -56,6 +59,7 @@ internal sealed class ResponseService(ResponseRecords records, IAgentStore runs,
                 MaxToolCalls = creation.MaxToolCalls,
                 NoTruncation = creation.TruncationDisabled,
                 ResumesAfterCrash = creation.Background,
+                ReasoningSummary = creation.ReasoningSummary,
             },
         };
         var stored = new StoredResponse
@@ -119,6 +123,28 @@ internal sealed class ResponseService(ResponseRecords records, IAgentStore runs,
     }
 
     public static ApiException NotFound(string id) => new(ApiErrorKind.NotFound, $"Response with id '{id}' not found.", null);
+
+    /// <summary>
+    /// A reasoning item given back must carry the <c>encrypted_content</c> this server sealed, unaltered: it goes back to
+    /// the model as it came (Claude's thinking with its signature).
+    /// </summary>
+    private void CheckReasoning(ResponseCreation creation)
+    {
+        for (var i = 0; i < creation.Input.Count; i++)
+        {
+            var item = creation.Input[i];
+            if ((string?)item["type"] != "reasoning" || item["encrypted_content"] is null)
+            {
+                continue;
+            }
+
+            if (item["encrypted_content"] is not JsonValue value || !value.TryGetValue<string>(out var content) || records.Seal.Open(content) is null)
+            {
+                throw ApiException.Invalid($"The encrypted content for item {(string?)item["id"]} could not be verified.", $"input[{i}].encrypted_content",
+                    "invalid_encrypted_content");
+            }
+        }
+    }
 
     /// <summary>Every <c>function_call_output</c> must answer a call made earlier in the chain or in the same input, as the original checks.</summary>
     private async Task CheckCallOutputsAsync(ResponseCreation creation, CancellationToken cancellationToken)

@@ -8,7 +8,8 @@ namespace AgentHost.Server.Responses;
 /// Renders one response's engine events as the Responses API's stream: <c>response.*</c> events in the original's
 /// order, numbered by <c>sequence_number</c> from 0. Items are numbered by <c>output_index</c> as they start.
 /// </summary>
-internal sealed partial class ResponseStreamRenderer(string responseId, JsonObject settings, ResponseView view, Func<ToolCallEvent, Task<JsonObject?>> recordedCall)
+internal sealed partial class ResponseStreamRenderer(string responseId, JsonObject settings, ResponseView view, Func<ToolCallEvent, Task<JsonObject?>> recordedCall,
+    ReasoningSeal seal)
 {
     private readonly List<string> itemIds = [];
     private readonly Dictionary<string, (string ItemId, string Name)> calls = new(StringComparer.Ordinal);
@@ -58,6 +59,10 @@ internal sealed partial class ResponseStreamRenderer(string responseId, JsonObje
                 return [Event("response.output_text.delta", Part(delta.MessageId, at, null, null, ("delta", delta.Text), ("logprobs", new JsonArray())))];
             case MessageCompleted completed when IndexOf(completed.Message.Id) is int at:
                 return MessageDone(completed.Message, at);
+            case ReasoningDelta { ItemId: { } reasoningId } thinking:
+                return ReasoningDeltaEvents(thinking, reasoningId);
+            case ReasoningCompleted reasoning:
+                return ReasoningDone(reasoning);
             case ToolCallStarted started:
                 return Started(started);
             case ToolCallArgumentsDelta delta when delta.ToolType == ToolTypes.CodeInterpreter && IndexOf(CallItemId(delta)) is int at:

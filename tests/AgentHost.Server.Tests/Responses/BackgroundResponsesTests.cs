@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.Text.Json.Nodes;
 using AgentHost.Server.Tests.Support;
 using AgentHost.Testing;
+using AgentHost.Testing.Requirements;
 using OpenAI.Responses;
 
 namespace AgentHost.Server.Tests.Responses;
@@ -113,6 +114,79 @@ public sealed class BackgroundResponsesTests
         Assert.Equal(ResponseStatus.Failed, foreground.Status);
         Assert.NotNull(foreground.Error);
         Assert.Equal(3, upstream.Requests.Count);
+    }
+
+    [RequiresFact("bwrap")]
+    public async Task ServerKilledWhileCodeRuns_BackgroundCodeInterpreterResponse_CompletesAfterRestart_InItsContainer_AndItsStreamGoesOn()
+    {
+        await using var upstream = await ScriptedUpstream.StartAsync();
+        const string slow = "import time\nprint('started', flush=True)\ntime.sleep(300)";
+        const string fast = "print(6 * 7)";
+        upstream.Enqueue(
+            ScriptedTurn.Call(("call_slow", "code_interpreter", new JsonObject { ["code"] = slow }.ToJsonString())),
+            ScriptedTurn.Call(("call_fast", "code_interpreter", new JsonObject { ["code"] = fast }.ToJsonString())),
+            ScriptedTurn.Say("The answer is 42."));
+        var dataDir = Directory.CreateTempSubdirectory("agenthost-responses-ci-kill-").FullName;
+        var port = ServerProcess.FreePort();
+        string[] settings = [$"--AgentHost:Providers:OpenAI:BaseUrl={upstream.BaseUrl}", "--AgentHost:Providers:Retry:MaxAttempts=1",
+            "--AgentHost:Runs:LeaseDuration=00:00:01", "--AgentHost:Runs:SweepInterval=00:00:00.200", "--AgentHost:Sandbox:PrewarmSession=false", "--AgentHost:Sandbox:Preload="];
+        string id;
+        List<JsonObject> before;
+        using (var first = await ServerProcess.StartAsync(port, dataDir, settings))
+        {
+            using var http = first.Http();
+            using var created = await http.PostAsync("responses", JsonBody.Of(
+                """{"model":"gpt-4o","background":true,"input":"What is six times seven? Use Python.","tools":[{"type":"code_interpreter","container":{"type":"auto"}}]}"""));
+            var text = await created.Content.ReadAsStringAsync();
+            Assert.True(created.IsSuccessStatusCode, text);
+            id = (string)JsonNode.Parse(text)!["id"]!;
+
+            // Killed once the slow code is running in the sandbox.
+            before = await ReadEventsAsync(http, id, -1, e => (string?)e["type"] == "response.code_interpreter_call.interpreting");
+            await first.KillAsync();
+        }
+
+        using var second = await ServerProcess.StartAsync(port, dataDir, settings);
+        using var client = second.Http();
+        var lastBefore = (int)before[^1]["sequence_number"]!;
+        var after = await ReadEventsAsync(client, id, lastBefore, e => (string?)e["type"] is "response.completed" or "response.failed" or "response.incomplete");
+        var response = JsonNode.Parse(await client.GetStringAsync($"responses/{id}?include[]=code_interpreter_call.outputs"))!;
+
+        Assert.Equal("completed", (string?)response["status"]);
+        var output = response["output"]!.AsArray();
+        var call = output.Single(i => (string?)i!["type"] == "code_interpreter_call")!;
+        Assert.Equal(fast, (string?)call["code"]);
+        Assert.Equal("42\n", (string?)call["outputs"]![0]!["logs"]);
+        Assert.Equal("The answer is 42.", (string?)output[^1]!["content"]![0]!["text"]);
+
+        // The container made before the kill is the one the code ran in after it.
+        var startedItem = before.First(e => (string?)e["type"] == "response.output_item.added")["item"]!;
+        Assert.Equal((string?)startedItem["container_id"], (string?)call["container_id"]);
+
+        // The stream goes on from the last event read before the kill, to the end.
+        Assert.Equal(Enumerable.Range(lastBefore + 1, after.Count), after.Select(e => (int)e["sequence_number"]!));
+        Assert.Equal("response.completed", (string?)after[^1]["type"]);
+        Assert.Equal(3, upstream.Requests.Count);
+    }
+
+    /// <summary>A background response's stream after <paramref name="startingAfter"/>, read until <paramref name="last"/> says an event is the last one wanted.</summary>
+    private static async Task<List<JsonObject>> ReadEventsAsync(HttpClient http, string id, int startingAfter, Func<JsonObject, bool> last)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"responses/{id}?stream=true&starting_after={startingAfter}");
+        using var answer = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        var events = new List<JsonObject>();
+        await foreach (var sseEvent in Conformance.SseReader.ReadEventsAsync(answer, deadline.Token))
+        {
+            var data = JsonNode.Parse(sseEvent.Json!.Value.GetRawText())!.AsObject();
+            events.Add(data);
+            if (last(data))
+            {
+                return events;
+            }
+        }
+
+        throw new InvalidOperationException($"The stream of {id} ended without the event waited for; it had {string.Join(", ", events.Select(e => (string?)e["type"]))}.");
     }
 
     /// <summary>Starts a streamed foreground response and returns its id from <c>response.created</c>; the stream is left open.</summary>

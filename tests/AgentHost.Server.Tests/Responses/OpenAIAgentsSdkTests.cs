@@ -57,6 +57,25 @@ public sealed class OpenAIAgentsSdkTests
         Assert.True(result["deltas"]!.GetValue<int>() > 1);
     }
 
+    [RequiresFact("node:openai-agents")]
+    public async Task ReasoningWithStoreFalse_TheSdkHandsTheThinkingBack_AndClaudeGetsItSignedInTheToolLoop()
+    {
+        await using var server = await AgentHostServer.StartAsync();
+        server.Upstream.Enqueue(
+            ScriptedTurn.Call(("toolu_weather", "get_weather", """{"city":"Oslo"}""")) with { Thinking = "I need the weather tool." },
+            ScriptedTurn.Say("It is sunny and 21C in Oslo."));
+
+        var result = await RunAsync(server, "reasoning");
+
+        Assert.Equal("It is sunny and 21C in Oslo.", result["final"]!.GetValue<string>());
+        Assert.Equal("I need the weather tool.", result["reasoning"]![0]!.GetValue<string>());
+        var requests = server.Upstream.Requests.ToList();
+        Assert.Equal("medium", (string?)requests[0]["output_config"]?["effort"]);
+        var assistant = requests[1]["messages"]!.AsArray().Single(m => (string?)m!["role"] == "assistant")!["content"]!.AsArray();
+        Assert.Equal(["thinking", "tool_use"], assistant.Select(b => (string?)b!["type"]));
+        Assert.Equal(AnthropicTurns.Signature, (string?)assistant[0]!["signature"]);
+    }
+
     private static async Task<JsonNode> RunAsync(AgentHostServer server, string scenario)
     {
         var start = new ProcessStartInfo("node")

@@ -93,6 +93,50 @@ public sealed class ResponsesConformanceTests
     }
 
     [SharedFact]
+    public async Task ReasoningItemWithEncryptedContent_MatchesTheRecordingAndTheSpec()
+    {
+        await using var server = await AgentHostServer.StartAsync();
+        server.Upstream.Enqueue(ScriptedTurn.Say("Hello! How can I help you today?") with { Thinking = "A greeting; greet back." });
+        using var http = server.Http();
+        var recorded = RecordedExchanges.Load("ResponsesTests", "ReasoningWithStoreDisabled")[0];
+
+        // The recorded request (store: false, include reasoning.encrypted_content) on a Claude model that thinks.
+        var live = await PostAsync(http, "responses", recorded.RequestBody.GetRawText().Replace("gpt-5-mini", "claude-sonnet-4-5", StringComparison.Ordinal));
+
+        // The response object itself is held to the recordings elsewhere (this one adds billing, which AgentHost has not).
+        AssertSameKeysInOrder(recorded.ResponseBody.GetProperty("output")[0], live.GetProperty("output")[0]);
+        Assert.Equal(["reasoning", "message"], live.GetProperty("output").EnumerateArray().Select(i => i.GetProperty("type").GetString()));
+        AssertValid(live, "Response");
+    }
+
+    [SharedFact]
+    public async Task StreamedReasoning_EventsMatchTheRecordedReasoningItemsAndTheSpec()
+    {
+        await using var server = await AgentHostServer.StartAsync();
+        server.Upstream.Enqueue(ScriptedTurn.Say("Hello!") with { Thinking = "A greeting; greet back." });
+        using var http = server.Http();
+        var recorded = RecordedExchanges.Load("ResponsesToolTests", "MCPToolStreamingWorks").Single(e => e.IsStreamed).Events()
+            .Where(e => ItemType(e) == "reasoning").ToList();
+
+        var live = await StreamAsync(http, """{"model":"claude-sonnet-4-5","input":"Hello","stream":true,"reasoning":{"effort":"low","summary":"auto"}}""");
+
+        Assert.Equal(Enumerable.Range(0, live.Count), live.Select(e => e.Json!.Value.GetProperty("sequence_number").GetInt32()));
+        foreach (var liveEvent in live)
+        {
+            AssertValid(liveEvent.Json!.Value, ResponsesSchemaNames.ForEvent(liveEvent.Event) ?? throw new Xunit.Sdk.XunitException($"No schema is known for {liveEvent.Event}."));
+        }
+
+        // The reasoning item's added and done events carry what the recorded ones carry, in the same order.
+        foreach (var kind in new[] { "response.output_item.added", "response.output_item.done" })
+        {
+            var twin = recorded.First(e => e.Event == kind).Json!.Value;
+            var mine = live.First(e => e.Event == kind && ItemType(e) == "reasoning").Json!.Value;
+            AssertSameKeysInOrder(twin, mine);
+            AssertSameKeysInOrder(twin.GetProperty("item"), mine.GetProperty("item"));
+        }
+    }
+
+    [SharedFact]
     public async Task ConversationObjectsAndItems_MatchTheRecordingAndTheSpec()
     {
         await using var server = await AgentHostServer.StartAsync();

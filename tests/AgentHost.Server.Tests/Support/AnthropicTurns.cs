@@ -47,6 +47,11 @@ internal static class AnthropicTurns
 
     private static IEnumerable<JsonNode> Blocks(ScriptedTurn turn)
     {
+        if (turn.RedactedThinking is { } redacted)
+        {
+            yield return new JsonObject { ["type"] = "redacted_thinking", ["data"] = redacted };
+        }
+
         if (turn.Thinking is { } thinking)
         {
             yield return new JsonObject { ["type"] = "thinking", ["thinking"] = thinking, ["signature"] = Signature };
@@ -65,6 +70,12 @@ internal static class AnthropicTurns
 
     private static IEnumerable<StreamBlock> StreamBlocks(ScriptedTurn turn)
     {
+        if (turn.RedactedThinking is { } redacted)
+        {
+            // Sent whole in its start event, with no deltas.
+            yield return new StreamBlock(new JsonObject { ["type"] = "redacted_thinking", ["data"] = redacted }, []);
+        }
+
         if (turn.Thinking is { } thinking)
         {
             yield return new StreamBlock(new JsonObject { ["type"] = "thinking", ["thinking"] = "", ["signature"] = "" },

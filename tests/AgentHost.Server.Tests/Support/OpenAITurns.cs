@@ -60,5 +60,5 @@ internal static class OpenAITurns
 
     // prompt_tokens counts the cached tokens too.
     private static JsonObject Usage(ScriptedTurn turn) =>
-        OpenAIWire.Usage(turn.PromptTokens + turn.CachedTokens, turn.CompletionTokens, turn.CachedTokens);
+        OpenAIWire.Usage(turn.PromptTokens + turn.CachedTokens, turn.CompletionTokens, turn.CachedTokens, turn.ReasoningTokens);
 }

@@ -16,8 +16,14 @@ public sealed record ScriptedTurn
     /// <summary>Anthropic <c>cache_creation_input_tokens</c>; the OpenAI wire has no such count.</summary>
     public int CacheCreationTokens { get; init; }
 
+    /// <summary>OpenAI <c>completion_tokens_details.reasoning_tokens</c> (a reasoning model's hidden reasoning, counted into the completion).</summary>
+    public int ReasoningTokens { get; init; }
+
     /// <summary>Anthropic extended thinking, sent as a thinking block before the text.</summary>
     public string? Thinking { get; init; }
+
+    /// <summary>Anthropic redacted thinking: a <c>redacted_thinking</c> block with this encrypted data, before any thinking and text.</summary>
+    public string? RedactedThinking { get; init; }
 
     /// <summary>The stop sequence that ended the turn (Anthropic <c>stop_sequence</c>; OpenAI says only <c>stop</c>).</summary>
     public string? StopSequence { get; init; }

@@ -1,5 +1,5 @@
 // Runs one OpenAI Agents SDK scenario against AgentHost in the SDK's default (Responses) mode and prints one JSON line:
-//   node drive.mjs <AgentHost base URL with /v1> <model> <tool | handoff | stream>
+//   node drive.mjs <AgentHost base URL with /v1> <model> <tool | handoff | stream | reasoning>
 // The SDK is used unchanged: only its OpenAI base URL and key come from the environment, and tracing export is off
 // (there is no internet).
 import { Agent, run, tool } from '@openai/agents';
@@ -40,6 +40,16 @@ async function main() {
       }
       await result.completed;
       return { final: result.finalOutput, streamed: deltas.join(''), deltas: deltas.length };
+    }
+    case 'reasoning': {
+      // Stateless (store: false): the SDK hands each response's reasoning item back with its encrypted_content.
+      const thinker = new Agent({
+        name: 'Thinking weather agent', model, instructions: 'Answer weather questions with the tool.', tools: [getWeather],
+        modelSettings: { reasoning: { effort: 'medium', summary: 'auto' }, store: false },
+      });
+      const result = await run(thinker, 'What is the weather in Oslo?');
+      const reasoning = result.newItems.filter((i) => i.type === 'reasoning_item').map((i) => i.rawItem.content.map((c) => c.text).join(''));
+      return { final: result.finalOutput, reasoning };
     }
     default:
       throw new Error(`unknown scenario ${scenario}`);
