@@ -30,11 +30,11 @@ dotnet test AgentHost.slnx -c Release --no-build --logger "console;verbosity=nor
   --results-directory "$results/sqlite" || status=$?
 
 # The store-heavy server suites a second time on PostgreSQL (each test server on its own schema): Assistants, files,
-# vector stores, traces, budgets, Responses, Conversations, containers and Messages threads; the gateway, conformance,
+# vector stores, traces, budgets, Responses, Conversations, containers, Messages threads and Managed Agents; the gateway, conformance,
 # MCP and sandbox suites do not depend on the store and run once.
 AGENTHOST_TEST_STORE=postgres dotnet test tests/AgentHost.Server.Tests -c Release --no-build --logger "console;verbosity=normal" \
   --logger trx --results-directory "$results/postgres" \
-  --filter "FullyQualifiedName~.Assistants.|FullyQualifiedName~.Runs.|FullyQualifiedName~.Files.|FullyQualifiedName~.Uploads.|FullyQualifiedName~.VectorStores.|FullyQualifiedName~.FileSearch.|FullyQualifiedName~.Hosting.|FullyQualifiedName~.Observability.TraceTests|FullyQualifiedName~.Observability.BudgetTests|FullyQualifiedName~.Responses.|FullyQualifiedName~.Conversations.|FullyQualifiedName~.Containers.|FullyQualifiedName~MessageThread" || status=$?
+  --filter "FullyQualifiedName~.Assistants.|FullyQualifiedName~.Runs.|FullyQualifiedName~.Files.|FullyQualifiedName~.Uploads.|FullyQualifiedName~.VectorStores.|FullyQualifiedName~.FileSearch.|FullyQualifiedName~.Hosting.|FullyQualifiedName~.Observability.TraceTests|FullyQualifiedName~.Observability.BudgetTests|FullyQualifiedName~.Responses.|FullyQualifiedName~.Conversations.|FullyQualifiedName~.Containers.|FullyQualifiedName~MessageThread|FullyQualifiedName~.ManagedAgents." || status=$?
 
 if [ "$status" -ne 0 ]; then
   python3 scripts/print-test-failures.py "$results"
