@@ -108,7 +108,23 @@ public sealed partial class BubblewrapSandbox : ICodeSandbox, IAsyncDisposable
             }
         }
 
-        return await StartNewAsync(cancellationToken);
+        try
+        {
+            return await StartNewAsync(cancellationToken);
+        }
+        catch (SandboxKilledAtStartException exception)
+        {
+            // Seen under heavy load with several AgentHost processes starting sessions at once; the cause is not known yet.
+            LogKilledAtStart(logger, exception.Message);
+            try
+            {
+                return await StartNewAsync(cancellationToken);
+            }
+            catch (SandboxKilledAtStartException again)
+            {
+                throw new SandboxUnavailableException(again.Message);
+            }
+        }
     }
 
     private Task<PythonSession> StartNewAsync(CancellationToken cancellationToken)
@@ -204,6 +220,9 @@ public sealed partial class BubblewrapSandbox : ICodeSandbox, IAsyncDisposable
             File.Delete(seccompFile);
         }
     }
+
+    [LoggerMessage(EventId = 4108, Level = LogLevel.Warning, Message = "A new sandbox session was killed before it was ready; starting another: {Reason}")]
+    private static partial void LogKilledAtStart(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 4105, Level = LogLevel.Information, Message = "Sandbox sessions are limited by {Description}")]
     private static partial void LogResources(ILogger logger, string description);

@@ -86,7 +86,9 @@ internal sealed partial class PythonSession : ISandboxSession
             if (ready?.Type != "ready")
             {
                 await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                throw new SandboxUnavailableException("The sandbox did not start: " + session.Diagnostics());
+                throw process.HasExited && process.ExitCode == KilledExitCode && !timeout.IsCancellationRequested
+                    ? new SandboxKilledAtStartException("The sandbox did not start: " + session.Diagnostics())
+                    : new SandboxUnavailableException("The sandbox did not start: " + session.Diagnostics());
             }
 
             LogStarted(logger, session.Id, process.Id);
@@ -461,6 +463,9 @@ internal sealed partial class PythonSession : ISandboxSession
             }
         }
     }
+
+    /// <summary>The exit code of a process ended by SIGKILL (128 + 9).</summary>
+    private const int KilledExitCode = 137;
 
     private string Diagnostics()
     {

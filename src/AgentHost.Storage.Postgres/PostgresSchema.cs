@@ -142,6 +142,7 @@ internal static class PostgresSchema
             archived boolean NOT NULL, parent_id text, status text, data text NOT NULL, UNIQUE (kind, id, version));
         CREATE INDEX managed_objects_latest ON managed_objects (kind, origin) WHERE latest;
         CREATE TABLE managed_session_events (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, session_id text NOT NULL, id text NOT NULL,
+            project text NOT NULL DEFAULT 'default',
             type text NOT NULL, run_id text, call_id text, processed_at_ms bigint NOT NULL, data text NOT NULL, UNIQUE (session_id, id));
         CREATE INDEX managed_session_events_by_session ON managed_session_events (session_id, seq);
         """,

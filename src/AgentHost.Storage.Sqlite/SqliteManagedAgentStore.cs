@@ -16,6 +16,7 @@ public sealed class SqliteManagedAgentStore(SqliteDatabase database) : IManagedA
             archived INTEGER NOT NULL, parent_id TEXT, status TEXT, data TEXT NOT NULL, UNIQUE (kind, id, version));
         CREATE INDEX managed_objects_latest ON managed_objects (kind, latest, origin);
         CREATE TABLE managed_session_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, id TEXT NOT NULL,
+            project TEXT NOT NULL DEFAULT 'default',
             type TEXT NOT NULL, run_id TEXT, call_id TEXT, processed_at_ms INTEGER NOT NULL, data TEXT NOT NULL, UNIQUE (session_id, id));
         CREATE INDEX managed_session_events_by_session ON managed_session_events (session_id, seq);
         """;
