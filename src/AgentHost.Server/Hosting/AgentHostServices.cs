@@ -45,7 +45,7 @@ public static class AgentHostServices
         services.AddObservabilityHosting(configuration);
         services.AddMcpEndpoint(configuration);
         services.AddResponses();
-        services.AddManagedAgents();
+        services.AddManagedAgents(configuration);
         services.AddAnthropicApi();
         return services;
     }

@@ -6,8 +6,10 @@ namespace AgentHost.Server.Hosting;
 /// <summary>Claude Managed Agents: the sessions' turns on the engine, their history and permission gate, and the services behind the routes.</summary>
 public static class ManagedAgentsHosting
 {
-    public static IServiceCollection AddManagedAgents(this IServiceCollection services)
+    public static IServiceCollection AddManagedAgents(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<ManagedAgentsOptions>().Bind(configuration.GetSection("AgentHost:ManagedAgents"));
+        services.AddSingleton<SessionCompaction>();
         services.AddSingleton<HostPackages>();
         services.AddSingleton<SessionRecords>();
         services.AddSingleton<SessionEventLog>();

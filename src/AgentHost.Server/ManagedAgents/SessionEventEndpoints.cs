@@ -77,7 +77,7 @@ internal static class SessionEventEndpoints
             ProcessedBeforeMs = before,
         }, cancellationToken);
         var next = page.HasMore && page.Data.Count > 0 ? page.Data[^1].Id : null;
-        return ManagedAgentsApi.Json(ManagedAgentsApi.Page(page.Data.Select(e => JsonNode.Parse(e.Data)!), next));
+        return ManagedAgentsApi.Json(ManagedAgentsApi.Page(page.Data.Select(e => JsonNode.Parse(SessionCompactionRecord.Public(e))!), next));
     }
 
     private static async Task StreamAsync(string sessionId, HttpContext context, IManagedAgentStore store, SessionEventLog log, TimeProvider time)
@@ -98,7 +98,7 @@ internal static class SessionEventEndpoints
             {
                 foreach (var record in await store.EventsAfterAsync(sessionId, seen, cancellationToken))
                 {
-                    await response.Body.WriteAsync(Encoding.UTF8.GetBytes($"event: {record.Type}\ndata: {record.Data}\n\n"), cancellationToken);
+                    await response.Body.WriteAsync(Encoding.UTF8.GetBytes($"event: {record.Type}\ndata: {SessionCompactionRecord.Public(record)}\n\n"), cancellationToken);
                     seen = record.Sequence;
                     lastWrite = time.GetUtcNow();
                 }

@@ -178,6 +178,16 @@ const scenarios = {
     return { work: work.map(brief), long: long.map(brief), session: await sessions.retrieve(session.id) };
   },
 
+  /** Three turns of long messages in one session: the history fills the (small) context limit and is compacted. */
+  async compact() {
+    const { session } = await setup([]);
+    const turns = [];
+    for (const message of args.messages) turns.push((await converse(session.id, [text(message)])).map(brief));
+    const listed = await all(sessions.events.list(session.id));
+    const compacted = listed.filter((e) => e.type === 'agent.thread_context_compacted').map((e) => Object.keys(e).sort());
+    return { turns, listed: listed.map(brief), compacted, session: await sessions.retrieve(session.id) };
+  },
+
   /** Creates a session and starts a turn, without waiting: the caller restarts AgentHost mid-turn. */
   async start() {
     const { session } = await setup([]);
