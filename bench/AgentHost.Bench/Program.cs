@@ -25,6 +25,13 @@ if (options.Scenario is "nodes")
     return;
 }
 
+if (options.Scenario is "session-history")
+{
+    // Starts its own hosts: one per log size, with and without compaction.
+    await SessionHistoryScenario.RunAsync(options);
+    return;
+}
+
 if (options.Scenario is "retrieval-embed")
 {
     Console.WriteLine("Query embedding, local MiniLM:");

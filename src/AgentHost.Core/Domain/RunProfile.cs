@@ -31,6 +31,12 @@ public sealed record RunProfile
     public bool ResumesAfterCrash { get; init; } = true;
 
     /// <summary>
+    /// A run paused for tool outputs waits for them however long it takes (a Managed Agents session idles until its
+    /// client answers), instead of expiring after <c>AgentHost:Runs:RequiresActionTimeout</c>.
+    /// </summary>
+    public bool WaitsForOutputsIndefinitely { get; init; }
+
+    /// <summary>
     /// The agent session (Managed Agents <c>sesn_…</c>) the run is a turn of: its model calls are tagged with it as
     /// their gateway session, so the session's spend adds up across turns and shows under <c>/v1/agenthost/sessions</c>.
     /// </summary>

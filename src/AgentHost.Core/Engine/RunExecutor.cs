@@ -460,7 +460,7 @@ public sealed class RunExecutor
         {
             Status = RunStatus.RequiresAction,
             RequiredAction = new RequiredAction { SubmitToolOutputs = new SubmitToolOutputsAction(pending) },
-            ExpiresAt = (time.GetUtcNow() + options.RequiresActionTimeout).ToUnixTimeSeconds(),
+            ExpiresAt = run.Profile is { WaitsForOutputsIndefinitely: true } ? null : (time.GetUtcNow() + options.RequiresActionTimeout).ToUnixTimeSeconds(),
         };
         return await transitions.TryMoveAsync(run, next, cancellationToken) ? next : throw new RunInterruptedException();
     }

@@ -73,7 +73,8 @@ internal static class SessionConversation
 
                     var arguments = data["input"]?.AsObject().ToDictionary(p => p.Key,
                         p => p.Value is null ? null : (object?)System.Text.Json.JsonSerializer.SerializeToElement(p.Value, ManagedAgentsJsonContext.Default.JsonNode)) ?? [];
-                    (assistant ??= new ChatMessage(ChatRole.Assistant, [])).Contents.Add(new FunctionCallContent(callId, (string)data["name"]!, arguments));
+                    var name = record.Type == "agent.mcp_tool_use" ? $"{(string?)data["mcp_server_name"]}__{(string?)data["name"]}" : (string)data["name"]!;
+                    (assistant ??= new ChatMessage(ChatRole.Assistant, [])).Contents.Add(new FunctionCallContent(callId, name, arguments));
                     open.Remove(callId);
                     open.Add(callId);
                     break;

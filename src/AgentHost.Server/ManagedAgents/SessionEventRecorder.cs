@@ -13,31 +13,36 @@ namespace AgentHost.Server.ManagedAgents;
 internal sealed partial class SessionEventRecorder(SessionEventLog log, SessionRecords sessions, SessionTurnEnds ends, RunEventHub hub,
     ILogger<SessionEventRecorder> logger)
 {
-    private readonly ConcurrentDictionary<string, byte> recording = new(StringComparer.Ordinal);
+    /// <summary>The recording of each turn being recorded; a recording that ends removes only itself, not its successor.</summary>
+    private readonly ConcurrentDictionary<string, object> recording = new(StringComparer.Ordinal);
 
     public bool IsRecording(string runId) => recording.ContainsKey(runId);
 
     /// <summary>Records <paramref name="run"/> from <paramref name="subscription"/>, taken before the run was queued.</summary>
     public async Task StartAsync(SessionState session, ThreadRun run, RunSubscription subscription, CancellationToken cancellationToken)
     {
-        recording[run.Id] = 0;
-        var known = await KnownCallsAsync(session.Id, run.Id, cancellationToken);
-        _ = Task.Run(() => RecordAsync(session.Id, run, subscription, known));
+        // The turn's previous recording (before it paused) may not have finished yet: this one replaces it.
+        var token = new object();
+        recording[run.Id] = token;
+        var known = await KnownCallsAsync(session.Id, run.Id, session.RunSince, cancellationToken);
+        _ = Task.Run(() => RecordAsync(session.Id, run, subscription, known, token));
     }
 
     /// <summary>A turn resumed after a restart: records it again, unless it is recorded already.</summary>
     public async Task EnsureRecordingAsync(string sessionId, ThreadRun run, CancellationToken cancellationToken)
     {
-        if (!recording.TryAdd(run.Id, 0))
+        var token = new object();
+        if (!recording.TryAdd(run.Id, token))
         {
             return;
         }
 
         var subscription = hub.Subscribe(run.Id);
-        var known = await KnownCallsAsync(sessionId, run.Id, cancellationToken);
+        var since = (await sessions.FindAsync(sessionId, cancellationToken)) is { } session && session.RunId == run.Id ? session.RunSince : 0;
+        var known = await KnownCallsAsync(sessionId, run.Id, since, cancellationToken);
 
         // A model call the old process was making is closed as failed before the turn is rescheduled.
-        var events = (await sessions.Store.EventsAfterAsync(sessionId, 0, cancellationToken)).Where(e => e.RunId == run.Id).ToList();
+        var events = (await sessions.Store.EventsAfterAsync(sessionId, since, cancellationToken)).Where(e => e.RunId == run.Id).ToList();
         var appended = new List<System.Text.Json.Nodes.JsonObject>();
         if (events.LastOrDefault(e => e.Type is "span.model_request_start" or "span.model_request_end") is { Type: "span.model_request_start" } open)
         {
@@ -52,12 +57,13 @@ internal sealed partial class SessionEventRecorder(SessionEventLog log, SessionR
         }
 
         await log.AppendAsync(sessionId, run.Id, cancellationToken, [.. appended, log.New("session.status_rescheduled"), log.New("session.status_running")]);
-        _ = Task.Run(() => RecordAsync(sessionId, run, subscription, known));
+        _ = Task.Run(() => RecordAsync(sessionId, run, subscription, known, token));
     }
 
-    private async Task<Dictionary<string, string>> KnownCallsAsync(string sessionId, string runId, CancellationToken cancellationToken)
+    /// <summary>The tool uses <paramref name="runId"/> logged so far, by call id, read from <paramref name="since"/> on.</summary>
+    private async Task<Dictionary<string, string>> KnownCallsAsync(string sessionId, string runId, long since, CancellationToken cancellationToken)
     {
-        var events = await sessions.Store.EventsAfterAsync(sessionId, 0, cancellationToken);
+        var events = await sessions.Store.EventsAfterAsync(sessionId, since, cancellationToken);
         var known = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var use in events.Where(e => e.RunId == runId && e.CallId is not null && e.Type is "agent.tool_use" or "agent.mcp_tool_use" or "agent.custom_tool_use"))
         {
@@ -67,7 +73,7 @@ internal sealed partial class SessionEventRecorder(SessionEventLog log, SessionR
         return known;
     }
 
-    private async Task RecordAsync(string sessionId, ThreadRun run, RunSubscription subscription, Dictionary<string, string> known)
+    private async Task RecordAsync(string sessionId, ThreadRun run, RunSubscription subscription, Dictionary<string, string> known, object token)
     {
         try
         {
@@ -105,7 +111,7 @@ internal sealed partial class SessionEventRecorder(SessionEventLog log, SessionR
         }
         finally
         {
-            recording.TryRemove(run.Id, out _);
+            recording.TryRemove(new KeyValuePair<string, object>(run.Id, token));
         }
     }
 

@@ -116,8 +116,10 @@ internal sealed class SessionEventRenderer(SessionEventLog log, IReadOnlyDiction
             use["name"] = name;
             if (mcp)
             {
+                // The engine offers an MCP tool as <server>__<tool>; the event names the server and the tool apart.
                 var separator = name.IndexOf("__", StringComparison.Ordinal);
                 use["mcp_server_name"] = separator > 0 ? name[..separator] : name;
+                use["name"] = separator > 0 ? name[(separator + 2)..] : name;
             }
 
             use["input"] = Input(arguments);

@@ -16,6 +16,7 @@ internal sealed class SessionState
         ContainerId = (string)data["container_id"]!;
         RunId = (string?)data["run_id"];
         Answers = data["answers"]?.AsObject() ?? [];
+        RunSince = (long?)data["run_since"] ?? 0;
     }
 
     public ManagedObject Stored { get; }
@@ -31,6 +32,12 @@ internal sealed class SessionState
 
     /// <summary>The turn (engine run) in progress or waiting for answers; null when none is.</summary>
     public string? RunId { get; set; }
+
+    /// <summary>
+    /// A sequence of the session's log before the first event of the turn <see cref="RunId"/>: the turn's events are read
+    /// from there, not from the start of the log.
+    /// </summary>
+    public long RunSince { get; set; }
 
     /// <summary>Answers to the turn's pending calls so far, by call id: a custom tool's output, or <c>approve</c> / <c>deny: …</c>.</summary>
     public JsonObject Answers { get; set; }
@@ -63,6 +70,7 @@ internal sealed class SessionState
                 ["session"] = Wire.DeepClone(),
                 ["container_id"] = ContainerId,
                 ["run_id"] = RunId,
+                ["run_since"] = RunSince,
                 ["answers"] = Answers.DeepClone(),
             }.ToJsonString(),
         };

@@ -50,13 +50,16 @@ internal sealed class SessionTurns(SessionRecords sessions, SessionEventLog log,
             {
                 EntryPoint = ModelCallEntryPoints.ManagedAgents,
                 ResumesAfterCrash = true,
+                WaitsForOutputsIndefinitely = true,
                 SessionId = session.Id,
                 SessionBudgetUsd = Budget(session.Wire["budget"]),
             },
         };
         run = run with { ThreadId = run.Id };
 
+        var newest = await sessions.Store.ListEventsAsync(session.Id, new Core.ManagedAgents.SessionEventQuery { Ascending = false, Limit = 1 }, cancellationToken);
         session.RunId = run.Id;
+        session.RunSince = newest.Data.Count > 0 ? newest.Data[0].Sequence : 0;
         session.Answers = [];
         if (!await sessions.SaveAsync(session, SessionRecords.Running, SessionRecords.Idle, cancellationToken))
         {
@@ -133,7 +136,7 @@ internal sealed class SessionTurns(SessionRecords sessions, SessionEventLog log,
                 throw ApiException.Invalid($"Session '{session.Id}' changed meanwhile; list its events and answer again.", "events");
             }
 
-            var waiting = (await sessions.Store.EventsAfterAsync(session.Id, 0, cancellationToken))
+            var waiting = (await sessions.Store.EventsAfterAsync(session.Id, session.RunSince, cancellationToken))
                 .Where(e => e.RunId == runId && e.CallId is { } call && unanswered.Contains(call) && e.Type is "agent.tool_use" or "agent.mcp_tool_use" or "agent.custom_tool_use")
                 .Select(e => (JsonNode)e.Id).ToList();
             var idle = log.New("session.status_idle");

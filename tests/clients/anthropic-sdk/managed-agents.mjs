@@ -25,7 +25,7 @@ async function all(page) {
 }
 
 const text = (t) => ({ type: 'user.message', content: [{ type: 'text', text: t }] });
-const brief = (e) => ({ id: e.id, type: e.type, name: e.name, stop: e.stop_reason?.type, event_ids: e.stop_reason?.event_ids, tool_use_id: e.tool_use_id ?? e.custom_tool_use_id, content: e.content, input: e.input, is_error: e.is_error, evaluated_permission: e.evaluated_permission, error: e.error?.type });
+const brief = (e) => ({ id: e.id, type: e.type, name: e.name, stop: e.stop_reason?.type, event_ids: e.stop_reason?.event_ids, tool_use_id: e.tool_use_id ?? e.custom_tool_use_id ?? e.mcp_tool_use_id, content: e.content, input: e.input, is_error: e.is_error, evaluated_permission: e.evaluated_permission, error: e.error?.type });
 
 /**
  * Opens the session's stream, sends the events, and reads until the session idles with a stop reason other than
@@ -186,6 +186,41 @@ const scenarios = {
     const listed = await all(sessions.events.list(session.id));
     const compacted = listed.filter((e) => e.type === 'agent.thread_context_compacted').map((e) => Object.keys(e).sort());
     return { turns, listed: listed.map(brief), compacted, session: await sessions.retrieve(session.id) };
+  },
+
+  /** An agent with an MCP server: its tools ask first by default (allowed, then denied); get-sum is configured to run unasked. */
+  async mcp() {
+    const agent = await agents.create({
+      name: 'Tools', model: args.model, system: 'You use tools.',
+      mcp_servers: [{ type: 'url', name: 'remote', url: args.url }],
+      tools: [{ type: 'mcp_toolset', mcp_server_name: 'remote', configs: [{ name: 'get-sum', permission_policy: { type: 'always_allow' } }] }],
+    });
+    const environment = await environments.create({ name: 'sandbox' });
+    const session = await sessions.create({ agent: agent.id, environment_id: environment.id });
+    const asked = await converse(session.id, [text('Echo hi.')], async (idle) =>
+      idle.stop_reason.event_ids.map((id) => ({ type: 'user.tool_confirmation', tool_use_id: id, result: 'allow' })));
+    const denied = await converse(session.id, [text('Echo secrets.')], async (idle) =>
+      idle.stop_reason.event_ids.map((id) => ({ type: 'user.tool_confirmation', tool_use_id: id, result: 'deny', deny_message: 'Not that.' })));
+    const unasked = await converse(session.id, [text('Add 2 and 3.')]);
+    const raw = (await all(sessions.events.list(session.id))).filter((e) => e.type.startsWith('agent.mcp_'));
+    return { asked: asked.map(brief), denied: denied.map(brief), unasked: unasked.map(brief), raw, session: await sessions.retrieve(session.id) };
+  },
+
+  /** A custom tool use the session waits on: returns the session and the use it waits for (the caller restarts AgentHost). */
+  async pause() {
+    const { session } = await setup([
+      { type: 'custom', name: 'lookup', description: 'Looks up a fact.', input_schema: { type: 'object', properties: { q: { type: 'string' } } } },
+    ]);
+    const seen = await converse(session.id, [text('What is the capital of France?')]);
+    return { session: session.id, waiting: seen[seen.length - 1].stop_reason.event_ids, stop: seen[seen.length - 1].stop_reason.type };
+  },
+
+  /** Answers the use a paused session waits on and reads the turn to its end. */
+  async answer() {
+    const before = await sessions.retrieve(args.session);
+    const streamed = await converse(args.session, [{ type: 'user.custom_tool_result', custom_tool_use_id: args.use, content: [{ type: 'text', text: 'Paris' }] }]);
+    const listed = await all(sessions.events.list(args.session));
+    return { before: before.status, streamed: streamed.map(brief), listed: listed.map(brief), session: await sessions.retrieve(args.session) };
   },
 
   /** Creates a session and starts a turn, without waiting: the caller restarts AgentHost mid-turn. */
