@@ -13,6 +13,7 @@ public static class ManagedAgentsHosting
         services.AddSingleton<HostPackages>();
         services.AddSingleton<SessionRecords>();
         services.AddSingleton<SessionEventLog>();
+        services.AddSingleton<SessionPreviews>();
         services.AddSingleton<SessionTurnEnds>();
         services.AddSingleton<SessionEventRecorder>();
         services.AddSingleton<SessionToolGate>();

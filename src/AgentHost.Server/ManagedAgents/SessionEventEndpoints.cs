@@ -80,12 +80,15 @@ internal static class SessionEventEndpoints
         return ManagedAgentsApi.Json(ManagedAgentsApi.Page(page.Data.Select(e => JsonNode.Parse(SessionCompactionRecord.Public(e))!), next));
     }
 
-    private static async Task StreamAsync(string sessionId, HttpContext context, IManagedAgentStore store, SessionEventLog log, TimeProvider time)
+    private static async Task StreamAsync(string sessionId, HttpContext context, IManagedAgentStore store, SessionEventLog log, SessionPreviews previews, TimeProvider time)
     {
         var cancellationToken = context.RequestAborted;
+        var deltas = EventDeltas(context.Request);
         _ = await store.GetAsync(ManagedObjectKinds.Session, sessionId, null, cancellationToken) ?? throw SessionRecords.NotFound(sessionId);
+        using var watch = deltas.Count > 0 ? previews.Subscribe(sessionId) : null;
         var newest = await store.ListEventsAsync(sessionId, new SessionEventQuery { Ascending = false, Limit = 1 }, cancellationToken);
         var seen = newest.Data.Count > 0 ? newest.Data[0].Sequence : 0;
+        var pending = new Queue<SessionPreview>();
 
         var response = context.Response;
         response.ContentType = "text/event-stream";
@@ -96,10 +99,28 @@ internal static class SessionEventEndpoints
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                foreach (var record in await store.EventsAfterAsync(sessionId, seen, cancellationToken))
+                var records = await store.EventsAfterAsync(sessionId, seen, cancellationToken);
+                while (watch is not null && watch.Reader.TryRead(out var preview))
                 {
+                    pending.Enqueue(preview);
+                }
+
+                // A preview goes after the last event its turn had logged when it was made, and before the next.
+                foreach (var record in records)
+                {
+                    while (pending.TryPeek(out var preview) && preview.After < record.Sequence)
+                    {
+                        await WritePreviewAsync(response, pending.Dequeue(), deltas, cancellationToken);
+                    }
+
                     await response.Body.WriteAsync(Encoding.UTF8.GetBytes($"event: {record.Type}\ndata: {SessionCompactionRecord.Public(record)}\n\n"), cancellationToken);
                     seen = record.Sequence;
+                    lastWrite = time.GetUtcNow();
+                }
+
+                while (pending.TryPeek(out var preview) && preview.After <= seen)
+                {
+                    await WritePreviewAsync(response, pending.Dequeue(), deltas, cancellationToken);
                     lastWrite = time.GetUtcNow();
                 }
 
@@ -116,12 +137,41 @@ internal static class SessionEventEndpoints
                     return;
                 }
 
-                await log.AppendedAsync(sessionId, cancellationToken);
+                if (watch is null || pending.Count > 0)
+                {
+                    await log.AppendedAsync(sessionId, cancellationToken);
+                }
+                else
+                {
+                    await Task.WhenAny(log.AppendedAsync(sessionId, cancellationToken), watch.Reader.WaitToReadAsync(cancellationToken).AsTask());
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The client went away; the session carries on.
+        }
+    }
+
+    /// <summary>The event types whose previews the stream asked for (<c>event_deltas[]</c>); a 400 naming an unknown one.</summary>
+    private static HashSet<string> EventDeltas(HttpRequest request)
+    {
+        var types = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var type in request.Query["event_deltas[]"].Concat(request.Query["event_deltas"]).OfType<string>().SelectMany(t => t.Split(',')))
+        {
+            types.Add(type is "agent.message" or "agent.thinking"
+                ? type
+                : throw ApiException.Invalid($"Invalid 'event_deltas': '{type}' is not one of agent.message, agent.thinking.", "event_deltas"));
+        }
+
+        return types;
+    }
+
+    private static async Task WritePreviewAsync(HttpResponse response, SessionPreview preview, HashSet<string> deltas, CancellationToken cancellationToken)
+    {
+        if (deltas.Contains(preview.PreviewedType))
+        {
+            await response.Body.WriteAsync(Encoding.UTF8.GetBytes($"event: {preview.Type}\ndata: {preview.Json}\n\n"), cancellationToken);
         }
     }
 }

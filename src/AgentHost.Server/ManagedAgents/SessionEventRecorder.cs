@@ -11,7 +11,7 @@ namespace AgentHost.Server.ManagedAgents;
 /// history's load, after a <c>session.status_rescheduled</c>.
 /// </summary>
 internal sealed partial class SessionEventRecorder(SessionEventLog log, SessionRecords sessions, SessionTurnEnds ends, RunEventHub hub,
-    ILogger<SessionEventRecorder> logger)
+    SessionPreviews previews, ILogger<SessionEventRecorder> logger)
 {
     /// <summary>The recording of each turn being recorded; a recording that ends removes only itself, not its successor.</summary>
     private readonly ConcurrentDictionary<string, object> recording = new(StringComparer.Ordinal);
@@ -81,6 +81,7 @@ internal sealed partial class SessionEventRecorder(SessionEventLog log, SessionR
             {
                 var agent = (await sessions.FindAsync(sessionId, CancellationToken.None))?.Agent;
                 var renderer = new SessionEventRenderer(log, known, (type, name) => agent is null ? "always_allow" : SessionTools.PolicyFor(agent, type, name));
+                var last = 0L;
                 while (await subscription.WaitToReadAsync(CancellationToken.None))
                 {
                     while (subscription.TryRead(out var agentEvent))
@@ -98,7 +99,16 @@ internal sealed partial class SessionEventRecorder(SessionEventLog log, SessionR
                                 await ends.EndedAsync(sessionId, changed.Run, renderer.CloseModelRequest(), CancellationToken.None);
                                 return;
                             default:
-                                await log.AppendAsync(sessionId, renderer.Render(agentEvent), CancellationToken.None);
+                                if (previews.IsWatched(sessionId))
+                                {
+                                    foreach (var (preview, previewedType) in renderer.Preview(agentEvent))
+                                    {
+                                        previews.Publish(sessionId, SessionPreview.Of(preview, previewedType, last));
+                                    }
+                                }
+
+                                var stored = await log.AppendAsync(sessionId, renderer.Render(agentEvent), CancellationToken.None);
+                                last = stored.Count > 0 ? stored[^1].Sequence : last;
                                 break;
                         }
                     }

@@ -14,14 +14,54 @@ internal sealed class SessionEventRenderer(SessionEventLog log, IReadOnlyDiction
 {
     private readonly Dictionary<string, string> eventOfCall = new(knownCalls, StringComparer.Ordinal);
     private readonly Dictionary<string, (string Type, string Name)> started = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> messageEvents = new(StringComparer.Ordinal);
     private string? modelRequest;
     private bool thinking;
+    private string? thinkingEvent;
 
     /// <summary>The decisions the turn is about to pause for, published just before the pause.</summary>
     public IReadOnlyList<PendingDecision> Pending { get; set; } = [];
 
     /// <summary>The event id of the tool use of engine call <paramref name="callId"/>, when it was rendered.</summary>
     public string? EventOf(string callId) => eventOfCall.GetValueOrDefault(callId);
+
+    /// <summary>
+    /// The previews (<c>event_start</c>, <c>event_delta</c>) of <paramref name="agentEvent"/> for streams that asked for
+    /// them, with the type of the event each previews: the start of the model's thinking, and the start and each text
+    /// fragment of a message. Called before <see cref="Render"/>, which gives the final event the previewed id.
+    /// </summary>
+    public List<(JsonObject Preview, string PreviewedType)> Preview(AgentEvent agentEvent)
+    {
+        switch (agentEvent)
+        {
+            case ReasoningDelta when !thinking && thinkingEvent is null:
+                thinkingEvent = IdGenerator.New("sevt");
+                return [(Start("agent.thinking", thinkingEvent), "agent.thinking")];
+            case TextDelta { Text.Length: > 0 } delta:
+                var previews = new List<(JsonObject, string)>(2);
+                if (!messageEvents.TryGetValue(delta.MessageId, out var id))
+                {
+                    messageEvents[delta.MessageId] = id = IdGenerator.New("sevt");
+                    previews.Add((Start("agent.message", id), "agent.message"));
+                }
+
+                previews.Add((new JsonObject
+                {
+                    ["type"] = "event_delta",
+                    ["event_id"] = id,
+                    ["delta"] = new JsonObject { ["type"] = "content_delta", ["content"] = new JsonObject { ["type"] = "text", ["text"] = delta.Text }, ["index"] = 0 },
+                }, "agent.message"));
+                return previews;
+            default:
+                return [];
+        }
+    }
+
+    private static JsonObject Start(string type, string id) => new()
+    {
+        ["type"] = "event_start",
+        ["event"] = new JsonObject { ["id"] = id, ["type"] = type },
+    };
 
     public List<(JsonObject Event, string? Run, string? Call)> Render(AgentEvent agentEvent)
     {
@@ -32,16 +72,25 @@ internal sealed class SessionEventRenderer(SessionEventLog log, IReadOnlyDiction
                 var start = log.New("span.model_request_start");
                 modelRequest = (string)start["id"]!;
                 thinking = false;
+                thinkingEvent = null;
                 return [(start, run, null)];
             case ReasoningDelta when !thinking:
                 thinking = true;
-                return [(log.New("agent.thinking"), run, null)];
+                var thought = log.New("agent.thinking");
+                thought["id"] = thinkingEvent ?? thought["id"]!.GetValue<string>();
+                thinkingEvent = null;
+                return [(thought, run, null)];
             case ModelCallEnded ended when modelRequest is not null:
                 var end = SpanEnd(false, ended.Usage);
                 modelRequest = null;
                 return [(end, run, null)];
             case MessageCompleted { Message: var message } when Text(message) is { Length: > 0 } text:
                 var said = log.New("agent.message");
+                if (messageEvents.Remove(message.Id, out var previewed))
+                {
+                    said["id"] = previewed;
+                }
+
                 said["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = text });
                 return [(said, run, null)];
             case ToolCallStarted call:

@@ -223,6 +223,27 @@ const scenarios = {
     return { before: before.status, streamed: streamed.map(brief), listed: listed.map(brief), session: await sessions.retrieve(args.session) };
   },
 
+  /** Two streams on one turn: one asking for previews (event_deltas), one not; and a stream asking for an unknown preview type. */
+  async deltas() {
+    const { session } = await setup([]);
+    const read = async (stream) => {
+      const seen = [];
+      for await (const event of stream) {
+        seen.push(event);
+        if (event.type === 'session.status_idle') break;
+      }
+      stream.controller.abort();
+      return seen;
+    };
+    const previewed = await sessions.events.stream(session.id, { event_deltas: args.deltas });
+    const plain = await sessions.events.stream(session.id);
+    await sessions.events.send(session.id, { events: [text('Think, then say something.')] });
+    const [withDeltas, without] = await Promise.all([read(previewed), read(plain)]);
+    const listed = await all(sessions.events.list(session.id));
+    const unknown = await errorOf(sessions.events.stream(session.id, { event_deltas: ['agent.tool_use'] }));
+    return { withDeltas, without: without.map((e) => e.type), listed: listed.map((e) => e.type), unknown };
+  },
+
   /** Creates a session and starts a turn, without waiting: the caller restarts AgentHost mid-turn. */
   async start() {
     const { session } = await setup([]);
