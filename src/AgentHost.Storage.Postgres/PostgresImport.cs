@@ -85,37 +85,8 @@ public static class PostgresImport
                     continue;
                 }
 
-                var value = reader.GetValue(i);
                 var column = columns[i];
-                switch (column.Type)
-                {
-                    case NpgsqlDbType.Jsonb:
-                        await copy.WriteAsync(PostgresText.CleanJson(Convert.ToString(value, CultureInfo.InvariantCulture)!), NpgsqlDbType.Jsonb, cancellationToken);
-                        break;
-                    case NpgsqlDbType.Text:
-                        await copy.WriteAsync(PostgresText.Clean(Convert.ToString(value, CultureInfo.InvariantCulture)!), NpgsqlDbType.Text, cancellationToken);
-                        break;
-                    case NpgsqlDbType.Bigint:
-                        await copy.WriteAsync(Convert.ToInt64(value, CultureInfo.InvariantCulture), NpgsqlDbType.Bigint, cancellationToken);
-                        break;
-                    case NpgsqlDbType.Integer:
-                        await copy.WriteAsync(Convert.ToInt32(value, CultureInfo.InvariantCulture), NpgsqlDbType.Integer, cancellationToken);
-                        break;
-                    case NpgsqlDbType.Boolean:
-                        await copy.WriteAsync(Convert.ToInt64(value, CultureInfo.InvariantCulture) != 0, NpgsqlDbType.Boolean, cancellationToken);
-                        break;
-                    case NpgsqlDbType.Real:
-                        await copy.WriteAsync(Convert.ToSingle(value, CultureInfo.InvariantCulture), NpgsqlDbType.Real, cancellationToken);
-                        break;
-                    case NpgsqlDbType.Double:
-                        await copy.WriteAsync(Convert.ToDouble(value, CultureInfo.InvariantCulture), NpgsqlDbType.Double, cancellationToken);
-                        break;
-                    case NpgsqlDbType.Bytea:
-                        await copy.WriteAsync((byte[])value, NpgsqlDbType.Bytea, cancellationToken);
-                        break;
-                    default:
-                        throw new InvalidOperationException($"Column {table}.{column.Name} has a type the import does not copy.");
-                }
+                await copy.WriteAsync(Converted(reader.GetValue(i), column, table), column.Type, cancellationToken);
             }
 
             rows++;
@@ -124,6 +95,20 @@ public static class PostgresImport
         await copy.CompleteAsync(cancellationToken);
         return rows;
     }
+
+    /// <summary>A SQLite value as the column's PostgreSQL type: integers for booleans, NUL-free text.</summary>
+    private static object Converted(object value, Column column, string table) => column.Type switch
+    {
+        NpgsqlDbType.Jsonb => PostgresText.CleanJson(Convert.ToString(value, CultureInfo.InvariantCulture)!),
+        NpgsqlDbType.Text => PostgresText.Clean(Convert.ToString(value, CultureInfo.InvariantCulture)!),
+        NpgsqlDbType.Bigint => Convert.ToInt64(value, CultureInfo.InvariantCulture),
+        NpgsqlDbType.Integer => Convert.ToInt32(value, CultureInfo.InvariantCulture),
+        NpgsqlDbType.Boolean => Convert.ToInt64(value, CultureInfo.InvariantCulture) != 0,
+        NpgsqlDbType.Real => Convert.ToSingle(value, CultureInfo.InvariantCulture),
+        NpgsqlDbType.Double => Convert.ToDouble(value, CultureInfo.InvariantCulture),
+        NpgsqlDbType.Bytea => (byte[])value,
+        _ => throw new InvalidOperationException($"Column {table}.{column.Name} has a type the import does not copy."),
+    };
 
     /// <summary>The schema's tables (but <c>schema_version</c>) and their columns, in creation order.</summary>
     private static async Task<Dictionary<string, List<Column>>> TablesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)

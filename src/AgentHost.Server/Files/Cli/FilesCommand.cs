@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using AgentHost.Server.Hosting.Cli;
 
 namespace AgentHost.Server.Files.Cli;
 
@@ -33,7 +34,7 @@ public static class FilesCommand
                 return args.FirstOrDefault() is null or "help" or "--help" ? 0 : 2;
             }
 
-            var options = Options(args.Skip(2));
+            var options = CommandLineOptions.Parse(args.Skip(2), "vector-store", "create-vector-store", "url", "api-key", "concurrency", "pattern");
             var upload = new FolderUpload(
                 Folder: args[1],
                 VectorStoreId: options.GetValueOrDefault("vector-store"),
@@ -215,24 +216,5 @@ public static class FilesCommand
 
         using var body = JsonDocument.Parse(text);
         return body.RootElement.Clone();
-    }
-
-    private static Dictionary<string, string> Options(IEnumerable<string> args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        using var items = args.GetEnumerator();
-        while (items.MoveNext())
-        {
-            var name = items.Current;
-            if (!name.StartsWith("--", StringComparison.Ordinal) || !items.MoveNext())
-            {
-                throw new ArgumentException($"Expected --option value, got '{name}'.");
-            }
-
-            options[name[2..]] = items.Current;
-        }
-
-        var unknown = options.Keys.Except(["vector-store", "create-vector-store", "url", "api-key", "concurrency", "pattern"]).FirstOrDefault();
-        return unknown is null ? options : throw new ArgumentException($"Unknown option --{unknown}.");
     }
 }

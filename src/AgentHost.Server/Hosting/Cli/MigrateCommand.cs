@@ -34,7 +34,7 @@ public static class MigrateCommand
 
         try
         {
-            var options = Options(args);
+            var options = CommandLineOptions.Parse(args, "from", "to", "shared-directory");
             var target = options.GetValueOrDefault("to") ?? throw new ArgumentException("--to is required.");
             if (!target.StartsWith("postgres:", StringComparison.Ordinal) || target.Length == "postgres:".Length)
             {
@@ -122,25 +122,6 @@ public static class MigrateCommand
         }
 
         return copied;
-    }
-
-    private static Dictionary<string, string> Options(IEnumerable<string> args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        using var items = args.GetEnumerator();
-        while (items.MoveNext())
-        {
-            var name = items.Current;
-            if (!name.StartsWith("--", StringComparison.Ordinal) || !items.MoveNext())
-            {
-                throw new ArgumentException($"Expected --option value, got '{name}'.");
-            }
-
-            options[name[2..]] = items.Current;
-        }
-
-        var unknown = options.Keys.Except(["from", "to", "shared-directory"]).FirstOrDefault();
-        return unknown is null ? options : throw new ArgumentException($"Unknown option --{unknown}.");
     }
 
     private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
