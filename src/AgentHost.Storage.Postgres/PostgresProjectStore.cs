@@ -4,24 +4,30 @@ using Npgsql;
 
 namespace AgentHost.Storage.Postgres;
 
-/// <summary><see cref="IProjectStore"/> on PostgreSQL: <c>projects</c> and <c>project_keys</c> (the key's hash, never its value).</summary>
+/// <summary>
+/// <see cref="IProjectStore"/> on PostgreSQL: <c>projects</c> and <c>project_keys</c> (the key's hash, never its value).
+/// The default project's row is written on first use rather than by the migration, so a new schema holds no rows and
+/// <c>agenthost migrate</c> can import into it.
+/// </summary>
 public sealed class PostgresProjectStore(PostgresDatabase database) : IProjectStore
 {
+    private volatile bool defaultWritten;
+
     private const string ProjectColumns = "project, name, created_at, archived_at";
     private const string KeyColumns = "id, project, name, service_account_id, redacted_value, created_at, key_hash";
 
-    public Task CreateProjectAsync(Project project, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t, ct) => c.Command($"INSERT INTO projects ({ProjectColumns}) VALUES (@id, @name, @created, @archived)", t,
+    public async Task CreateProjectAsync(Project project, CancellationToken cancellationToken) =>
+        await (await WithDefaultAsync(cancellationToken)).WriteAsync((c, t, ct) => c.Command($"INSERT INTO projects ({ProjectColumns}) VALUES (@id, @name, @created, @archived)", t,
             ("@id", project.Id), ("@name", project.Name), ("@created", project.CreatedAt), ("@archived", project.ArchivedAt)).RunAsync(ct), cancellationToken);
 
     public async Task<Project?> GetProjectAsync(string id, CancellationToken cancellationToken) =>
-        (await database.ReadAsync((c, ct) => ReadProjectsAsync(c.Command($"SELECT {ProjectColumns} FROM projects WHERE project = @id", null, ("@id", id)), ct),
+        (await (await WithDefaultAsync(cancellationToken)).ReadAsync((c, ct) => ReadProjectsAsync(c.Command($"SELECT {ProjectColumns} FROM projects WHERE project = @id", null, ("@id", id)), ct),
             cancellationToken)).FirstOrDefault();
 
     public async Task<Page<Project>> ListProjectsAsync(ListQuery query, bool includeArchived, CancellationToken cancellationToken)
     {
         var (where, parameters) = PageOf("projects", "project", includeArchived ? "TRUE" : "archived_at IS NULL", query);
-        var items = await database.ReadAsync((c, ct) => ReadProjectsAsync(c.Command($"SELECT {ProjectColumns} FROM projects WHERE {where}", null, parameters), ct),
+        var items = await (await WithDefaultAsync(cancellationToken)).ReadAsync((c, ct) => ReadProjectsAsync(c.Command($"SELECT {ProjectColumns} FROM projects WHERE {where}", null, parameters), ct),
             cancellationToken);
         return Trim(items, query);
     }
@@ -61,6 +67,19 @@ public sealed class PostgresProjectStore(PostgresDatabase database) : IProjectSt
     public Task<bool> DeleteKeyAsync(string project, string id, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t, ct) => await c.Command("DELETE FROM project_keys WHERE id = @id AND project = @project", t,
             ("@id", id), ("@project", project)).RunAsync(ct) > 0, cancellationToken);
+
+    private async Task<PostgresDatabase> WithDefaultAsync(CancellationToken cancellationToken)
+    {
+        if (!defaultWritten)
+        {
+            await database.WriteAsync((c, t, ct) => c.Command(
+                "INSERT INTO projects (project, name, created_at) VALUES (@id, 'Default project', extract(epoch FROM now())::bigint) ON CONFLICT (project) DO NOTHING", t,
+                ("@id", Projects.Default)).RunAsync(ct), cancellationToken);
+            defaultWritten = true;
+        }
+
+        return database;
+    }
 
     /// <summary>Oldest first after the <c>after</c> cursor, one more than the limit to tell whether there are more.</summary>
     private static (string Where, (string, object?)[] Parameters) PageOf(string table, string idColumn, string filter, ListQuery query) =>

@@ -147,6 +147,7 @@ internal static class PostgresSchema
         CREATE INDEX managed_session_events_by_session ON managed_session_events (session_id, seq);
         """,
         // Tenancy: projects and their keys (the key's SHA-256, never its value); every other table has had its project from the start.
+        // The default project's row is written on first use (PostgresProjectStore), so a new schema stays empty for `agenthost migrate`.
         """
         CREATE TABLE projects (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, project text NOT NULL UNIQUE, name text NOT NULL,
             created_at bigint NOT NULL, archived_at bigint);
@@ -154,7 +155,6 @@ internal static class PostgresSchema
             name text NOT NULL, service_account_id text NOT NULL, redacted_value text NOT NULL, created_at bigint NOT NULL,
             key_hash text NOT NULL UNIQUE);
         CREATE INDEX project_keys_by_project ON project_keys (project, seq);
-        INSERT INTO projects (project, name, created_at) VALUES ('default', 'Default project', extract(epoch FROM now())::bigint);
         """,
     ];
 
