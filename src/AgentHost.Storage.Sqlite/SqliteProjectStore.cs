@@ -88,7 +88,9 @@ public sealed class SqliteProjectStore(SqliteDatabase database) : IProjectStore
             {
                 projects.Add(new Project
                 {
-                    Id = reader.GetString(0), Name = reader.GetString(1), CreatedAt = reader.GetInt64(2),
+                    Id = reader.GetString(0),
+                    Name = reader.GetString(1),
+                    CreatedAt = reader.GetInt64(2),
                     ArchivedAt = reader.IsDBNull(3) ? null : reader.GetInt64(3),
                 });
             }
@@ -114,7 +116,12 @@ public sealed class SqliteProjectStore(SqliteDatabase database) : IProjectStore
 
     private static ProjectKey ReadKey(SqliteDataReader reader) => new()
     {
-        Id = reader.GetString(0), Project = reader.GetString(1), Name = reader.GetString(2), ServiceAccountId = reader.GetString(3),
-        RedactedValue = reader.GetString(4), CreatedAt = reader.GetInt64(5), Hash = reader.GetString(6),
+        Id = reader.GetString(0),
+        Project = reader.GetString(1),
+        Name = reader.GetString(2),
+        ServiceAccountId = reader.GetString(3),
+        RedactedValue = reader.GetString(4),
+        CreatedAt = reader.GetInt64(5),
+        Hash = reader.GetString(6),
     };
 }

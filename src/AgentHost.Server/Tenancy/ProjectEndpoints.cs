@@ -95,8 +95,13 @@ internal static class ProjectEndpoints
         var value = ProjectKeyValues.NewValue();
         var key = new ProjectKey
         {
-            Id = IdGenerator.New("key"), Project = project.Id, Name = name, ServiceAccountId = IdGenerator.New("svc_acct"),
-            RedactedValue = ProjectKeyValues.Redact(value), CreatedAt = time.GetUtcNow().ToUnixTimeSeconds(), Hash = ProjectKeyValues.HashOf(value),
+            Id = IdGenerator.New("key"),
+            Project = project.Id,
+            Name = name,
+            ServiceAccountId = IdGenerator.New("svc_acct"),
+            RedactedValue = ProjectKeyValues.Redact(value),
+            CreatedAt = time.GetUtcNow().ToUnixTimeSeconds(),
+            Hash = ProjectKeyValues.HashOf(value),
         };
         await store.CreateKeyAsync(key, cancellationToken);
         var created = new ServiceAccountCreated("organization.project.service_account", key.ServiceAccountId, name, "member", key.CreatedAt,
