@@ -23,14 +23,14 @@ public sealed partial class PostgresAgentStore
         }, cancellationToken);
 
     public Task<ThreadMessage?> GetMessageAsync(string threadId, string id, CancellationToken cancellationToken) =>
-        database.ReadAsync((c, ct) => c.Command("SELECT data FROM messages WHERE id = @id AND thread_id = @thread", null, ("@id", id), ("@thread", threadId))
+        database.ReadAsync((c, ct) => c.Command($"SELECT data FROM messages WHERE id = @id AND thread_id = @thread AND {PostgresCommands.InProject}", null, ("@id", id), ("@thread", threadId), PostgresCommands.Project)
             .ReadOneAsync(Json.ThreadMessage, ct), cancellationToken);
 
     public Task SaveMessageAsync(ThreadMessage message, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t, ct) => UpsertMessageAsync(c, t, message, ct), cancellationToken);
 
     public Task<bool> DeleteMessageAsync(string threadId, string id, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (c, t, ct) => await c.Command("DELETE FROM messages WHERE id = @id AND thread_id = @thread", t,
+        database.WriteAsync(async (c, t, ct) => await c.Command($"DELETE FROM messages WHERE id = @id AND thread_id = @thread AND {PostgresCommands.InProject}", t, PostgresCommands.Project,
             ("@id", id), ("@thread", threadId)).RunAsync(ct) > 0, cancellationToken);
 
     public Task<Page<ThreadMessage>> ListMessagesAsync(string threadId, ListQuery query, string? runId, CancellationToken cancellationToken) =>
@@ -45,8 +45,8 @@ public sealed partial class PostgresAgentStore
 
     private static Task UpsertMessageAsync(NpgsqlConnection c, NpgsqlTransaction t, ThreadMessage message, CancellationToken ct) =>
         c.Command("""
-            INSERT INTO messages (id, thread_id, run_id, status, data) VALUES (@id, @thread, @run, @status, @data)
+            INSERT INTO messages (id, project, thread_id, run_id, status, data) VALUES (@id, @write_project, @thread, @run, @status, @data)
             ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data
-            """, t, ("@id", message.Id), ("@thread", message.ThreadId), ("@run", message.RunId), ("@status", message.Status),
+            """, t, ("@id", message.Id), PostgresCommands.WriteProject, ("@thread", message.ThreadId), ("@run", message.RunId), ("@status", message.Status),
             ("@data", PostgresCommands.Json(message, Json.ThreadMessage))).RunAsync(ct);
 }

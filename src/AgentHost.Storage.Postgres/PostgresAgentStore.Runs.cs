@@ -31,12 +31,12 @@ public sealed partial class PostgresAgentStore
         }, cancellationToken);
 
     internal static Task<int> InsertRunAsync(NpgsqlConnection c, NpgsqlTransaction t, ThreadRun run, CancellationToken ct) =>
-        c.Command("INSERT INTO runs (id, thread_id, status, expires_at, data) VALUES (@id, @thread, @status, @expires, @data)", t,
-            ("@id", run.Id), ("@thread", run.ThreadId), ("@status", run.Status), ("@expires", run.ExpiresAt),
+        c.Command("INSERT INTO runs (id, project, thread_id, status, expires_at, data) VALUES (@id, @write_project, @thread, @status, @expires, @data)", t,
+            ("@id", run.Id), PostgresCommands.WriteProject, ("@thread", run.ThreadId), ("@status", run.Status), ("@expires", run.ExpiresAt),
             ("@data", PostgresCommands.Json(run, Json.ThreadRun))).RunAsync(ct);
 
     public Task<ThreadRun?> GetRunAsync(string threadId, string id, CancellationToken cancellationToken) =>
-        database.ReadAsync((c, ct) => c.Command("SELECT data FROM runs WHERE id = @id AND thread_id = @thread", null, ("@id", id), ("@thread", threadId))
+        database.ReadAsync((c, ct) => c.Command($"SELECT data FROM runs WHERE id = @id AND thread_id = @thread AND {PostgresCommands.InProject}", null, ("@id", id), ("@thread", threadId), PostgresCommands.Project)
             .ReadOneAsync(Json.ThreadRun, ct), cancellationToken);
 
     public Task<Page<ThreadRun>> ListRunsAsync(string threadId, ListQuery query, CancellationToken cancellationToken) =>
@@ -68,13 +68,13 @@ public sealed partial class PostgresAgentStore
             ("@data", PostgresCommands.Json(run, Json.ThreadRun))).RunAsync(ct) == 1;
 
     private static Task<int> SaveStepAsync(NpgsqlConnection c, NpgsqlTransaction t, RunStep step, CancellationToken ct) => c.Command("""
-        INSERT INTO steps (id, run_id, thread_id, status, data) VALUES (@id, @run, @thread, @status, @data)
+        INSERT INTO steps (id, project, run_id, thread_id, status, data) VALUES (@id, @write_project, @run, @thread, @status, @data)
         ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data
-        """, t, ("@id", step.Id), ("@run", step.RunId), ("@thread", step.ThreadId), ("@status", step.Status),
+        """, t, ("@id", step.Id), PostgresCommands.WriteProject, ("@run", step.RunId), ("@thread", step.ThreadId), ("@status", step.Status),
         ("@data", PostgresCommands.Json(step, Json.RunStep))).RunAsync(ct);
 
     public Task<RunStep?> GetStepAsync(string threadId, string runId, string id, CancellationToken cancellationToken) =>
-        database.ReadAsync((c, ct) => c.Command("SELECT data FROM steps WHERE id = @id AND run_id = @run AND thread_id = @thread", null,
+        database.ReadAsync((c, ct) => c.Command($"SELECT data FROM steps WHERE id = @id AND run_id = @run AND thread_id = @thread AND {PostgresCommands.InProject}", null, PostgresCommands.Project,
             ("@id", id), ("@run", runId), ("@thread", threadId)).ReadOneAsync(Json.RunStep, ct), cancellationToken);
 
     public Task<Page<RunStep>> ListStepsAsync(string threadId, string runId, ListQuery query, CancellationToken cancellationToken) =>
@@ -115,6 +115,13 @@ public sealed partial class PostgresAgentStore
     public Task ReleaseLeaseAsync(string runId, string owner, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t, ct) => c.Command("UPDATE runs SET lease_owner = NULL, lease_until = NULL WHERE id = @id AND lease_owner = @owner", t,
             ("@id", runId), ("@owner", owner)).RunAsync(ct), cancellationToken);
+
+    public Task<string> GetRunProjectAsync(string runId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async (c, ct) =>
+        {
+            await using var command = c.Command("SELECT project FROM runs WHERE id = @id", null, ("@id", runId));
+            return await command.ExecuteScalarAsync(ct) as string ?? Projects.Default;
+        }, cancellationToken);
 
     public async Task<IReadOnlyList<ThreadRun>> FindExpiredRunsAsync(long nowUnixSeconds, CancellationToken cancellationToken) =>
         await database.ReadAsync((c, ct) => c.Command("SELECT data FROM runs WHERE status = 'requires_action' AND expires_at <= @now", null, ("@now", nowUnixSeconds))

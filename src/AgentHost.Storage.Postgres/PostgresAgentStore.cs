@@ -16,18 +16,18 @@ public sealed partial class PostgresAgentStore(PostgresDatabase database) : IAge
     private static readonly CoreJsonContext Json = CoreJsonContext.Default;
 
     public Task CreateAssistantAsync(Assistant assistant, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t, ct) => c.Command("INSERT INTO assistants (id, data) VALUES (@id, @data)", t,
-            ("@id", assistant.Id), ("@data", PostgresCommands.Json(assistant, Json.Assistant))).RunAsync(ct), cancellationToken);
+        database.WriteAsync((c, t, ct) => c.Command("INSERT INTO assistants (id, project, data) VALUES (@id, @write_project, @data)", t,
+            ("@id", assistant.Id), PostgresCommands.WriteProject, ("@data", PostgresCommands.Json(assistant, Json.Assistant))).RunAsync(ct), cancellationToken);
 
     public Task<Assistant?> GetAssistantAsync(string id, CancellationToken cancellationToken) =>
-        database.ReadAsync((c, ct) => c.Command("SELECT data FROM assistants WHERE id = @id", null, ("@id", id)).ReadOneAsync(Json.Assistant, ct), cancellationToken);
+        database.ReadAsync((c, ct) => c.Command($"SELECT data FROM assistants WHERE id = @id AND {PostgresCommands.InProject}", null, ("@id", id), PostgresCommands.Project).ReadOneAsync(Json.Assistant, ct), cancellationToken);
 
     public Task UpdateAssistantAsync(Assistant assistant, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t, ct) => c.Command("UPDATE assistants SET data = @data WHERE id = @id", t,
             ("@id", assistant.Id), ("@data", PostgresCommands.Json(assistant, Json.Assistant))).RunAsync(ct), cancellationToken);
 
     public Task<bool> DeleteAssistantAsync(string id, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (c, t, ct) => await c.Command("DELETE FROM assistants WHERE id = @id", t, ("@id", id)).RunAsync(ct) > 0, cancellationToken);
+        database.WriteAsync(async (c, t, ct) => await c.Command($"DELETE FROM assistants WHERE id = @id AND {PostgresCommands.InProject}", t, ("@id", id), PostgresCommands.Project).RunAsync(ct) > 0, cancellationToken);
 
     public Task<Page<Assistant>> ListAssistantsAsync(ListQuery query, CancellationToken cancellationToken) =>
         database.ReadAsync((c, ct) => c.ListPageAsync("assistants", "TRUE", [], query, Json.Assistant, ct), cancellationToken);
@@ -43,7 +43,7 @@ public sealed partial class PostgresAgentStore(PostgresDatabase database) : IAge
         }, cancellationToken);
 
     public Task<AssistantThread?> GetThreadAsync(string id, CancellationToken cancellationToken) =>
-        database.ReadAsync((c, ct) => c.Command("SELECT data FROM threads WHERE id = @id", null, ("@id", id)).ReadOneAsync(Json.AssistantThread, ct), cancellationToken);
+        database.ReadAsync((c, ct) => c.Command($"SELECT data FROM threads WHERE id = @id AND {PostgresCommands.InProject}", null, ("@id", id), PostgresCommands.Project).ReadOneAsync(Json.AssistantThread, ct), cancellationToken);
 
     public Task UpdateThreadAsync(AssistantThread thread, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t, ct) => c.Command("UPDATE threads SET data = @data WHERE id = @id", t,
@@ -53,6 +53,13 @@ public sealed partial class PostgresAgentStore(PostgresDatabase database) : IAge
         database.WriteAsync(async (c, t, ct) =>
         {
             await LockThreadAsync(c, t, id, ct);
+            await using (var owned = c.Command($"SELECT 1 FROM threads WHERE id = @id AND {PostgresCommands.InProject}", t, ("@id", id), PostgresCommands.Project))
+            {
+                if (await owned.ExecuteScalarAsync(ct) is null)
+                {
+                    return false; // no such thread in the caller's project
+                }
+            }
 
             // Spend stays in the ledger (the money was spent; keys' and assistants' totals keep it), no longer tied to the thread.
             await PostgresUsageLedger.ForgetThreadAsync(c, t, id, ct);
@@ -69,6 +76,6 @@ public sealed partial class PostgresAgentStore(PostgresDatabase database) : IAge
         c.Command("SELECT pg_advisory_xact_lock(hashtext('agenthost.thread.' || @thread))", t, ("@thread", threadId)).RunAsync(ct);
 
     private static Task InsertThreadAsync(NpgsqlConnection c, NpgsqlTransaction t, AssistantThread thread, CancellationToken ct) =>
-        c.Command("INSERT INTO threads (id, data) VALUES (@id, @data)", t,
-            ("@id", thread.Id), ("@data", PostgresCommands.Json(thread, Json.AssistantThread))).RunAsync(ct);
+        c.Command("INSERT INTO threads (id, project, data) VALUES (@id, @write_project, @data)", t,
+            ("@id", thread.Id), PostgresCommands.WriteProject, ("@data", PostgresCommands.Json(thread, Json.AssistantThread))).RunAsync(ct);
 }

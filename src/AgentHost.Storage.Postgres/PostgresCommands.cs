@@ -9,6 +9,15 @@ namespace AgentHost.Storage.Postgres;
 /// <summary>The few query shapes every table shares: by id, JSON rows, and cursor-paged lists.</summary>
 internal static class PostgresCommands
 {
+    /// <summary>Rows of the current project only (<see cref="ProjectScope"/>; every project when there is none): with <see cref="Project"/>.</summary>
+    public const string InProject = "(@project::text IS NULL OR project = @project::text)";
+
+    /// <summary>The <c>@project</c> that <see cref="InProject"/> reads.</summary>
+    public static (string Name, object? Value) Project => ("@project", ProjectScope.Current);
+
+    /// <summary>The <c>@write_project</c> a new row is written into.</summary>
+    public static (string Name, object? Value) WriteProject => ("@write_project", ProjectScope.ForWrite);
+
     public static NpgsqlCommand Command(this NpgsqlConnection connection, string sql, NpgsqlTransaction? transaction = null, params (string Name, object? Value)[] parameters)
     {
         var command = new NpgsqlCommand(sql, connection, transaction);
@@ -94,7 +103,7 @@ internal static class PostgresCommands
     {
         var backwards = query.Before is not null && query.After is null;
         var newestFirst = query.Ascending == backwards;
-        var conditions = new List<string> { filter };
+        var conditions = new List<string> { filter, InProject };
         if (query.After is not null)
         {
             conditions.Add($"seq {(query.Ascending ? ">" : "<")} COALESCE((SELECT seq FROM {source} AS cursor_row WHERE id = @after), {(query.Ascending ? "9223372036854775807" : "-1")})");
@@ -107,7 +116,7 @@ internal static class PostgresCommands
 
         var limit = Math.Min(query.Limit, int.MaxValue - 1);
         var sql = $"SELECT data FROM {source} AS page_row WHERE {string.Join(" AND ", conditions)} ORDER BY seq {(newestFirst ? "DESC" : "ASC")} LIMIT @limit";
-        var parameters = filterParameters.Append(("@limit", (object?)(limit + 1L))).ToList();
+        var parameters = filterParameters.Append(("@limit", (object?)(limit + 1L))).Append(Project).ToList();
         if (query.After is not null)
         {
             parameters.Add(("@after", query.After));

@@ -75,6 +75,11 @@ public sealed class PostgresContainerStore(PostgresDatabase database, string dir
 
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
+        if (await GetAsync(id, cancellationToken) is null)
+        {
+            return false; // no such container in the caller's project
+        }
+
         var deleted = await database.WriteAsync(async (c, t, ct) =>
         {
             await c.Command("DELETE FROM container_files WHERE container_id = @id", t, ("@id", id)).RunAsync(ct);
@@ -156,7 +161,8 @@ public sealed class PostgresContainerStore(PostgresDatabase database, string dir
         await using (command)
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            return await reader.ReadAsync(ct) ? (reader.GetString(0), JsonSerializer.Deserialize(reader.GetString(1), typeInfo)!) : null;
+            // A row of another project than the current one is not there (ProjectScope).
+            return await reader.ReadAsync(ct) && ProjectScope.Allows(reader.GetString(0)) ? (reader.GetString(0), JsonSerializer.Deserialize(reader.GetString(1), typeInfo)!) : null;
         }
     }
 }

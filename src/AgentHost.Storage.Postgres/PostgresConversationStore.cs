@@ -17,7 +17,7 @@ public sealed class PostgresConversationStore(PostgresDatabase database) : IConv
     public Task<StoredConversation?> GetAsync(string id, CancellationToken cancellationToken) =>
         database.ReadAsync(async (c, ct) =>
         {
-            await using var command = c.Command("SELECT id, project, data FROM conversations WHERE id = @id", null, ("@id", id));
+            await using var command = c.Command($"SELECT id, project, data FROM conversations WHERE id = @id AND {PostgresCommands.InProject}", null, ("@id", id), PostgresCommands.Project);
             await using var reader = await command.ExecuteReaderAsync(ct);
             return await reader.ReadAsync(ct)
                 ? new StoredConversation { Id = reader.GetString(0), Project = reader.GetString(1), Data = reader.GetString(2) }
@@ -31,6 +31,14 @@ public sealed class PostgresConversationStore(PostgresDatabase database) : IConv
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t, ct) =>
         {
+            await using (var owned = c.Command($"SELECT 1 FROM conversations WHERE id = @id AND {PostgresCommands.InProject}", t, ("@id", id), PostgresCommands.Project))
+            {
+                if (await owned.ExecuteScalarAsync(ct) is null)
+                {
+                    return false; // no such conversation in the caller's project
+                }
+            }
+
             await c.Command("DELETE FROM conversation_items WHERE conversation_id = @id", t, ("@id", id)).RunAsync(ct);
             return await c.Command("DELETE FROM conversations WHERE id = @id", t, ("@id", id)).RunAsync(ct) == 1;
         }, cancellationToken);

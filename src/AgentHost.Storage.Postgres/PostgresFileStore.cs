@@ -26,13 +26,13 @@ public sealed class PostgresFileStore(PostgresDatabase database, string director
         File.Move(temporary, PathOf(id));
 
         var file = new StoredFile { Id = id, Bytes = bytes, CreatedAt = time.GetUtcNow().ToUnixTimeSeconds(), Filename = filename, Purpose = purpose };
-        await database.WriteAsync((c, t, ct) => c.Command("INSERT INTO files (id, purpose, data) VALUES (@id, @purpose, @data)", t,
-            ("@id", id), ("@purpose", purpose), ("@data", PostgresCommands.Json(file, Json.StoredFile))).RunAsync(ct), cancellationToken);
+        await database.WriteAsync((c, t, ct) => c.Command("INSERT INTO files (id, project, purpose, data) VALUES (@id, @write_project, @purpose, @data)", t,
+            ("@id", id), PostgresCommands.WriteProject, ("@purpose", purpose), ("@data", PostgresCommands.Json(file, Json.StoredFile))).RunAsync(ct), cancellationToken);
         return file;
     }
 
     public Task<StoredFile?> GetAsync(string id, CancellationToken cancellationToken) =>
-        database.ReadAsync((c, ct) => c.Command("SELECT data FROM files WHERE id = @id", null, ("@id", id)).ReadOneAsync(Json.StoredFile, ct), cancellationToken);
+        database.ReadAsync((c, ct) => c.Command($"SELECT data FROM files WHERE id = @id AND {PostgresCommands.InProject}", null, ("@id", id), PostgresCommands.Project).ReadOneAsync(Json.StoredFile, ct), cancellationToken);
 
     public async Task<Stream?> OpenReadAsync(string id, CancellationToken cancellationToken)
     {
@@ -53,7 +53,7 @@ public sealed class PostgresFileStore(PostgresDatabase database, string director
 
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        var deleted = await database.WriteAsync(async (c, t, ct) => await c.Command("DELETE FROM files WHERE id = @id", t, ("@id", id)).RunAsync(ct) > 0, cancellationToken);
+        var deleted = await database.WriteAsync(async (c, t, ct) => await c.Command($"DELETE FROM files WHERE id = @id AND {PostgresCommands.InProject}", t, ("@id", id), PostgresCommands.Project).RunAsync(ct) > 0, cancellationToken);
         if (deleted)
         {
             File.Delete(PathOf(id));

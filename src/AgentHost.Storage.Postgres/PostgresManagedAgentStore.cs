@@ -73,8 +73,8 @@ public sealed class PostgresManagedAgentStore(PostgresDatabase database) : IMana
     public Task<Page<ManagedObject>> ListAsync(string kind, ManagedListQuery query, CancellationToken cancellationToken) =>
         database.ReadAsync(async (c, ct) =>
         {
-            var conditions = new List<string> { "kind = @kind", "latest" };
-            var parameters = new List<(string, object?)> { ("@kind", kind) };
+            var conditions = new List<string> { "kind = @kind", "latest", PostgresCommands.InProject };
+            var parameters = new List<(string, object?)> { ("@kind", kind), PostgresCommands.Project };
             if (!query.IncludeArchived)
             {
                 conditions.Add("NOT archived");
@@ -134,6 +134,15 @@ public sealed class PostgresManagedAgentStore(PostgresDatabase database) : IMana
     public Task<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t, ct) =>
         {
+            await using (var owned = c.Command($"SELECT 1 FROM managed_objects WHERE kind = @kind AND id = @id AND {PostgresCommands.InProject}", t,
+                ("@kind", kind), ("@id", id), PostgresCommands.Project))
+            {
+                if (await owned.ExecuteScalarAsync(ct) is null)
+                {
+                    return false; // no such object in the caller's project
+                }
+            }
+
             if (kind == ManagedObjectKinds.Session)
             {
                 foreach (var table in new[] { "steps", "runs", "messages" })
@@ -237,6 +246,11 @@ public sealed class PostgresManagedAgentStore(PostgresDatabase database) : IMana
         var objects = new List<ManagedObject>();
         while (await reader.ReadAsync(cancellationToken))
         {
+            if (!ProjectScope.Allows(reader.GetString(3)))
+            {
+                continue; // another project's object is not there
+            }
+
             objects.Add(new ManagedObject
             {
                 Kind = reader.GetString(0),

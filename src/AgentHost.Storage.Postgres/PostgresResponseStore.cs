@@ -20,18 +20,18 @@ public sealed class PostgresResponseStore(PostgresDatabase database) : IResponse
         }, cancellationToken);
 
     public Task<StoredResponse?> GetAsync(string id, CancellationToken cancellationToken) =>
-        database.ReadAsync(async (c, ct) => (await ReadAsync(c.Command($"SELECT {Columns} FROM responses WHERE id = @id", null, ("@id", id)), ct))
+        database.ReadAsync(async (c, ct) => (await ReadAsync(c.Command($"SELECT {Columns} FROM responses WHERE id = @id AND {PostgresCommands.InProject}", null, ("@id", id), PostgresCommands.Project), ct))
             .FirstOrDefault(), cancellationToken);
 
     public Task<IReadOnlyList<StoredResponse>> GetChainAsync(string id, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<StoredResponse>>(async (c, ct) => await ReadAsync(c.Command($"""
             WITH RECURSIVE chain (id, depth) AS (
-                SELECT id, 0 FROM responses WHERE id = @id
+                SELECT id, 0 FROM responses WHERE id = @id AND {PostgresCommands.InProject}
                 UNION ALL
                 SELECT r.previous_response_id, chain.depth + 1 FROM responses r JOIN chain ON r.id = chain.id WHERE r.previous_response_id IS NOT NULL)
             SELECT {string.Join(", ", Columns.Split(", ").Select(column => "r." + column))} FROM chain JOIN responses r ON r.id = chain.id
             ORDER BY chain.depth DESC
-            """, null, ("@id", id)), ct), cancellationToken);
+            """, null, ("@id", id), PostgresCommands.Project), ct), cancellationToken);
 
     public Task<IReadOnlyList<StoredItem>> GetItemsAsync(IReadOnlyList<string> responseIds, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<StoredItem>>(async (c, ct) =>
@@ -72,6 +72,14 @@ public sealed class PostgresResponseStore(PostgresDatabase database) : IResponse
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t, ct) =>
         {
+            await using (var owned = c.Command($"SELECT 1 FROM responses WHERE id = @id AND {PostgresCommands.InProject}", t, ("@id", id), PostgresCommands.Project))
+            {
+                if (await owned.ExecuteScalarAsync(ct) is null)
+                {
+                    return false; // no such response in the caller's project
+                }
+            }
+
             await PostgresUsageLedger.ForgetThreadAsync(c, t, id, ct);
             await DeleteRunAndItemsAsync(c, t, id, ct);
             return await c.Command("DELETE FROM responses WHERE id = @id", t, ("@id", id)).RunAsync(ct) > 0;

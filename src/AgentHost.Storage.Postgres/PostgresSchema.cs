@@ -146,6 +146,16 @@ internal static class PostgresSchema
             type text NOT NULL, run_id text, call_id text, processed_at_ms bigint NOT NULL, data text NOT NULL, UNIQUE (session_id, id));
         CREATE INDEX managed_session_events_by_session ON managed_session_events (session_id, seq);
         """,
+        // Tenancy: projects and their keys (the key's SHA-256, never its value); every other table has had its project from the start.
+        // The default project's row is written on first use (PostgresProjectStore), so a new schema stays empty for `agenthost migrate`.
+        """
+        CREATE TABLE projects (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, project text NOT NULL UNIQUE, name text NOT NULL,
+            created_at bigint NOT NULL, archived_at bigint);
+        CREATE TABLE project_keys (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE, project text NOT NULL,
+            name text NOT NULL, service_account_id text NOT NULL, redacted_value text NOT NULL, created_at bigint NOT NULL,
+            key_hash text NOT NULL UNIQUE);
+        CREATE INDEX project_keys_by_project ON project_keys (project, seq);
+        """,
     ];
 
     /// <summary>The version the schema is at after <see cref="MigrateAsync"/>.</summary>

@@ -10,11 +10,11 @@ public sealed class PostgresUploadStore(PostgresDatabase database, string direct
     private static readonly FileJsonContext Json = FileJsonContext.Default;
 
     public Task CreateAsync(Upload upload, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t, ct) => c.Command("INSERT INTO uploads (id, data) VALUES (@id, @data)", t,
-            ("@id", upload.Id), ("@data", PostgresCommands.Json(upload, Json.Upload))).RunAsync(ct), cancellationToken);
+        database.WriteAsync((c, t, ct) => c.Command("INSERT INTO uploads (id, project, data) VALUES (@id, @write_project, @data)", t,
+            ("@id", upload.Id), PostgresCommands.WriteProject, ("@data", PostgresCommands.Json(upload, Json.Upload))).RunAsync(ct), cancellationToken);
 
     public Task<Upload?> GetAsync(string id, CancellationToken cancellationToken) =>
-        database.ReadAsync((c, ct) => c.Command("SELECT data FROM uploads WHERE id = @id", null, ("@id", id)).ReadOneAsync(Json.Upload, ct), cancellationToken);
+        database.ReadAsync((c, ct) => c.Command($"SELECT data FROM uploads WHERE id = @id AND {PostgresCommands.InProject}", null, ("@id", id), PostgresCommands.Project).ReadOneAsync(Json.Upload, ct), cancellationToken);
 
     public Task UpdateAsync(Upload upload, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t, ct) => c.Command("UPDATE uploads SET data = @data WHERE id = @id", t,
@@ -26,8 +26,8 @@ public sealed class PostgresUploadStore(PostgresDatabase database, string direct
         PrivateStorage.Directory(directory);
         PrivateStorage.Directory(Path.Combine(directory, uploadId));
         var bytes = await BoundedCopy.ToFileAsync(content, PathOf(uploadId, part.Id), maxBytes, "MaxPartBytes", cancellationToken);
-        await database.WriteAsync((c, t, ct) => c.Command("INSERT INTO upload_parts (id, upload_id, bytes, data) VALUES (@id, @upload, @bytes, @data)", t,
-            ("@id", part.Id), ("@upload", uploadId), ("@bytes", bytes), ("@data", PostgresCommands.Json(part, Json.UploadPart))).RunAsync(ct), cancellationToken);
+        await database.WriteAsync((c, t, ct) => c.Command("INSERT INTO upload_parts (id, project, upload_id, bytes, data) VALUES (@id, @write_project, @upload, @bytes, @data)", t,
+            ("@id", part.Id), PostgresCommands.WriteProject, ("@upload", uploadId), ("@bytes", bytes), ("@data", PostgresCommands.Json(part, Json.UploadPart))).RunAsync(ct), cancellationToken);
         return part;
     }
 

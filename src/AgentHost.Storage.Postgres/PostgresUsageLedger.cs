@@ -18,7 +18,7 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
         """
         id, started_at, duration_ms, ttft_ms, entry_point, api_key_id, session_id, run_id, thread_id, assistant_id, provider, model,
         served_model, status, error, stop_reason, input_tokens, cached_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
-        reported, input_pusd, cached_pusd, cache_write_pusd, output_pusd, priced_as, tools_offered, tool_calls
+        reported, input_pusd, cached_pusd, cache_write_pusd, output_pusd, priced_as, tools_offered, tool_calls, project
         """;
 
     private const string TotalsColumns =
@@ -61,7 +61,7 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
         ];
         var recordCall = $"INSERT INTO model_calls ({CallColumns}) VALUES (@id, @started, @duration, @ttft, @entry, @key, @session, @run, @thread, @assistant, " +
             "@provider, @model, @served, @status, @error, @stop, @input, @cached, @write, @output, @reasoning, @reported, @input_p, @cached_p, " +
-            "@write_p, @output_p, @priced_as, @tools, @calls) ON CONFLICT (id) DO NOTHING RETURNING 1";
+            "@write_p, @output_p, @priced_as, @tools, @calls, @project) ON CONFLICT (id) DO NOTHING RETURNING 1";
         var sql = scopes.Count == 0
             ? recordCall
             : $"""
@@ -160,6 +160,8 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
         Filter("api_key_id", query.ApiKeyId);
         Filter("session_id", query.SessionId);
         Filter("entry_point", query.EntryPoint);
+        sql.Append(CultureInfo.InvariantCulture, $" AND {PostgresCommands.InProject}");
+        parameters.Add(PostgresCommands.Project);
         if (query.GroupBy is not null)
         {
             sql.Append(CultureInfo.InvariantCulture, $" GROUP BY 1 ORDER BY {key} COLLATE \"C\"");

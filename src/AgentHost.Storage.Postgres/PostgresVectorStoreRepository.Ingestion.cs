@@ -80,8 +80,8 @@ public sealed partial class PostgresVectorStoreRepository
 
     private static async Task<VectorStoreFileBatch?> ReadBatchAsync(NpgsqlConnection c, string vectorStoreId, string batchId, CancellationToken ct, NpgsqlTransaction? t = null)
     {
-        var batch = await c.Command("SELECT data FROM vector_store_file_batches WHERE id = @id AND vector_store_id = @vs", t,
-            ("@id", batchId), ("@vs", vectorStoreId)).ReadOneAsync(Json.VectorStoreFileBatch, ct);
+        var batch = await c.Command($"SELECT data FROM vector_store_file_batches WHERE id = @id AND vector_store_id = @vs AND {PostgresCommands.InProject}", t,
+            PostgresCommands.Project, ("@id", batchId), ("@vs", vectorStoreId)).ReadOneAsync(Json.VectorStoreFileBatch, ct);
         if (batch is null)
         {
             return null;

@@ -18,8 +18,8 @@ public sealed partial class PostgresVectorStoreRepository(PostgresDatabase datab
     public Task CreateAsync(VectorStore store, IReadOnlyList<NewVectorStoreFile> files, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t, ct) =>
         {
-            await c.Command("INSERT INTO vector_stores (id, data) VALUES (@id, @data)", t,
-                ("@id", store.Id), ("@data", PostgresCommands.Json(store, Json.VectorStore))).RunAsync(ct);
+            await c.Command("INSERT INTO vector_stores (id, project, data) VALUES (@id, @write_project, @data)", t,
+                ("@id", store.Id), PostgresCommands.WriteProject, ("@data", PostgresCommands.Json(store, Json.VectorStore))).RunAsync(ct);
             foreach (var file in files)
             {
                 await UpsertFileAsync(c, t, store.Id, file, null, ct);
@@ -29,7 +29,7 @@ public sealed partial class PostgresVectorStoreRepository(PostgresDatabase datab
     public Task<VectorStore?> GetAsync(string id, CancellationToken cancellationToken) =>
         database.ReadAsync(async (c, ct) =>
         {
-            var store = await c.Command("SELECT data FROM vector_stores WHERE id = @id", null, ("@id", id)).ReadOneAsync(Json.VectorStore, ct);
+            var store = await c.Command($"SELECT data FROM vector_stores WHERE id = @id AND {PostgresCommands.InProject}", null, ("@id", id), PostgresCommands.Project).ReadOneAsync(Json.VectorStore, ct);
             return store is null ? null : await WithCountsAsync(c, store, ct);
         }, cancellationToken);
 
@@ -54,6 +54,14 @@ public sealed partial class PostgresVectorStoreRepository(PostgresDatabase datab
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t, ct) =>
         {
+            await using (var owned = c.Command($"SELECT 1 FROM vector_stores WHERE id = @id AND {PostgresCommands.InProject}", t, ("@id", id), PostgresCommands.Project))
+            {
+                if (await owned.ExecuteScalarAsync(ct) is null)
+                {
+                    return false; // no such vector store in the caller's project
+                }
+            }
+
             await c.Command("DELETE FROM vector_store_files WHERE vector_store_id = @id", t, ("@id", id)).RunAsync(ct);
             await c.Command("DELETE FROM vector_store_file_batches WHERE vector_store_id = @id", t, ("@id", id)).RunAsync(ct);
             return await c.Command("DELETE FROM vector_stores WHERE id = @id", t, ("@id", id)).RunAsync(ct) > 0;
@@ -65,8 +73,8 @@ public sealed partial class PostgresVectorStoreRepository(PostgresDatabase datab
         {
             if (batch is not null)
             {
-                await c.Command("INSERT INTO vector_store_file_batches (id, vector_store_id, data) VALUES (@id, @vs, @data)", t,
-                    ("@id", batch.Id), ("@vs", vectorStoreId), ("@data", PostgresCommands.Json(batch, Json.VectorStoreFileBatch))).RunAsync(ct);
+                await c.Command("INSERT INTO vector_store_file_batches (id, project, vector_store_id, data) VALUES (@id, @write_project, @vs, @data)", t,
+                    ("@id", batch.Id), PostgresCommands.WriteProject, ("@vs", vectorStoreId), ("@data", PostgresCommands.Json(batch, Json.VectorStoreFileBatch))).RunAsync(ct);
             }
 
             var stored = new List<VectorStoreFile>(files.Count);
@@ -140,10 +148,10 @@ public sealed partial class PostgresVectorStoreRepository(PostgresDatabase datab
         // Re-adding a file starts it over, at the end of the queue.
         await c.Command("DELETE FROM vector_store_files WHERE vector_store_id = @vs AND id = @id", t, ("@vs", vectorStoreId), ("@id", file.FileId)).RunAsync(ct);
         await c.Command("""
-            INSERT INTO vector_store_files (id, vector_store_id, batch_id, status, usage_bytes, chunking_type, max_chunk_tokens, overlap_tokens, data)
-            VALUES (@id, @vs, @batch, @status, 0, @type, @max, @overlap, @data)
+            INSERT INTO vector_store_files (id, project, vector_store_id, batch_id, status, usage_bytes, chunking_type, max_chunk_tokens, overlap_tokens, data)
+            VALUES (@id, @write_project, @vs, @batch, @status, 0, @type, @max, @overlap, @data)
             """, t,
-            ("@id", file.FileId), ("@vs", vectorStoreId), ("@batch", batchId), ("@status", VectorStoreFileStatus.InProgress),
+            ("@id", file.FileId), PostgresCommands.WriteProject, ("@vs", vectorStoreId), ("@batch", batchId), ("@status", VectorStoreFileStatus.InProgress),
             ("@type", file.Chunking.Type), ("@max", file.Chunking.MaxChunkSizeTokens), ("@overlap", file.Chunking.ChunkOverlapTokens),
             ("@data", PostgresCommands.Json(stored, Json.VectorStoreFile))).RunAsync(ct);
         return stored;

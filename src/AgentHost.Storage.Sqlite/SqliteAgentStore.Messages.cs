@@ -25,7 +25,7 @@ public sealed partial class SqliteAgentStore
     public async Task<ThreadMessage?> GetMessageAsync(string threadId, string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        return connection.Command("SELECT data FROM messages WHERE id = @id AND thread_id = @thread", null, ("@id", id), ("@thread", threadId))
+        return connection.Command($"SELECT data FROM messages WHERE id = @id AND thread_id = @thread AND {SqliteCommands.InProject}", null, ("@id", id), ("@thread", threadId), SqliteCommands.Project)
             .ReadOne(Json.ThreadMessage);
     }
 
@@ -33,7 +33,7 @@ public sealed partial class SqliteAgentStore
         database.WriteAsync((c, t) => UpsertMessage(c, t, message), cancellationToken);
 
     public Task<bool> DeleteMessageAsync(string threadId, string id, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t) => c.Command("DELETE FROM messages WHERE id = @id AND thread_id = @thread", t, ("@id", id), ("@thread", threadId)).Run() > 0, cancellationToken);
+        database.WriteAsync((c, t) => c.Command($"DELETE FROM messages WHERE id = @id AND thread_id = @thread AND {SqliteCommands.InProject}", t, ("@id", id), ("@thread", threadId), SqliteCommands.Project).Run() > 0, cancellationToken);
 
     public async Task<Page<ThreadMessage>> ListMessagesAsync(string threadId, ListQuery query, string? runId, CancellationToken cancellationToken)
     {
@@ -51,8 +51,8 @@ public sealed partial class SqliteAgentStore
 
     private static void UpsertMessage(SqliteConnection c, SqliteTransaction t, ThreadMessage message) =>
         c.Command("""
-            INSERT INTO messages (id, thread_id, run_id, status, data) VALUES (@id, @thread, @run, @status, @data)
+            INSERT INTO messages (id, project, thread_id, run_id, status, data) VALUES (@id, @write_project, @thread, @run, @status, @data)
             ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data
-            """, t, ("@id", message.Id), ("@thread", message.ThreadId), ("@run", message.RunId), ("@status", message.Status),
+            """, t, ("@id", message.Id), SqliteCommands.WriteProject, ("@thread", message.ThreadId), ("@run", message.RunId), ("@status", message.Status),
             ("@data", JsonSerializer.Serialize(message, Json.ThreadMessage))).Run();
 }

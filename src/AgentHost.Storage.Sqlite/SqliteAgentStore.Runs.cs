@@ -31,14 +31,14 @@ public sealed partial class SqliteAgentStore
         }, cancellationToken);
 
     internal static void InsertRun(SqliteConnection c, SqliteTransaction t, ThreadRun run) =>
-        c.Command("INSERT INTO runs (id, thread_id, status, expires_at, data) VALUES (@id, @thread, @status, @expires, @data)", t,
-            ("@id", run.Id), ("@thread", run.ThreadId), ("@status", run.Status), ("@expires", run.ExpiresAt),
+        c.Command("INSERT INTO runs (id, project, thread_id, status, expires_at, data) VALUES (@id, @write_project, @thread, @status, @expires, @data)", t,
+            ("@id", run.Id), SqliteCommands.WriteProject, ("@thread", run.ThreadId), ("@status", run.Status), ("@expires", run.ExpiresAt),
             ("@data", JsonSerializer.Serialize(run, Json.ThreadRun))).Run();
 
     public async Task<ThreadRun?> GetRunAsync(string threadId, string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        return connection.Command("SELECT data FROM runs WHERE id = @id AND thread_id = @thread", null, ("@id", id), ("@thread", threadId)).ReadOne(Json.ThreadRun);
+        return connection.Command($"SELECT data FROM runs WHERE id = @id AND thread_id = @thread AND {SqliteCommands.InProject}", null, ("@id", id), ("@thread", threadId), SqliteCommands.Project).ReadOne(Json.ThreadRun);
     }
 
     public async Task<Page<ThreadRun>> ListRunsAsync(string threadId, ListQuery query, CancellationToken cancellationToken)
@@ -71,16 +71,16 @@ public sealed partial class SqliteAgentStore
         ("@data", JsonSerializer.Serialize(run, Json.ThreadRun))).Run() == 1;
 
     private static void SaveStep(SqliteConnection c, SqliteTransaction t, RunStep step) => c.Command("""
-        INSERT INTO steps (id, run_id, thread_id, status, data) VALUES (@id, @run, @thread, @status, @data)
+        INSERT INTO steps (id, project, run_id, thread_id, status, data) VALUES (@id, @write_project, @run, @thread, @status, @data)
         ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data
-        """, t, ("@id", step.Id), ("@run", step.RunId), ("@thread", step.ThreadId), ("@status", step.Status),
+        """, t, ("@id", step.Id), SqliteCommands.WriteProject, ("@run", step.RunId), ("@thread", step.ThreadId), ("@status", step.Status),
         ("@data", JsonSerializer.Serialize(step, Json.RunStep))).Run();
 
     public async Task<RunStep?> GetStepAsync(string threadId, string runId, string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        return connection.Command("SELECT data FROM steps WHERE id = @id AND run_id = @run AND thread_id = @thread", null,
-            ("@id", id), ("@run", runId), ("@thread", threadId)).ReadOne(Json.RunStep);
+        return connection.Command($"SELECT data FROM steps WHERE id = @id AND run_id = @run AND thread_id = @thread AND {SqliteCommands.InProject}", null,
+            SqliteCommands.Project, ("@id", id), ("@run", runId), ("@thread", threadId)).ReadOne(Json.RunStep);
     }
 
     public async Task<Page<RunStep>> ListStepsAsync(string threadId, string runId, ListQuery query, CancellationToken cancellationToken)
@@ -139,6 +139,13 @@ public sealed partial class SqliteAgentStore
     public Task ReleaseLeaseAsync(string runId, string owner, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) => c.Command("UPDATE runs SET lease_owner = NULL, lease_until = NULL WHERE id = @id AND lease_owner = @owner", t,
             ("@id", runId), ("@owner", owner)).Run(), cancellationToken);
+
+    public async Task<string> GetRunProjectAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        using var command = connection.Command("SELECT project FROM runs WHERE id = @id", null, ("@id", runId));
+        return command.ExecuteScalar() as string ?? Projects.Default;
+    }
 
     public async Task<IReadOnlyList<ThreadRun>> FindExpiredRunsAsync(long nowUnixSeconds, CancellationToken cancellationToken)
     {

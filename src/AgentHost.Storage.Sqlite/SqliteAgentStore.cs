@@ -14,13 +14,13 @@ public sealed partial class SqliteAgentStore(SqliteDatabase database) : IAgentSt
     private static readonly CoreJsonContext Json = CoreJsonContext.Default;
 
     public Task CreateAssistantAsync(Assistant assistant, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t) => c.Command("INSERT INTO assistants (id, data) VALUES (@id, @data)", t,
-            ("@id", assistant.Id), ("@data", JsonSerializer.Serialize(assistant, Json.Assistant))).Run(), cancellationToken);
+        database.WriteAsync((c, t) => c.Command("INSERT INTO assistants (id, project, data) VALUES (@id, @write_project, @data)", t,
+            ("@id", assistant.Id), SqliteCommands.WriteProject, ("@data", JsonSerializer.Serialize(assistant, Json.Assistant))).Run(), cancellationToken);
 
     public async Task<Assistant?> GetAssistantAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        return connection.Command("SELECT data FROM assistants WHERE id = @id", null, ("@id", id)).ReadOne(Json.Assistant);
+        return connection.Command($"SELECT data FROM assistants WHERE id = @id AND {SqliteCommands.InProject}", null, ("@id", id), SqliteCommands.Project).ReadOne(Json.Assistant);
     }
 
     public Task UpdateAssistantAsync(Assistant assistant, CancellationToken cancellationToken) =>
@@ -28,7 +28,7 @@ public sealed partial class SqliteAgentStore(SqliteDatabase database) : IAgentSt
             ("@id", assistant.Id), ("@data", JsonSerializer.Serialize(assistant, Json.Assistant))).Run(), cancellationToken);
 
     public Task<bool> DeleteAssistantAsync(string id, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t) => c.Command("DELETE FROM assistants WHERE id = @id", t, ("@id", id)).Run() > 0, cancellationToken);
+        database.WriteAsync((c, t) => c.Command($"DELETE FROM assistants WHERE id = @id AND {SqliteCommands.InProject}", t, ("@id", id), SqliteCommands.Project).Run() > 0, cancellationToken);
 
     public async Task<Page<Assistant>> ListAssistantsAsync(ListQuery query, CancellationToken cancellationToken)
     {
@@ -49,7 +49,7 @@ public sealed partial class SqliteAgentStore(SqliteDatabase database) : IAgentSt
     public async Task<AssistantThread?> GetThreadAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        return connection.Command("SELECT data FROM threads WHERE id = @id", null, ("@id", id)).ReadOne(Json.AssistantThread);
+        return connection.Command($"SELECT data FROM threads WHERE id = @id AND {SqliteCommands.InProject}", null, ("@id", id), SqliteCommands.Project).ReadOne(Json.AssistantThread);
     }
 
     public Task UpdateThreadAsync(AssistantThread thread, CancellationToken cancellationToken) =>
@@ -59,6 +59,11 @@ public sealed partial class SqliteAgentStore(SqliteDatabase database) : IAgentSt
     public Task<bool> DeleteThreadAsync(string id, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) =>
         {
+            if (c.Command($"SELECT 1 FROM threads WHERE id = @id AND {SqliteCommands.InProject}", t, ("@id", id), SqliteCommands.Project).ExecuteScalar() is null)
+            {
+                return false; // no such thread in the caller's project
+            }
+
             // Spend stays in the ledger (the money was spent; keys' and assistants' totals keep it), no longer tied to the thread.
             SqliteUsageLedger.ForgetThread(c, t, id);
             foreach (var table in new[] { "steps", "runs", "messages", "trace_spans" })
@@ -70,6 +75,6 @@ public sealed partial class SqliteAgentStore(SqliteDatabase database) : IAgentSt
         }, cancellationToken);
 
     private static void InsertThread(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction t, AssistantThread thread) =>
-        c.Command("INSERT INTO threads (id, data) VALUES (@id, @data)", t,
-            ("@id", thread.Id), ("@data", JsonSerializer.Serialize(thread, Json.AssistantThread))).Run();
+        c.Command("INSERT INTO threads (id, project, data) VALUES (@id, @write_project, @data)", t,
+            ("@id", thread.Id), SqliteCommands.WriteProject, ("@data", JsonSerializer.Serialize(thread, Json.AssistantThread))).Run();
 }

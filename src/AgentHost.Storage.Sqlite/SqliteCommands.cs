@@ -8,6 +8,15 @@ namespace AgentHost.Storage.Sqlite;
 /// <summary>The few query shapes every table shares: by id, upsert, delete and cursor-paged lists.</summary>
 internal static class SqliteCommands
 {
+    /// <summary>Rows of the current project only (<see cref="ProjectScope"/>; every project when there is none): with <see cref="Project"/>.</summary>
+    public const string InProject = "(@project IS NULL OR project = @project)";
+
+    /// <summary>The <c>@project</c> that <see cref="InProject"/> reads.</summary>
+    public static (string Name, object? Value) Project => ("@project", ProjectScope.Current);
+
+    /// <summary>The <c>@write_project</c> a new row is written into.</summary>
+    public static (string Name, object? Value) WriteProject => ("@write_project", ProjectScope.ForWrite);
+
     public static SqliteCommand Command(this SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
@@ -58,7 +67,7 @@ internal static class SqliteCommands
     {
         var backwards = query.Before is not null && query.After is null;
         var newestFirst = query.Ascending == backwards;
-        var conditions = new List<string> { filter };
+        var conditions = new List<string> { filter, InProject };
         if (query.After is not null)
         {
             conditions.Add($"seq {(query.Ascending ? ">" : "<")} COALESCE((SELECT seq FROM {table} WHERE id = @after), {(query.Ascending ? "9223372036854775807" : "-1")})");
@@ -71,7 +80,7 @@ internal static class SqliteCommands
 
         var limit = Math.Min(query.Limit, int.MaxValue - 1);
         var sql = $"SELECT data FROM {table} WHERE {string.Join(" AND ", conditions)} ORDER BY seq {(newestFirst ? "DESC" : "ASC")} LIMIT @limit";
-        var parameters = filterParameters.Append(("@after", query.After)).Append(("@before", query.Before)).Append(("@limit", (object?)(limit + 1L))).ToArray();
+        var parameters = filterParameters.Append(Project).Append(("@after", query.After)).Append(("@before", query.Before)).Append(("@limit", (object?)(limit + 1L))).ToArray();
         var items = connection.Command(sql, null, parameters).ReadAll(typeInfo);
         var hasMore = items.Count > limit;
         if (hasMore)

@@ -104,6 +104,11 @@ public sealed class SqliteContainerStore(SqliteDatabase database, string directo
 
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
+        if (await GetAsync(id, cancellationToken) is null)
+        {
+            return false; // no such container in the caller's project
+        }
+
         var deleted = await database.WriteAsync((c, t) =>
         {
             c.Command("DELETE FROM container_files WHERE container_id = @id", t, ("@id", id)).Run();
@@ -193,7 +198,8 @@ public sealed class SqliteContainerStore(SqliteDatabase database, string directo
         using (command)
         using (var reader = command.ExecuteReader())
         {
-            return reader.Read() ? (reader.GetString(0), JsonSerializer.Deserialize(reader.GetString(1), typeInfo)!) : null;
+            // A row of another project than the current one is not there (ProjectScope).
+            return reader.Read() && ProjectScope.Allows(reader.GetString(0)) ? (reader.GetString(0), JsonSerializer.Deserialize(reader.GetString(1), typeInfo)!) : null;
         }
     }
 }

@@ -17,7 +17,7 @@ public sealed class SqliteConversationStore(SqliteDatabase database) : IConversa
     public async Task<StoredConversation?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        using var command = connection.Command("SELECT id, project, data FROM conversations WHERE id = @id", null, ("@id", id));
+        using var command = connection.Command($"SELECT id, project, data FROM conversations WHERE id = @id AND {SqliteCommands.InProject}", null, ("@id", id), SqliteCommands.Project);
         using var reader = command.ExecuteReader();
         return reader.Read() ? new StoredConversation { Id = reader.GetString(0), Project = reader.GetString(1), Data = reader.GetString(2) } : null;
     }
@@ -29,6 +29,11 @@ public sealed class SqliteConversationStore(SqliteDatabase database) : IConversa
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) =>
         {
+            if (c.Command($"SELECT 1 FROM conversations WHERE id = @id AND {SqliteCommands.InProject}", t, ("@id", id), SqliteCommands.Project).ExecuteScalar() is null)
+            {
+                return false; // no such conversation in the caller's project
+            }
+
             c.Command("DELETE FROM conversation_items WHERE conversation_id = @id", t, ("@id", id)).Run();
             return c.Command("DELETE FROM conversations WHERE id = @id", t, ("@id", id)).Run() == 1;
         }, cancellationToken);

@@ -27,15 +27,15 @@ public sealed class SqliteFileStore(SqliteDatabase database, string directory, F
         File.Move(temporary, PathOf(id));
 
         var file = new StoredFile { Id = id, Bytes = bytes, CreatedAt = time.GetUtcNow().ToUnixTimeSeconds(), Filename = filename, Purpose = purpose };
-        await database.WriteAsync((c, t) => c.Command("INSERT INTO files (id, purpose, data) VALUES (@id, @purpose, @data)", t,
-            ("@id", id), ("@purpose", purpose), ("@data", JsonSerializer.Serialize(file, Json.StoredFile))).Run(), cancellationToken);
+        await database.WriteAsync((c, t) => c.Command("INSERT INTO files (id, project, purpose, data) VALUES (@id, @write_project, @purpose, @data)", t,
+            ("@id", id), SqliteCommands.WriteProject, ("@purpose", purpose), ("@data", JsonSerializer.Serialize(file, Json.StoredFile))).Run(), cancellationToken);
         return file;
     }
 
     public async Task<StoredFile?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        return connection.Command("SELECT data FROM files WHERE id = @id", null, ("@id", id)).ReadOne(Json.StoredFile);
+        return connection.Command($"SELECT data FROM files WHERE id = @id AND {SqliteCommands.InProject}", null, ("@id", id), SqliteCommands.Project).ReadOne(Json.StoredFile);
     }
 
     public async Task<Stream?> OpenReadAsync(string id, CancellationToken cancellationToken)
@@ -57,7 +57,7 @@ public sealed class SqliteFileStore(SqliteDatabase database, string directory, F
 
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        var deleted = await database.WriteAsync((c, t) => c.Command("DELETE FROM files WHERE id = @id", t, ("@id", id)).Run() > 0, cancellationToken);
+        var deleted = await database.WriteAsync((c, t) => c.Command($"DELETE FROM files WHERE id = @id AND {SqliteCommands.InProject}", t, ("@id", id), SqliteCommands.Project).Run() > 0, cancellationToken);
         if (deleted)
         {
             File.Delete(PathOf(id));

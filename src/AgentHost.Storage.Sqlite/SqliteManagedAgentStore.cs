@@ -86,8 +86,8 @@ public sealed class SqliteManagedAgentStore(SqliteDatabase database) : IManagedA
     public async Task<Page<ManagedObject>> ListAsync(string kind, ManagedListQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        var conditions = new List<string> { "kind = @kind", "latest = 1" };
-        var parameters = new List<(string, object?)> { ("@kind", kind) };
+        var conditions = new List<string> { "kind = @kind", "latest = 1", SqliteCommands.InProject };
+        var parameters = new List<(string, object?)> { ("@kind", kind), SqliteCommands.Project };
         if (!query.IncludeArchived)
         {
             conditions.Add("archived = 0");
@@ -151,6 +151,12 @@ public sealed class SqliteManagedAgentStore(SqliteDatabase database) : IManagedA
     public Task<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) =>
         {
+            if (c.Command($"SELECT 1 FROM managed_objects WHERE kind = @kind AND id = @id AND {SqliteCommands.InProject}", t,
+                ("@kind", kind), ("@id", id), SqliteCommands.Project).ExecuteScalar() is null)
+            {
+                return false; // no such object in the caller's project
+            }
+
             if (kind == ManagedObjectKinds.Session)
             {
                 foreach (var table in new[] { "steps", "runs", "messages" })
@@ -256,6 +262,11 @@ public sealed class SqliteManagedAgentStore(SqliteDatabase database) : IManagedA
         var objects = new List<ManagedObject>();
         while (reader.Read())
         {
+            if (!ProjectScope.Allows(reader.GetString(3)))
+            {
+                continue; // another project's object is not there
+            }
+
             objects.Add(new ManagedObject
             {
                 Kind = reader.GetString(0),

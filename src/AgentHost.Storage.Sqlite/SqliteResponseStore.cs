@@ -22,7 +22,7 @@ public sealed class SqliteResponseStore(SqliteDatabase database) : IResponseStor
     public async Task<StoredResponse?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        using var command = connection.Command($"SELECT {Columns} FROM responses WHERE id = @id", null, ("@id", id));
+        using var command = connection.Command($"SELECT {Columns} FROM responses WHERE id = @id AND {SqliteCommands.InProject}", null, ("@id", id), SqliteCommands.Project);
         using var reader = command.ExecuteReader();
         return reader.Read() ? Read(reader) : null;
     }
@@ -32,11 +32,11 @@ public sealed class SqliteResponseStore(SqliteDatabase database) : IResponseStor
         await using var connection = await database.OpenReaderAsync(cancellationToken);
         using var command = connection.Command($"""
             WITH RECURSIVE chain (id, depth) AS (
-                SELECT id, 0 FROM responses WHERE id = @id
+                SELECT id, 0 FROM responses WHERE id = @id AND {SqliteCommands.InProject}
                 UNION ALL
                 SELECT r.previous_response_id, chain.depth + 1 FROM responses r JOIN chain ON r.id = chain.id WHERE r.previous_response_id IS NOT NULL)
             SELECT {string.Join(", ", Columns.Split(", ").Select(c => "r." + c))} FROM chain JOIN responses r ON r.id = chain.id ORDER BY chain.depth DESC
-            """, null, ("@id", id));
+            """, null, ("@id", id), SqliteCommands.Project);
         using var reader = command.ExecuteReader();
         var chain = new List<StoredResponse>();
         while (reader.Read())
@@ -89,6 +89,11 @@ public sealed class SqliteResponseStore(SqliteDatabase database) : IResponseStor
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) =>
         {
+            if (c.Command($"SELECT 1 FROM responses WHERE id = @id AND {SqliteCommands.InProject}", t, ("@id", id), SqliteCommands.Project).ExecuteScalar() is null)
+            {
+                return false; // no such response in the caller's project
+            }
+
             SqliteUsageLedger.ForgetThread(c, t, id);
             foreach (var table in new[] { "steps", "runs", "messages" })
             {

@@ -55,6 +55,8 @@ internal static class SqliteSchema
         SqliteUsageBackfill.Migration,
         // Managed Agents: agent versions, environments, sessions and each session's event log.
         SqliteManagedAgentStore.Migration,
+        // Tenancy: projects, their keys, and the project of every row that had none.
+        SqliteTenancySchema.Migration,
     ];
 
     /// <summary>The migration steps, in order (step N is schema version N).</summary>

@@ -23,6 +23,7 @@ public static class SqliteStorageServices
         ArgumentNullException.ThrowIfNull(dataDirectory);
         services.AddSingleton(sp => new SqliteDatabase(Path.Combine(dataDirectory(sp), "agenthost.db")));
         services.AddSingleton<IAgentStore, SqliteAgentStore>();
+        services.AddSingleton<Core.Tenancy.IProjectStore, SqliteProjectStore>();
         services.AddSingleton<IFileStore>(sp => new SqliteFileStore(
             sp.GetRequiredService<SqliteDatabase>(), Path.Combine(dataDirectory(sp), "files"), sp.GetRequiredService<FileLimits>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IUploadStore>(sp => new SqliteUploadStore(

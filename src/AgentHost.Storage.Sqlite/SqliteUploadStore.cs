@@ -11,13 +11,13 @@ public sealed class SqliteUploadStore(SqliteDatabase database, string directory,
     private static readonly FileJsonContext Json = FileJsonContext.Default;
 
     public Task CreateAsync(Upload upload, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t) => c.Command("INSERT INTO uploads (id, data) VALUES (@id, @data)", t,
-            ("@id", upload.Id), ("@data", JsonSerializer.Serialize(upload, Json.Upload))).Run(), cancellationToken);
+        database.WriteAsync((c, t) => c.Command("INSERT INTO uploads (id, project, data) VALUES (@id, @write_project, @data)", t,
+            ("@id", upload.Id), SqliteCommands.WriteProject, ("@data", JsonSerializer.Serialize(upload, Json.Upload))).Run(), cancellationToken);
 
     public async Task<Upload?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        return connection.Command("SELECT data FROM uploads WHERE id = @id", null, ("@id", id)).ReadOne(Json.Upload);
+        return connection.Command($"SELECT data FROM uploads WHERE id = @id AND {SqliteCommands.InProject}", null, ("@id", id), SqliteCommands.Project).ReadOne(Json.Upload);
     }
 
     public Task UpdateAsync(Upload upload, CancellationToken cancellationToken) =>
@@ -30,8 +30,8 @@ public sealed class SqliteUploadStore(SqliteDatabase database, string directory,
         PrivateStorage.Directory(directory);
         PrivateStorage.Directory(Path.Combine(directory, uploadId));
         var bytes = await BoundedCopy.ToFileAsync(content, PathOf(uploadId, part.Id), maxBytes, "MaxPartBytes", cancellationToken);
-        await database.WriteAsync((c, t) => c.Command("INSERT INTO upload_parts (id, upload_id, bytes, data) VALUES (@id, @upload, @bytes, @data)", t,
-            ("@id", part.Id), ("@upload", uploadId), ("@bytes", bytes), ("@data", JsonSerializer.Serialize(part, Json.UploadPart))).Run(), cancellationToken);
+        await database.WriteAsync((c, t) => c.Command("INSERT INTO upload_parts (id, project, upload_id, bytes, data) VALUES (@id, @write_project, @upload, @bytes, @data)", t,
+            ("@id", part.Id), SqliteCommands.WriteProject, ("@upload", uploadId), ("@bytes", bytes), ("@data", JsonSerializer.Serialize(part, Json.UploadPart))).Run(), cancellationToken);
         return part;
     }
 

@@ -40,7 +40,7 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         """
         id, started_at, duration_ms, ttft_ms, entry_point, api_key_id, session_id, run_id, thread_id, assistant_id, provider, model,
         served_model, status, error, stop_reason, input_tokens, cached_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
-        reported, input_pusd, cached_pusd, cache_write_pusd, output_pusd, priced_as, tools_offered, tool_calls
+        reported, input_pusd, cached_pusd, cache_write_pusd, output_pusd, priced_as, tools_offered, tool_calls, project
         """;
 
     private const string TotalsColumns =
@@ -73,7 +73,7 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         {
             c.Command($"INSERT INTO model_calls ({CallColumns}) VALUES (@id, @started, @duration, @ttft, @entry, @key, @session, @run, @thread, @assistant, " +
                 "@provider, @model, @served, @status, @error, @stop, @input, @cached, @write, @output, @reasoning, @reported, @input_p, @cached_p, " +
-                "@write_p, @output_p, @priced_as, @tools, @calls)", t, UsageLedgerRows.CallParameters(call)).Run();
+                "@write_p, @output_p, @priced_as, @tools, @calls, @project)", t, UsageLedgerRows.CallParameters(call)).Run();
 
             foreach (var (scope, id, period) in UsageLedgerRows.TotalsOf(call))
             {
@@ -176,6 +176,8 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         Filter("api_key_id", query.ApiKeyId);
         Filter("session_id", query.SessionId);
         Filter("entry_point", query.EntryPoint);
+        sql.Append(CultureInfo.InvariantCulture, $" AND {SqliteCommands.InProject}");
+        parameters.Add(SqliteCommands.Project);
         if (query.GroupBy is not null)
         {
             sql.Append(" GROUP BY 1 ORDER BY 1");

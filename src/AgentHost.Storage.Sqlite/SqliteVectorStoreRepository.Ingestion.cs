@@ -10,8 +10,8 @@ public sealed partial class SqliteVectorStoreRepository
     public async Task<VectorStoreFileBatch?> GetBatchAsync(string vectorStoreId, string batchId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        var batch = connection.Command("SELECT data FROM vector_store_file_batches WHERE id = @id AND vector_store_id = @vs", null,
-            ("@id", batchId), ("@vs", vectorStoreId)).ReadOne(Json.VectorStoreFileBatch);
+        var batch = connection.Command($"SELECT data FROM vector_store_file_batches WHERE id = @id AND vector_store_id = @vs AND {SqliteCommands.InProject}", null,
+            SqliteCommands.Project, ("@id", batchId), ("@vs", vectorStoreId)).ReadOne(Json.VectorStoreFileBatch);
         if (batch is null)
         {
             return null;

@@ -18,8 +18,8 @@ public sealed partial class SqliteVectorStoreRepository(SqliteDatabase database,
     public Task CreateAsync(VectorStore store, IReadOnlyList<NewVectorStoreFile> files, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) =>
         {
-            c.Command("INSERT INTO vector_stores (id, data) VALUES (@id, @data)", t,
-                ("@id", store.Id), ("@data", JsonSerializer.Serialize(store, Json.VectorStore))).Run();
+            c.Command("INSERT INTO vector_stores (id, project, data) VALUES (@id, @write_project, @data)", t,
+                ("@id", store.Id), SqliteCommands.WriteProject, ("@data", JsonSerializer.Serialize(store, Json.VectorStore))).Run();
             foreach (var file in files)
             {
                 UpsertFile(c, t, store.Id, file, null);
@@ -29,7 +29,7 @@ public sealed partial class SqliteVectorStoreRepository(SqliteDatabase database,
     public async Task<VectorStore?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        var store = connection.Command("SELECT data FROM vector_stores WHERE id = @id", null, ("@id", id)).ReadOne(Json.VectorStore);
+        var store = connection.Command($"SELECT data FROM vector_stores WHERE id = @id AND {SqliteCommands.InProject}", null, ("@id", id), SqliteCommands.Project).ReadOne(Json.VectorStore);
         return store is null ? null : WithCounts(connection, store);
     }
 
@@ -47,6 +47,11 @@ public sealed partial class SqliteVectorStoreRepository(SqliteDatabase database,
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) =>
         {
+            if (c.Command($"SELECT 1 FROM vector_stores WHERE id = @id AND {SqliteCommands.InProject}", t, ("@id", id), SqliteCommands.Project).ExecuteScalar() is null)
+            {
+                return false; // no such vector store in the caller's project
+            }
+
             c.Command("DELETE FROM vector_store_files WHERE vector_store_id = @id", t, ("@id", id)).Run();
             c.Command("DELETE FROM vector_store_file_batches WHERE vector_store_id = @id", t, ("@id", id)).Run();
             return c.Command("DELETE FROM vector_stores WHERE id = @id", t, ("@id", id)).Run() > 0;
@@ -58,8 +63,8 @@ public sealed partial class SqliteVectorStoreRepository(SqliteDatabase database,
         {
             if (batch is not null)
             {
-                c.Command("INSERT INTO vector_store_file_batches (id, vector_store_id, data) VALUES (@id, @vs, @data)", t,
-                    ("@id", batch.Id), ("@vs", vectorStoreId), ("@data", JsonSerializer.Serialize(batch, Json.VectorStoreFileBatch))).Run();
+                c.Command("INSERT INTO vector_store_file_batches (id, project, vector_store_id, data) VALUES (@id, @write_project, @vs, @data)", t,
+                    ("@id", batch.Id), SqliteCommands.WriteProject, ("@vs", vectorStoreId), ("@data", JsonSerializer.Serialize(batch, Json.VectorStoreFileBatch))).Run();
             }
 
             foreach (var file in files)
@@ -135,17 +140,17 @@ public sealed partial class SqliteVectorStoreRepository(SqliteDatabase database,
         };
         c.Command("DELETE FROM vector_store_files WHERE vector_store_id = @vs AND id = @id", t, ("@vs", vectorStoreId), ("@id", file.FileId)).Run();
         c.Command("""
-            INSERT INTO vector_store_files (id, vector_store_id, batch_id, status, usage_bytes, chunking_type, max_chunk_tokens, overlap_tokens, data)
-            VALUES (@id, @vs, @batch, @status, 0, @type, @max, @overlap, @data)
+            INSERT INTO vector_store_files (id, project, vector_store_id, batch_id, status, usage_bytes, chunking_type, max_chunk_tokens, overlap_tokens, data)
+            VALUES (@id, @write_project, @vs, @batch, @status, 0, @type, @max, @overlap, @data)
             """, t,
-            ("@id", file.FileId), ("@vs", vectorStoreId), ("@batch", batchId), ("@status", VectorStoreFileStatus.InProgress),
+            ("@id", file.FileId), SqliteCommands.WriteProject, ("@vs", vectorStoreId), ("@batch", batchId), ("@status", VectorStoreFileStatus.InProgress),
             ("@type", file.Chunking.Type), ("@max", file.Chunking.MaxChunkSizeTokens), ("@overlap", file.Chunking.ChunkOverlapTokens),
             ("@data", JsonSerializer.Serialize(stored, Json.VectorStoreFile))).Run();
     }
 
     private static VectorStoreFile? ReadFile(SqliteConnection connection, string vectorStoreId, string fileId, SqliteTransaction? transaction = null) =>
-        connection.Command("SELECT data FROM vector_store_files WHERE vector_store_id = @vs AND id = @id", transaction,
-            ("@vs", vectorStoreId), ("@id", fileId)).ReadOne(Json.VectorStoreFile);
+        connection.Command($"SELECT data FROM vector_store_files WHERE vector_store_id = @vs AND id = @id AND {SqliteCommands.InProject}", transaction,
+            SqliteCommands.Project, ("@vs", vectorStoreId), ("@id", fileId)).ReadOne(Json.VectorStoreFile);
 
     private VectorStore WithCounts(SqliteConnection connection, VectorStore store)
     {

@@ -38,5 +38,8 @@ public sealed class StoreSet(
     public IContainerStore Containers { get; } = containers;
     public IManagedAgentStore ManagedAgents { get; } = managedAgents;
 
+    /// <summary>Projects and their keys (tenancy).</summary>
+    public Core.Tenancy.IProjectStore Projects { get; init; } = null!;
+
     public ValueTask DisposeAsync() => dispose();
 }

@@ -25,3 +25,7 @@ public sealed class PostgresMessageThreadStoreContractTests : MessageThreadStore
 public sealed class PostgresContainerStoreContractTests : ContainerStoreContract<PostgresStores>;
 
 public sealed class PostgresManagedAgentStoreContractTests : ManagedAgentStoreContract<PostgresStores>;
+
+public sealed class PostgresProjectStoreContractTests : ProjectStoreContract<PostgresStores>;
+
+public sealed class PostgresProjectIsolationContractTests : ProjectIsolationContract<PostgresStores>;

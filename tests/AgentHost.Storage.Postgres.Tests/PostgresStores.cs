@@ -33,6 +33,6 @@ public sealed class PostgresStores : IStoreFactory
                 await database.DisposeAsync();
                 await test.DisposeAsync();
                 Directory.Delete(directory, recursive: true);
-            });
+            }) { Projects = new PostgresProjectStore(database) };
     }
 }

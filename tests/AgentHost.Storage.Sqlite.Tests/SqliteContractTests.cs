@@ -25,3 +25,7 @@ public sealed class SqliteMessageThreadStoreContractTests : MessageThreadStoreCo
 public sealed class SqliteContainerStoreContractTests : ContainerStoreContract<SqliteStores>;
 
 public sealed class SqliteManagedAgentStoreContractTests : ManagedAgentStoreContract<SqliteStores>;
+
+public sealed class SqliteProjectStoreContractTests : ProjectStoreContract<SqliteStores>;
+
+public sealed class SqliteProjectIsolationContractTests : ProjectIsolationContract<SqliteStores>;

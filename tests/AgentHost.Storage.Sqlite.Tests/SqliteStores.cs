@@ -32,6 +32,6 @@ public sealed class SqliteStores : IStoreFactory
                 SqliteConnection.ClearAllPools();
                 Directory.Delete(directory, recursive: true);
                 return ValueTask.CompletedTask;
-            }));
+            }) { Projects = new SqliteProjectStore(database) });
     }
 }

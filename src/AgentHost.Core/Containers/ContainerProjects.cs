@@ -1,7 +1,9 @@
+using AgentHost.Core.Storage;
+
 namespace AgentHost.Core.Containers;
 
-/// <summary>Projects (tenancy) are not built yet; every container belongs to the default one until they are.</summary>
+/// <summary>The project a new container or container file belongs to: the current one (<see cref="ProjectScope"/>).</summary>
 public static class ContainerProjects
 {
-    public const string Default = "default";
+    public static string Default => ProjectScope.ForWrite;
 }

@@ -16,7 +16,7 @@ public sealed record ManagedObject
     /// <summary>An agent's version (1, 2, …); 1 for objects that are updated in place.</summary>
     public int Version { get; init; } = 1;
 
-    public string Project { get; init; } = Projects.Default;
+    public string Project { get; init; } = ProjectScope.ForWrite;
 
     /// <summary>When the object (its first version) was created, in Unix milliseconds: lists are ordered by it.</summary>
     public required long CreatedAtMs { get; init; }

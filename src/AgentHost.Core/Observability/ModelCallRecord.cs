@@ -17,6 +17,9 @@ public sealed record ModelCallRecord
     /// <summary>One of <see cref="ModelCallEntryPoints"/>.</summary>
     public required string EntryPoint { get; init; }
     public required string ApiKeyId { get; init; }
+
+    /// <summary>The project the call was made in: the current one (<see cref="Storage.ProjectScope"/>) when the record is made.</summary>
+    public string Project { get; init; } = Storage.ProjectScope.ForWrite;
     public string? SessionId { get; init; }
     public string? RunId { get; init; }
 

@@ -10,6 +10,7 @@ public static class SpendScopes
     public const string Session = "session";
     public const string Assistant = "assistant";
     public const string ApiKey = "api_key";
+    public const string Project = "project";
 
     /// <summary>The period of a scope's whole life.</summary>
     public const string Lifetime = "";

@@ -30,18 +30,18 @@ public static class UsageLedgerRows
             ("@cached", usage?.CachedInputTokens ?? 0), ("@write", usage?.CacheWriteTokens ?? 0), ("@output", usage?.OutputTokens ?? 0),
             ("@reasoning", usage?.ReasoningTokens ?? 0), ("@reported", usage?.Reported != false), ("@input_p", Picos(cost?.InputUsd)),
             ("@cached_p", Picos(cost?.CachedInputUsd)), ("@write_p", Picos(cost?.CacheWriteUsd)), ("@output_p", Picos(cost?.OutputUsd)),
-            ("@priced_as", cost?.PricedAs), ("@tools", call.ToolsOffered), ("@calls", string.Join('\n', call.ToolCalls)),
+            ("@priced_as", cost?.PricedAs), ("@tools", call.ToolsOffered), ("@calls", string.Join('\n', call.ToolCalls)), ("@project", call.Project),
         ];
     }
 
     /// <summary>
-    /// The running totals a call adds to: its run's and its parent runs' and its session's (lifetime), its assistant's
-    /// and its API key's (the call's month).
+    /// The running totals a call adds to: its run's and its parent runs' and its session's (lifetime), its assistant's,
+    /// its API key's and its project's (the call's month).
     /// </summary>
     public static List<(string Scope, string Id, string Period)> TotalsOf(ModelCallRecord call)
     {
         var month = SpendScopes.Month(DateTimeOffset.FromUnixTimeMilliseconds(call.StartedAt));
-        var totals = new List<(string Scope, string Id, string Period)>(4 + call.ParentRunIds.Count);
+        var totals = new List<(string Scope, string Id, string Period)>(5 + call.ParentRunIds.Count);
         void Add(string scope, string? id, string period)
         {
             if (id is not null)
@@ -59,6 +59,7 @@ public static class UsageLedgerRows
         Add(SpendScopes.Session, call.SessionId, SpendScopes.Lifetime);
         Add(SpendScopes.Assistant, call.AssistantId, month);
         Add(SpendScopes.ApiKey, call.ApiKeyId, month);
+        Add(SpendScopes.Project, call.Project, month);
         return totals;
     }
 

@@ -78,6 +78,9 @@ public interface IAgentStore
     /// <summary>Gives up <paramref name="owner"/>'s lease on the run; a lease another owner has taken meanwhile is kept.</summary>
     Task ReleaseLeaseAsync(string runId, string owner, CancellationToken cancellationToken);
 
+    /// <summary>The project the run belongs to (its row's), so work done for it in the background stays in that project.</summary>
+    Task<string> GetRunProjectAsync(string runId, CancellationToken cancellationToken) => Task.FromResult(Projects.Default);
+
     /// <summary>Runs in <c>requires_action</c> whose <c>expires_at</c> has passed.</summary>
     Task<IReadOnlyList<ThreadRun>> FindExpiredRunsAsync(long nowUnixSeconds, CancellationToken cancellationToken);
 }

@@ -5,7 +5,7 @@ public sealed record StoredConversation
 {
     public required string Id { get; init; }
 
-    public string Project { get; init; } = Projects.Default;
+    public string Project { get; init; } = ProjectScope.ForWrite;
 
     /// <summary>The front door's JSON of the conversation (created_at, metadata).</summary>
     public required string Data { get; init; }

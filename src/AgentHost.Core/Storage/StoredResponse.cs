@@ -9,7 +9,7 @@ public sealed record StoredResponse
     public required string Id { get; init; }
 
     /// <summary>The project (tenant) the response belongs to; <see cref="Projects.Default"/> until tenancy lands.</summary>
-    public string Project { get; init; } = Projects.Default;
+    public string Project { get; init; } = ProjectScope.ForWrite;
 
     public required long CreatedAt { get; init; }
 

@@ -32,7 +32,7 @@ internal static class MessageThreadEndpoints
             throw ApiException.Invalid("Message threads are listed most recently continued first and paged with 'after' only.", query.Before is not null ? "before" : "order", "invalid_value");
         }
 
-        var found = await threads.ListThreadsAsync(Projects.Default, query.Limit + 1, query.After, cancellationToken);
+        var found = await threads.ListThreadsAsync(Core.Storage.ProjectScope.ForWrite, query.Limit + 1, query.After, cancellationToken);
         var page = found.Take(query.Limit).Select(MessageThreadListItem.From).ToList();
         return TypedResults.Json(new ListResponse<MessageThreadListItem>("list", page, page.FirstOrDefault()?.Id, page.LastOrDefault()?.Id, found.Count > query.Limit),
             ObservabilityJsonContext.Default.ListResponseMessageThreadListItem);
@@ -40,14 +40,14 @@ internal static class MessageThreadEndpoints
 
     private static async Task<IResult> GetAsync(string messageId, IMessageThreadStore threads, CancellationToken cancellationToken)
     {
-        var chain = await threads.GetChainAsync(Projects.Default, messageId, cancellationToken) ?? throw ApiException.NotFound("message thread", messageId);
+        var chain = await threads.GetChainAsync(Core.Storage.ProjectScope.ForWrite, messageId, cancellationToken) ?? throw ApiException.NotFound("message thread", messageId);
         return TypedResults.Json(SessionMessageThread.Group(chain.Turns)[0], ObservabilityJsonContext.Default.SessionMessageThread);
     }
 
     private static async Task<IResult> DeleteAsync(string messageId, IMessageThreadStore threads, CancellationToken cancellationToken)
     {
-        var chain = await threads.GetChainAsync(Projects.Default, messageId, cancellationToken) ?? throw ApiException.NotFound("message thread", messageId);
-        await threads.DeleteThreadAsync(Projects.Default, messageId, cancellationToken);
+        var chain = await threads.GetChainAsync(Core.Storage.ProjectScope.ForWrite, messageId, cancellationToken) ?? throw ApiException.NotFound("message thread", messageId);
+        await threads.DeleteThreadAsync(Core.Storage.ProjectScope.ForWrite, messageId, cancellationToken);
         return TypedResults.Json(new DeletionStatus(chain.First.ThreadId, "agenthost.message_thread.deleted", true), CoreJsonContext.Default.DeletionStatus);
     }
 }

@@ -33,7 +33,7 @@ internal sealed class MessageThreads(IMessageThreadStore store, TimeProvider tim
         }
 
         var previous = thread.PreviousMessageId!;
-        var chain = await store.GetChainAsync(Projects.Default, previous, cancellationToken) ?? throw MessageThreadException.NotFound(previous);
+        var chain = await store.GetChainAsync(Core.Storage.ProjectScope.ForWrite, previous, cancellationToken) ?? throw MessageThreadException.NotFound(previous);
         if (chain.TipContinued)
         {
             throw MessageThreadException.AlreadyContinued(previous);

@@ -36,7 +36,7 @@ internal sealed class ThreadedMessagesRequest(MessageThreads threads, MessageThr
         var turn = new MessageThreadTurn
         {
             Id = MessageId,
-            Project = Projects.Default,
+            Project = Core.Storage.ProjectScope.ForWrite,
             ThreadId = chain?.First.ThreadId ?? MessageId,
             PreviousMessageId = thread.PreviousMessageId,
             SessionId = sessionId,

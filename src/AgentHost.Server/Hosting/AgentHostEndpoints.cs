@@ -9,6 +9,7 @@ using AgentHost.Server.Mcp;
 using AgentHost.Server.Messages;
 using AgentHost.Server.Models;
 using AgentHost.Server.Observability;
+using AgentHost.Server.Tenancy;
 using AgentHost.Server.Responses;
 using AgentHost.Server.Runs;
 using AgentHost.Server.Threads;
@@ -26,10 +27,10 @@ public static class AgentHostEndpoints
             ? ApiErrors.UnknownRoute(context.HttpContext).ExecuteAsync(context.HttpContext)
             : Task.CompletedTask);
         app.UseHttpSafety();
-        app.UseApiKey(app.Services.GetRequiredService<IOptions<AgentHostOptions>>().Value.ApiKey,
-            app.Services.GetRequiredService<IOptions<HttpSafetyOptions>>().Value.PublicMetrics);
+        app.UseApiKey(app.Services.GetRequiredService<IOptions<HttpSafetyOptions>>().Value.PublicMetrics);
 
         app.MapHealthEndpoints();
+        app.MapProjectEndpoints();
         app.MapAssistantEndpoints();
         app.MapThreadEndpoints();
         app.MapMessageEndpoints();

@@ -8,6 +8,9 @@ public sealed class AgentHostOptions
     /// <summary>Where the database and files live. Default: <c>./data</c>.</summary>
     public string DataDir { get; set; } = "data";
 
-    /// <summary>When set, every /v1 request must send <c>Authorization: Bearer &lt;key&gt;</c>.</summary>
+    /// <summary>When set, every /v1 request must send <c>Authorization: Bearer &lt;key&gt;</c>; the key is the default project's.</summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>Projects and their keys (section <c>AgentHost:Auth</c>; docs/tenancy.md).</summary>
+    public Tenancy.AuthOptions Auth { get; set; } = new();
 }

@@ -7,6 +7,7 @@ using AgentHost.Server.AnthropicApi;
 using AgentHost.Server.Http.Safety;
 using AgentHost.Server.Mcp;
 using AgentHost.Server.Observability;
+using AgentHost.Server.Tenancy;
 using AgentHost.Storage.Sqlite;
 using AgentHost.Tools.Mcp;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +26,7 @@ public static class AgentHostServices
             options.DataDir = configuration["AGENTHOST_DATA_DIR"] is { Length: > 0 } dir ? dir : options.DataDir;
             options.ApiKey = configuration["AGENTHOST_API_KEY"] is { Length: > 0 } key ? key : options.ApiKey;
         });
+        services.AddProjects();
         services.AddHttpSafety(configuration);
         services.AddOptions<RunEngineOptions>().Bind(configuration.GetSection("AgentHost:Runs"));
         services.TryAddSingleton(TimeProvider.System);

@@ -12,7 +12,7 @@ internal sealed class HttpSafetyOptionsValidator(IConfiguration configuration, I
     public ValidateOptionsResult Validate(string? name, HttpSafetyOptions options)
     {
         var errors = new List<string>();
-        if (string.IsNullOrEmpty(host.Value.ApiKey) && !options.AllowRemoteWithoutKey)
+        if (string.IsNullOrEmpty(host.Value.ApiKey) && string.IsNullOrEmpty(host.Value.Auth.AdminKey) && !options.AllowRemoteWithoutKey)
         {
             foreach (var url in ListenUrls(configuration).Where(u => !HostNames.IsLoopbackBinding(u)))
             {

@@ -8,7 +8,7 @@ internal sealed partial class HttpSafetyReport(IConfiguration configuration, IOp
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(host.Value.ApiKey))
+        if (string.IsNullOrEmpty(host.Value.ApiKey) && string.IsNullOrEmpty(host.Value.Auth.AdminKey))
         {
             var urls = string.Join(", ", HttpSafetyOptionsValidator.ListenUrls(configuration));
             if (safety.Value.AllowRemoteWithoutKey)

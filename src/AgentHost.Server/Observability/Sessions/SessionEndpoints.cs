@@ -47,7 +47,7 @@ internal static class SessionEndpoints
     {
         var session = await ledger.GetSessionAsync(sessionId, cancellationToken) ?? throw ApiException.NotFound("session", sessionId);
         var calls = await ledger.ListSessionCallsAsync(sessionId, cancellationToken);
-        var turns = await threads.ListSessionTurnsAsync(Projects.Default, sessionId, cancellationToken);
+        var turns = await threads.ListSessionTurnsAsync(Core.Storage.ProjectScope.ForWrite, sessionId, cancellationToken);
         return TypedResults.Json(SessionObject.From(session, calls) with { MessageThreads = SessionMessageThread.Group(turns) },
             ObservabilityJsonContext.Default.SessionObject);
     }

@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+using AgentHost.Server.Http;
+
+namespace AgentHost.Server.Tenancy;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(ProjectView))]
+[JsonSerializable(typeof(ListResponse<ProjectView>))]
+[JsonSerializable(typeof(ServiceAccountCreated))]
+[JsonSerializable(typeof(ProjectKeyView))]
+[JsonSerializable(typeof(ListResponse<ProjectKeyView>))]
+[JsonSerializable(typeof(ProjectKeyDeleted))]
+internal sealed partial class ProjectsJsonContext : JsonSerializerContext;

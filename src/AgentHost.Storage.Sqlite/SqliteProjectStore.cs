@@ -1,0 +1,127 @@
+using AgentHost.Core.Tenancy;
+using AgentHost.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace AgentHost.Storage.Sqlite;
+
+/// <summary><see cref="IProjectStore"/> on SQLite: <c>projects</c> and <c>project_keys</c> (the key's hash, never its value).</summary>
+public sealed class SqliteProjectStore(SqliteDatabase database) : IProjectStore
+{
+    private const string ProjectColumns = "project, name, created_at, archived_at";
+    private const string KeyColumns = "id, project, name, service_account_id, redacted_value, created_at, key_hash";
+
+    public Task CreateProjectAsync(Project project, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.Command($"INSERT INTO projects ({ProjectColumns}) VALUES (@id, @name, @created, @archived)", t,
+            ("@id", project.Id), ("@name", project.Name), ("@created", project.CreatedAt), ("@archived", project.ArchivedAt)).Run(), cancellationToken);
+
+    public async Task<Project?> GetProjectAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        return ReadProjects(connection.Command($"SELECT {ProjectColumns} FROM projects WHERE project = @id", null, ("@id", id))).FirstOrDefault();
+    }
+
+    public async Task<Page<Project>> ListProjectsAsync(ListQuery query, bool includeArchived, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        var (where, parameters) = PageOf("projects", "project", includeArchived ? "1 = 1" : "archived_at IS NULL", query);
+        var items = ReadProjects(connection.Command($"SELECT {ProjectColumns} FROM projects WHERE {where}", null, parameters));
+        return Trim(items, query);
+    }
+
+    public Task<bool> UpdateProjectAsync(Project project, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.Command("UPDATE projects SET name = @name, archived_at = @archived WHERE project = @id", t,
+            ("@id", project.Id), ("@name", project.Name), ("@archived", project.ArchivedAt)).Run() > 0, cancellationToken);
+
+    public Task CreateKeyAsync(ProjectKey key, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.Command($"INSERT INTO project_keys ({KeyColumns}) VALUES (@id, @project, @name, @account, @redacted, @created, @hash)", t,
+            ("@id", key.Id), ("@project", key.Project), ("@name", key.Name), ("@account", key.ServiceAccountId), ("@redacted", key.RedactedValue),
+            ("@created", key.CreatedAt), ("@hash", key.Hash)).Run(), cancellationToken);
+
+    public async Task<ProjectKeyMatch?> FindKeyAsync(string hash, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        using var command = connection.Command($"""
+            SELECT {string.Join(", ", KeyColumns.Split(", ").Select(c => "k." + c))}, p.archived_at IS NOT NULL
+            FROM project_keys k JOIN projects p ON p.project = k.project WHERE k.key_hash = @hash
+            """, null, ("@hash", hash));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new ProjectKeyMatch(ReadKey(reader), reader.GetBoolean(7)) : null;
+    }
+
+    public async Task<ProjectKey?> GetKeyAsync(string project, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        return ReadKeys(connection.Command($"SELECT {KeyColumns} FROM project_keys WHERE id = @id AND project = @project", null,
+            ("@id", id), ("@project", project))).FirstOrDefault();
+    }
+
+    public async Task<Page<ProjectKey>> ListKeysAsync(string project, ListQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        var (where, parameters) = PageOf("project_keys", "id", "project = @project", query);
+        var items = ReadKeys(connection.Command($"SELECT {KeyColumns} FROM project_keys WHERE {where}", null, [.. parameters, ("@project", project)]));
+        return Trim(items, query);
+    }
+
+    public Task<bool> DeleteKeyAsync(string project, string id, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.Command("DELETE FROM project_keys WHERE id = @id AND project = @project", t,
+            ("@id", id), ("@project", project)).Run() > 0, cancellationToken);
+
+    /// <summary>Oldest first after the <c>after</c> cursor, one more than the limit to tell whether there are more.</summary>
+    private static (string Where, (string, object?)[] Parameters) PageOf(string table, string idColumn, string filter, ListQuery query) =>
+        ($"{filter} AND seq > COALESCE((SELECT seq FROM {table} WHERE {idColumn} = @after), 0) ORDER BY seq LIMIT @limit",
+            [("@after", query.After), ("@limit", Math.Min(query.Limit, int.MaxValue - 1) + 1L)]);
+
+    private static Page<T> Trim<T>(List<T> items, ListQuery query)
+    {
+        var hasMore = items.Count > query.Limit;
+        return new Page<T>(hasMore ? items[..query.Limit] : items, hasMore);
+    }
+
+    private static List<Project> ReadProjects(SqliteCommand command)
+    {
+        using (command)
+        using (var reader = command.ExecuteReader())
+        {
+            var projects = new List<Project>();
+            while (reader.Read())
+            {
+                projects.Add(new Project
+                {
+                    Id = reader.GetString(0),
+                    Name = reader.GetString(1),
+                    CreatedAt = reader.GetInt64(2),
+                    ArchivedAt = reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                });
+            }
+
+            return projects;
+        }
+    }
+
+    private static List<ProjectKey> ReadKeys(SqliteCommand command)
+    {
+        using (command)
+        using (var reader = command.ExecuteReader())
+        {
+            var keys = new List<ProjectKey>();
+            while (reader.Read())
+            {
+                keys.Add(ReadKey(reader));
+            }
+
+            return keys;
+        }
+    }
+
+    private static ProjectKey ReadKey(SqliteDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        Project = reader.GetString(1),
+        Name = reader.GetString(2),
+        ServiceAccountId = reader.GetString(3),
+        RedactedValue = reader.GetString(4),
+        CreatedAt = reader.GetInt64(5),
+        Hash = reader.GetString(6),
+    };
+}
