@@ -6,12 +6,14 @@ using Npgsql;
 namespace AgentHost.Storage.Postgres;
 
 /// <summary>
-/// Listens for the run ids PostgreSQL notifies when a run is moved to <c>cancelling</c> (a trigger on <c>runs</c>), so a
-/// cancel accepted by any node stops the model call on the node executing the run at once. Notifications carry ids
-/// only; a lost one costs latency, not correctness, as the executing node fails its next compare-and-set.
+/// Listens, on one connection, for what other nodes tell this one: the run ids PostgreSQL notifies when a run is moved
+/// to <c>cancelling</c> (a trigger on <c>runs</c>), so a cancel accepted by any node stops the model call on the node
+/// executing the run at once; and the watches whose run events another node wrote (<see cref="PostgresRunStreams"/>).
+/// Notifications carry ids only; a lost one costs latency, not correctness, as the executing node fails its next
+/// compare-and-set and the streams poll.
 /// </summary>
-public sealed partial class PostgresRunSignals(PostgresDatabase database, RunCancellations cancellations, TimeProvider time, ILogger<PostgresRunSignals> logger)
-    : BackgroundService
+public sealed partial class PostgresRunSignals(PostgresDatabase database, RunCancellations cancellations, PostgresRunStreams streams, TimeProvider time,
+    ILogger<PostgresRunSignals> logger) : BackgroundService
 {
     public const string CancelChannel = "agenthost_cancel";
 
@@ -24,16 +26,22 @@ public sealed partial class PostgresRunSignals(PostgresDatabase database, RunCan
                 await using var connection = await database.OpenAsync(stoppingToken);
                 connection.Notification += (_, e) =>
                 {
-                    if (e.Channel == CancelChannel)
+                    switch (e.Channel)
                     {
-                        cancellations.Signal(e.Payload);
+                        case CancelChannel:
+                            cancellations.Signal(e.Payload);
+                            break;
+                        case PostgresRunStreams.EventsChannel:
+                            streams.Notified(e.Payload);
+                            break;
                     }
                 };
-                await using (var listen = new NpgsqlCommand($"LISTEN {CancelChannel}", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {CancelChannel}; LISTEN {PostgresRunStreams.EventsChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
 
+                streams.Listening();
                 while (true)
                 {
                     await connection.WaitAsync(stoppingToken);

@@ -146,6 +146,15 @@ internal static class PostgresSchema
             type text NOT NULL, run_id text, call_id text, processed_at_ms bigint NOT NULL, data text NOT NULL, UNIQUE (session_id, id));
         CREATE INDEX managed_session_events_by_session ON managed_session_events (session_id, seq);
         """,
+        // Streams across nodes: a run queued while a node streams it names that node's watch (watched_by); the node that
+        // executes it writes its events here, under the watch, and notifies the watch (never the payload).
+        """
+        ALTER TABLE runs ADD COLUMN watched_by text;
+        CREATE TABLE run_events (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, project text NOT NULL DEFAULT 'default',
+            watch text NOT NULL, run_id text NOT NULL, node text NOT NULL, event_seq bigint NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now(), data text NOT NULL, UNIQUE (watch, node, event_seq));
+        CREATE INDEX run_events_by_time ON run_events (created_at);
+        """,
     ];
 
     /// <summary>The version the schema is at after <see cref="MigrateAsync"/>.</summary>

@@ -33,7 +33,7 @@ internal sealed partial class SessionEventRecorder(SessionEventLog log, SessionR
             return;
         }
 
-        var subscription = hub.Subscribe(run.Id);
+        var subscription = hub.SubscribeHere(run.Id);
         var known = await KnownCallsAsync(sessionId, run.Id, cancellationToken);
 
         // A model call the old process was making is closed as failed before the turn is rescheduled.

@@ -1,3 +1,5 @@
+using AgentHost.Server.Tests.Conformance;
+using AgentHost.Server.Tests.Runs;
 using AgentHost.Server.Tests.Support;
 using AgentHost.Testing.Requirements;
 using OpenAI.Assistants;
@@ -124,4 +126,53 @@ public sealed class MultiNodeTests
         Assert.Equal(RunStatus.Cancelled, cancelled.Status);
         Assert.Single(await other.GetMessagesAsync(run.ThreadId).ToListAsync());
     }
+
+    [RequiresFact("postgres")]
+    public async Task StreamOpenedOnOneNode_ReceivesTheRunAnotherNodeExecutes_EventForEvent()
+    {
+        // Two nodes execute runs; the third serves the API only, so every run streamed from it executes elsewhere.
+        const string Lease = "--AgentHost:Runs:LeaseDuration=00:00:05";
+        await using var cluster = await ClusterHarness.StartAsync(2, Lease);
+        var apiOnly = await cluster.StartNodeAsync(Lease, "--AgentHost:Runs:MaxConcurrentRuns=0");
+        const string Tools = """{"model":"gpt-4o","tools":[{"type":"function","function":{"name":"get_current_weather","description":"Gets the weather"}}]}""";
+        var answer = "Wear something light: it is warm and sunny, and it stays so all afternoon.";
+        cluster.Upstream.Enqueue(ScriptedTurn.Call(("call_1", "get_current_weather", "{}")), ScriptedTurn.Say(answer));
+        cluster.Upstream.Enqueue(ScriptedTurn.Call(("call_1", "get_current_weather", "{}")), ScriptedTurn.Say(answer));
+
+        // The same conversation, streamed from the node that executes it and from the API-only node.
+        using var executor = cluster.Nodes[0].Http();
+        var local = await StreamConversationAsync(executor, await StreamingConformanceTests.CreateAssistantAsync(executor, Tools));
+        using var api = apiOnly.Http();
+        var remote = await StreamConversationAsync(api, await StreamingConformanceTests.CreateAssistantAsync(api, Tools));
+
+        var logs = string.Join("\n", cluster.Nodes.Select(n => n.Describe()));
+        Assert.True(local.First.Select(e => e.Event).SequenceEqual(remote.First.Select(e => e.Event)),
+            $"Before the tool call:\nlocal  {string.Join(" ", local.First.Select(e => e.Event))}\nremote {string.Join(" ", remote.First.Select(e => e.Event))}\n{logs}");
+        Assert.True(local.Second.Select(e => e.Event).SequenceEqual(remote.Second.Select(e => e.Event)),
+            $"After submit_tool_outputs:\nlocal  {string.Join(" ", local.Second.Select(e => e.Event))}\nremote {string.Join(" ", remote.Second.Select(e => e.Event))}\n{logs}");
+        Assert.Equal("thread.run.requires_action", remote.First[^2].Event);
+        Assert.Equal("thread.run.completed", remote.Second[^2].Event);
+        Assert.Equal(answer, Deltas(remote.Second));
+        Assert.Equal(answer, remote.Second.Single(e => e.Event == "thread.message.completed").Json!.Value.GetProperty("content")[0].GetProperty("text").GetProperty("value").GetString());
+
+        // Only the run streamed from another node than its executor went through the database.
+        var written = await cluster.CountAsync("SELECT COUNT(*) FROM run_events WHERE run_id = @id", ("@id", local.RunId));
+        Assert.True(written == 0, $"{written} events of the local run written: " + await cluster.TextAsync(
+            "SELECT string_agg(DISTINCT node || ' ' || watch, ', ') || ' / ' || (SELECT COALESCE(watched_by, '-') FROM runs WHERE id = @id) FROM run_events WHERE run_id = @id", ("@id", local.RunId)) + "\n" + logs);
+        Assert.True(await cluster.CountAsync("SELECT COUNT(*) FROM run_events WHERE run_id = @id", ("@id", remote.RunId)) > 0);
+    }
+
+    private static async Task<(string RunId, IReadOnlyList<SseEvent> First, IReadOnlyList<SseEvent> Second)> StreamConversationAsync(HttpClient http, string assistantId)
+    {
+        var first = await StreamingConformanceTests.StreamAsync(http, "threads/runs",
+            $$"""{"assistant_id":"{{assistantId}}","thread":{"messages":[{"role":"user","content":"What should I wear?"}]},"stream":true}""");
+        var run = first.Single(e => e.Event == "thread.run.requires_action").Json!.Value;
+        var runId = run.GetProperty("id").GetString()!;
+        var second = await StreamingConformanceTests.StreamAsync(http, $"threads/{run.GetProperty("thread_id").GetString()}/runs/{runId}/submit_tool_outputs",
+            """{"tool_outputs":[{"tool_call_id":"call_1","output":"warm and sunny"}],"stream":true}""");
+        return (runId, first, second);
+    }
+
+    private static string Deltas(IEnumerable<SseEvent> events) => string.Concat(events.Where(e => e.Event == "thread.message.delta")
+        .Select(e => e.Json!.Value.GetProperty("delta").GetProperty("content")[0].GetProperty("text").GetProperty("value").GetString()));
 }
