@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using AgentHost.Core.Domain;
 using AgentHost.Core.Engine;
 using AgentHost.Core.Events;
 using Microsoft.Extensions.Hosting;
@@ -18,15 +17,15 @@ namespace AgentHost.Storage.Postgres;
 /// where it is watched, and a run nobody streams, write nothing: the cost is a lookup per event while no run is watched
 /// elsewhere. A lost notification is covered by a poll, each second, of the watches whose run does not execute here.
 /// </summary>
-public sealed partial class PostgresRunStreams(PostgresDatabase database, RunEventHub hub, RunCancellations cancellations, TimeProvider time,
-    ILogger<PostgresRunStreams> logger) : BackgroundService
+public sealed partial class PostgresRunStreams(PostgresDatabase database, PostgresNode here, RunEventHub hub, RunCancellations cancellations,
+    TimeProvider time, ILogger<PostgresRunStreams> logger) : BackgroundService
 {
     public const string EventsChannel = "agenthost_run_events";
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(5);
 
-    private readonly string node = IdGenerator.New("node");
+    private readonly string node = here.Id;
     private readonly ConcurrentDictionary<string, Watch> watches = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> publishing = new(StringComparer.Ordinal);
     private readonly Channel<(string Watch, AgentEvent Event)> outbox = Channel.CreateUnbounded<(string, AgentEvent)>(new() { SingleReader = true });

@@ -16,12 +16,17 @@ internal sealed class ClusterHarness : IAsyncDisposable
 
     private ClusterHarness(ScriptedUpstream upstream, string connectionString, Func<Task> dropSchema)
     {
+        SharedDirectory = Directory.CreateTempSubdirectory("agenthost-shared-").FullName;
+        dataDirs.Add(SharedDirectory);
         Upstream = upstream;
         ConnectionString = connectionString;
         this.dropSchema = dropSchema;
     }
 
     public ScriptedUpstream Upstream { get; }
+
+    /// <summary>File bytes, shared by every node (as an NFS mount would be).</summary>
+    public string SharedDirectory { get; }
 
     public string ConnectionString { get; }
 
@@ -48,6 +53,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
         var node = await ServerProcess.StartAsync(ServerProcess.FreePort(), dataDir,
         [
             $"--ConnectionStrings:Postgres={ConnectionString}",
+            $"--AgentHost:Postgres:SharedDirectory={SharedDirectory}",
             $"--AgentHost:Providers:OpenAI:BaseUrl={Upstream.BaseUrl}",
             "--AgentHost:Providers:Retry:MaxAttempts=1",
             "--AgentHost:Runs:SweepInterval=00:00:00.200",

@@ -1,6 +1,7 @@
 using AgentHost.Server.Tests.Conformance;
 using AgentHost.Server.Tests.Runs;
 using AgentHost.Server.Tests.Support;
+using static AgentHost.Server.Tests.Support.VectorStorePolling;
 using AgentHost.Testing.Requirements;
 using OpenAI.Assistants;
 
@@ -175,4 +176,71 @@ public sealed class MultiNodeTests
 
     private static string Deltas(IEnumerable<SseEvent> events) => string.Concat(events.Where(e => e.Event == "thread.message.delta")
         .Select(e => e.Json!.Value.GetProperty("delta").GetProperty("content")[0].GetProperty("text").GetProperty("value").GetString()));
+
+    [RequiresFact("postgres")]
+    public async Task VectorStoreChangedThroughOneNode_IsSearchedAsChangedThroughTheOthers()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(3);
+        using var writer = cluster.Nodes[0].Http();
+        var zebras = await UploadAsync(writer, "zebras.txt", System.Text.Encoding.UTF8.GetBytes("Zebras have black and white stripes and graze on the African savanna."));
+        using var created = await PostAsync(writer, "vector_stores", $$"""{"file_ids":["{{zebras}}"]}""");
+        var id = created.RootElement.GetProperty("id").GetString()!;
+        Assert.Equal(1, (await WaitUntilIngestedAsync(writer, id)).GetProperty("file_counts").GetProperty("completed").GetInt32());
+
+        // The other nodes load the store now, before the next file arrives.
+        var readers = cluster.Nodes.Skip(1).Select(n => n.Http()).ToList();
+        foreach (var reader in readers)
+        {
+            Assert.Contains(zebras, await SearchAsync(reader, id, "striped animals of the savanna"));
+        }
+
+        var tides = await UploadAsync(writer, "tides.md", System.Text.Encoding.UTF8.GetBytes("# Tides\n\nOcean tides are caused by the gravitational pull of the Moon."));
+        using (await PostAsync(writer, $"vector_stores/{id}/files", $$"""{"file_id":"{{tides}}"}"""))
+        {
+        }
+
+        Assert.Equal(2, (await WaitUntilIngestedAsync(writer, id)).GetProperty("file_counts").GetProperty("completed").GetInt32());
+        foreach (var reader in readers)
+        {
+            await WaitForHitsAsync(reader, id, "what causes ocean tides", hits => hits.Contains(tides), "the file added through another node");
+        }
+
+        using (var deleted = await writer.DeleteAsync($"vector_stores/{id}/files/{zebras}"))
+        {
+            Assert.True(deleted.IsSuccessStatusCode);
+        }
+
+        foreach (var reader in readers)
+        {
+            await WaitForHitsAsync(reader, id, "striped animals of the savanna", hits => !hits.Contains(zebras), "no hit of the file deleted through another node");
+        }
+
+        foreach (var reader in readers)
+        {
+            reader.Dispose();
+        }
+    }
+
+    private static async Task<List<string>> SearchAsync(HttpClient http, string storeId, string query)
+    {
+        using var hits = await PostAsync(http, $"vector_stores/{storeId}/search", $$"""{"query":"{{query}}"}""");
+        return [.. hits.RootElement.GetProperty("data").EnumerateArray().Select(h => h.GetProperty("file_id").GetString()!)];
+    }
+
+    /// <summary>Searches until <paramref name="expected"/> holds (the other node learns of the change by a notification), failing at a deadline.</summary>
+    private static async Task WaitForHitsAsync(HttpClient http, string storeId, string query, Func<List<string>, bool> expected, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var hits = await SearchAsync(http, storeId, query);
+            if (expected(hits))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Searching '{query}' through {http.BaseAddress} never gave {what}: {string.Join(", ", hits)}.");
+            await Task.Delay(100);
+        }
+    }
 }
