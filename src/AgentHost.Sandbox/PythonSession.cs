@@ -31,6 +31,7 @@ internal sealed partial class PythonSession : ISandboxSession
     // 1 while a request (exec, put, remove) awaits its answer; a frame at any other time is the driver speaking out of turn.
     private int pending;
     private string? violation;
+    private int ended; // a call saw the session end (its pipe closed) before the process was reaped
     private bool ready;
 
     private readonly SessionCgroup? cgroup;
@@ -49,7 +50,7 @@ internal sealed partial class PythonSession : ISandboxSession
 
     public string Id { get; }
 
-    public bool HasExited => Volatile.Read(ref disposed) != 0 || Volatile.Read(ref violation) is not null || process.HasExited;
+    public bool HasExited => Volatile.Read(ref disposed) != 0 || Volatile.Read(ref ended) != 0 || Volatile.Read(ref violation) is not null || process.HasExited;
 
     public static async Task<PythonSession> StartAsync(string id, IReadOnlyList<string> command, SandboxOptions options, SessionCgroup? cgroup,
         TimeProvider time, ILogger logger, Action released, CancellationToken cancellationToken)
@@ -198,6 +199,7 @@ internal sealed partial class PythonSession : ISandboxSession
         }
         catch (IOException)
         {
+            Volatile.Write(ref ended, 1);
             return new SandboxResult { Logs = SandboxMessages.Describe(SandboxFailure.Crashed, options, false), Failure = SandboxFailure.Crashed, SessionLost = true };
         }
 
@@ -315,6 +317,12 @@ internal sealed partial class PythonSession : ISandboxSession
         {
             logs = (logs.Length == 0 || logs.EndsWith('\n') ? logs : logs + "\n")
                 + (stopped == SandboxFailure.Violation ? SandboxMessages.Violation(violation ?? "it broke the driver's protocol") : SandboxMessages.Describe(stopped, options, killed, callTimeout));
+        }
+
+        if (lost)
+        {
+            // The next call must find the session gone even if the process is not reaped yet, so a new one is started.
+            Volatile.Write(ref ended, 1);
         }
 
         var result = new SandboxResult { Logs = logs, Images = images, Files = files, RemovedFiles = removed, Failure = failure, SessionLost = lost };

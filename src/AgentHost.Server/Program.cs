@@ -1,5 +1,6 @@
 using AgentHost.Server.Files.Cli;
 using AgentHost.Server.Hosting;
+using AgentHost.Server.Hosting.Cli;
 using AgentHost.Server.Observability.Cli;
 
 // `agenthost costs …` plans and reports costs without starting the server.
@@ -12,6 +13,12 @@ if (args.Length > 0 && args[0] == "costs")
 if (args.Length > 0 && args[0] == "files")
 {
     return await FilesCommand.RunAsync(args[1..], Console.Out, TimeProvider.System);
+}
+
+// `agenthost migrate --from sqlite:./data --to postgres:…` moves an installation to PostgreSQL.
+if (args.Length > 0 && args[0] == "migrate")
+{
+    return await MigrateCommand.RunAsync(args[1..], Console.Out);
 }
 
 var app = AgentHostApp.Build(args);

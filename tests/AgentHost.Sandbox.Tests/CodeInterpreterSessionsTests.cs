@@ -15,7 +15,7 @@ public sealed class CodeInterpreterSessionsTests
         await using var sessions = new CodeInterpreterSessions(sandbox, new CodeInterpreterOptions { IdleTimeout = TimeSpan.FromMinutes(10) }, time,
             NullLogger<CodeInterpreterSessions>.Instance);
 
-        using (var lease = await sessions.AcquireAsync("thread_a", CancellationToken.None))
+        using (var lease = await sessions.AcquireAsync("thread_a", null, CancellationToken.None))
         {
             Assert.Null(lease.ResetNotice);
             await lease.Session.RunAsync("v = 7");
@@ -23,7 +23,7 @@ public sealed class CodeInterpreterSessionsTests
 
         time.Advance(TimeSpan.FromMinutes(9));
         await sessions.SweepAsync();
-        using (var lease = await sessions.AcquireAsync("thread_a", CancellationToken.None))
+        using (var lease = await sessions.AcquireAsync("thread_a", null, CancellationToken.None))
         {
             Assert.Null(lease.ResetNotice);
             Assert.Equal("7\n", (await lease.Session.RunAsync("v")).Logs);
@@ -33,7 +33,7 @@ public sealed class CodeInterpreterSessionsTests
         await sessions.SweepAsync();
         Assert.Equal(0, sessions.LiveSessions);
 
-        using (var lease = await sessions.AcquireAsync("thread_a", CancellationToken.None))
+        using (var lease = await sessions.AcquireAsync("thread_a", null, CancellationToken.None))
         {
             Assert.Equal(CodeInterpreterSessions.ResetNotice, lease.ResetNotice);
             Assert.Contains("NameError: name 'v' is not defined", (await lease.Session.RunAsync("v")).Logs);
@@ -46,12 +46,12 @@ public sealed class CodeInterpreterSessionsTests
         await using var sandbox = TestSandbox.Create();
         await using var sessions = new CodeInterpreterSessions(sandbox, new CodeInterpreterOptions(), TimeProvider.System, NullLogger<CodeInterpreterSessions>.Instance);
 
-        using (var a = await sessions.AcquireAsync("thread_a", CancellationToken.None))
+        using (var a = await sessions.AcquireAsync("thread_a", null, CancellationToken.None))
         {
             await a.Session.RunAsync("owner = 'a'");
         }
 
-        using var b = await sessions.AcquireAsync("thread_b", CancellationToken.None);
+        using var b = await sessions.AcquireAsync("thread_b", null, CancellationToken.None);
         Assert.Contains("NameError", (await b.Session.RunAsync("owner")).Logs);
         Assert.Equal(2, sessions.LiveSessions);
     }

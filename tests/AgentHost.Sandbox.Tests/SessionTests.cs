@@ -19,6 +19,19 @@ public sealed class SessionTests
     }
 
     [Fact]
+    public async Task ACallThatEndsThePython_LeavesTheSessionExited_BeforeItsProcessIsReaped()
+    {
+        await using var sandbox = TestSandbox.Create();
+        await using var session = await sandbox.StartSessionAsync(CancellationToken.None);
+
+        var result = await session.RunAsync("import os\nos._exit(3)");
+
+        Assert.True(result.SessionLost);
+        Assert.Equal(SandboxFailure.Crashed, result.Failure);
+        Assert.True(session.HasExited); // at once, so the next call starts a new session instead of writing to this one
+    }
+
+    [Fact]
     public async Task Errors_ShowTheTracebackOfTheCodeOnly()
     {
         await using var sandbox = TestSandbox.Create();

@@ -137,5 +137,37 @@ public sealed class CodeInterpreterTests
         Assert.EndsWith("False\n", calls[1]);
     }
 
+    [Fact]
+    public async Task AfterARestart_TheThreadsFirstCall_IsToldItsPythonStateIsGone()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("agenthost-ci-restart-").FullName;
+        var settings = new Dictionary<string, string?>(Settings) { ["AgentHost:DataDir"] = dataDir };
+        string threadId, assistantId;
+        await using (var server = await AgentHostServer.StartAsync(settings: settings))
+        {
+            server.Upstream.Enqueue(ScriptedTurn.Call(("call_a", "code_interpreter", """{"code":"x = 1\nprint(x)"}""")), ScriptedTurn.Say("Set."));
+            var client = server.Assistants();
+            Assistant assistant = await client.CreateAssistantAsync("gpt-4o", new AssistantCreationOptions { Tools = { new CodeInterpreterToolDefinition() } });
+            ThreadRun run = await client.WaitAsync(await client.CreateThreadAndRunAsync(assistant.Id, new ThreadCreationOptions { InitialMessages = { "Set x." } }));
+            Assert.True(run.Status == RunStatus.Completed, run.LastError?.Message);
+            (threadId, assistantId) = (run.ThreadId, assistant.Id);
+        }
+
+        await using (var server = await AgentHostServer.StartAsync(settings: settings))
+        {
+            server.Upstream.Enqueue(ScriptedTurn.Call(("call_b", "code_interpreter", """{"code":"print('x' in globals())"}""")), ScriptedTurn.Say("Lost."));
+            var client = server.Assistants();
+            ThreadRun run = await client.WaitAsync(await client.CreateRunAsync(threadId, assistantId));
+
+            Assert.True(run.Status == RunStatus.Completed, run.LastError?.Message);
+            var step = (await client.GetRunStepsAsync(threadId, run.Id).ToListAsync()).Single(s => s.Kind == RunStepKind.ToolCall);
+            var logs = step.Details.ToolCalls[0].CodeInterpreterOutputs[0].Logs;
+            Assert.StartsWith("[AgentHost: this is a new Python session", logs);
+            Assert.EndsWith("False\n", logs);
+        }
+
+        Directory.Delete(dataDir, recursive: true);
+    }
+
     private static bool IsPng(byte[] bytes) => bytes.Length > 8 && bytes.AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A });
 }

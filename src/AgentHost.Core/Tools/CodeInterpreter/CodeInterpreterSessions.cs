@@ -34,7 +34,12 @@ public sealed partial class CodeInterpreterSessions : IAsyncDisposable
     /// <summary>Threads with a live session right now.</summary>
     public int LiveSessions => threads.Values.Count(t => t.Session is { HasExited: false });
 
-    internal async Task<ThreadSandboxLease> AcquireAsync(string threadId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Exclusive use of the thread's live session, started when there is none. A new session gets the reset notice when
+    /// the thread had one before: on this node, or, asked through <paramref name="hadSessionBefore"/>, anywhere (another
+    /// node, or this process before a restart), since its state is gone either way.
+    /// </summary>
+    internal async Task<ThreadSandboxLease> AcquireAsync(string threadId, Func<CancellationToken, Task<bool>>? hadSessionBefore, CancellationToken cancellationToken)
     {
         var entry = threads.GetOrAdd(threadId, _ => new ThreadSandbox());
         await entry.Gate.WaitAsync(cancellationToken);
@@ -49,7 +54,7 @@ public sealed partial class CodeInterpreterSessions : IAsyncDisposable
 
             if (entry.Session is null)
             {
-                notice = entry.HadSession ? ResetNotice : null;
+                notice = entry.HadSession || (hadSessionBefore is not null && await hadSessionBefore(cancellationToken)) ? ResetNotice : null;
                 entry.Inputs.Clear();
                 entry.Session = await sandbox.StartSessionAsync(cancellationToken);
                 entry.HadSession = true;

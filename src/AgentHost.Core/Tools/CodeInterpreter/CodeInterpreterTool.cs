@@ -21,6 +21,9 @@ public sealed class CodeInterpreterTool(
     ContainerCodeInterpreter? containers = null)
     : IToolSource, IMessageContentContributor
 {
+    /// <summary>How many of a thread's latest runs <see cref="CalledBeforeAsync"/> looks at; older sessions would have idled out.</summary>
+    private const int RecentRuns = 10;
+
     private const string Description =
         "Runs Python 3 in a stateful, Jupyter-like session: variables, imports and files persist between calls in this thread. "
         + "The value of the last expression is printed. pandas, numpy and matplotlib are available; there is no internet access. "
@@ -67,7 +70,7 @@ public sealed class CodeInterpreterTool(
 
         SandboxResult result;
         var outputs = new JsonArray();
-        using (var lease = await sessions.AcquireAsync(run.ThreadId, cancellationToken))
+        using (var lease = await sessions.AcquireAsync(run.ThreadId, ct => CalledBeforeAsync(call, ct), cancellationToken))
         {
             var preface = (lease.ResetNotice ?? string.Empty) + await CopyInputsAsync(lease, run, cancellationToken);
             if (preface.Length > 0)
@@ -109,6 +112,25 @@ public sealed class CodeInterpreterTool(
             Type = Type,
             Details = JsonSerializer.SerializeToElement(details, EngineJsonContext.Default.JsonObject),
         });
+    }
+
+    /// <summary>
+    /// Whether the thread's recent runs (this one included) ran code before this call: then a session this node starts
+    /// for it is a replacement (the first was on another node, or before a restart), and the model is told its state is gone.
+    /// </summary>
+    private async Task<bool> CalledBeforeAsync(ToolInvocation call, CancellationToken cancellationToken)
+    {
+        var runs = await store.ListRunsAsync(call.Run.ThreadId, new ListQuery { Limit = RecentRuns }, cancellationToken);
+        foreach (var run in runs.Data)
+        {
+            var steps = await store.ListStepsAsync(run.ThreadId, run.Id, new ListQuery { Limit = 100 }, cancellationToken);
+            if (steps.Data.Any(s => s.StepDetails.ToolCalls?.Any(c => c.Type == Type && c.Id != call.CallId) == true))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public ToolCallView Describe(StepToolCall call)
