@@ -131,9 +131,10 @@ public sealed class MultiNodeTests
     [RequiresFact("postgres")]
     public async Task StreamOpenedOnOneNode_ReceivesTheRunAnotherNodeExecutes_EventForEvent()
     {
-        // Two nodes execute runs; the third serves the API only, so every run streamed from it executes elsewhere.
+        // One node executes runs; the other serves the API only, so every run streamed from it executes elsewhere (one
+        // executor, so no other node's sweep can take over the run streamed from the executor itself).
         const string Lease = "--AgentHost:Runs:LeaseDuration=00:00:05";
-        await using var cluster = await ClusterHarness.StartAsync(2, Lease);
+        await using var cluster = await ClusterHarness.StartAsync(1, Lease);
         var apiOnly = await cluster.StartNodeAsync(Lease, "--AgentHost:Runs:MaxConcurrentRuns=0");
         const string Tools = """{"model":"gpt-4o","tools":[{"type":"function","function":{"name":"get_current_weather","description":"Gets the weather"}}]}""";
         var answer = "Wear something light: it is warm and sunny, and it stays so all afternoon.";
