@@ -56,7 +56,7 @@ public sealed partial class PostgresRunStreams
                     if (cleanup)
                     {
                         // Rows a watcher has had an hour to read; its stream ended or its node went away.
-                        b.Add("DELETE FROM run_events WHERE created_at < now() - interval '1 hour'");
+                        b.Add("DELETE FROM run_events WHERE created_at_ms < (extract(epoch FROM now()) * 1000)::bigint - 3600000");
                     }
                 }, stoppingToken);
                 if (cleanup)

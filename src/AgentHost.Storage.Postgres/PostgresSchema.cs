@@ -152,8 +152,8 @@ internal static class PostgresSchema
         ALTER TABLE runs ADD COLUMN watched_by text;
         CREATE TABLE run_events (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, project text NOT NULL DEFAULT 'default',
             watch text NOT NULL, run_id text NOT NULL, node text NOT NULL, event_seq bigint NOT NULL,
-            created_at timestamptz NOT NULL DEFAULT now(), data text NOT NULL, UNIQUE (watch, node, event_seq));
-        CREATE INDEX run_events_by_time ON run_events (created_at);
+            created_at_ms bigint NOT NULL DEFAULT (extract(epoch FROM now()) * 1000)::bigint, data text NOT NULL, UNIQUE (watch, node, event_seq));
+        CREATE INDEX run_events_by_time ON run_events (created_at_ms);
         """,
     ];
 
