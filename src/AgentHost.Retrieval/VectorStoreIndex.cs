@@ -181,6 +181,31 @@ internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingMode
                 t.Candidate.Score, texts[(t.StoreId, t.Candidate.File.FileId, t.Candidate.ChunkIndex)], t.Candidate.File.Attributes))];
     }
 
+    public void Forget(string vectorStoreId) => _ = ForgetAsync(vectorStoreId);
+
+    public void ForgetAll()
+    {
+        foreach (var storeId in stores.Keys)
+        {
+            Forget(storeId);
+        }
+    }
+
+    /// <summary>Waits for the store's writes in flight here, which patch the copy, so the copy dropped is the latest.</summary>
+    private async Task ForgetAsync(string storeId)
+    {
+        var gate = writeLocks.GetOrAdd(storeId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync();
+        try
+        {
+            stores.TryRemove(storeId, out _);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     private async Task MutateAsync(string storeId, Func<StoreIndex?, Task> mutation, CancellationToken cancellationToken)
     {
         var gate = writeLocks.GetOrAdd(storeId, _ => new SemaphoreSlim(1, 1));

@@ -26,13 +26,14 @@ public sealed partial class PostgresAgentStore
                 await UpsertMessageAsync(c, t, message, ct);
             }
 
-            await InsertRunAsync(c, t, run, ct);
+            await InsertRunAsync(c, t, run, streams?.WatchFor(run.Id), ct);
             return null;
         }, cancellationToken);
 
-    internal static Task<int> InsertRunAsync(NpgsqlConnection c, NpgsqlTransaction t, ThreadRun run, CancellationToken ct) =>
-        c.Command("INSERT INTO runs (id, project, thread_id, status, expires_at, data) VALUES (@id, @write_project, @thread, @status, @expires, @data)", t,
-            ("@id", run.Id), PostgresCommands.WriteProject, ("@thread", run.ThreadId), ("@status", run.Status), ("@expires", run.ExpiresAt),
+    /// <summary>Inserts the run; <paramref name="watchedBy"/> names the stream watching it from this node, if any (see <see cref="PostgresRunStreams"/>).</summary>
+    internal static Task<int> InsertRunAsync(NpgsqlConnection c, NpgsqlTransaction t, ThreadRun run, string? watchedBy, CancellationToken ct) =>
+        c.Command("INSERT INTO runs (id, project, thread_id, status, expires_at, watched_by, data) VALUES (@id, @write_project, @thread, @status, @expires, @watched, @data)", t,
+            ("@id", run.Id), PostgresCommands.WriteProject, ("@thread", run.ThreadId), ("@status", run.Status), ("@expires", run.ExpiresAt), ("@watched", watchedBy),
             ("@data", PostgresCommands.Json(run, Json.ThreadRun))).RunAsync(ct);
 
     public Task<ThreadRun?> GetRunAsync(string threadId, string id, CancellationToken cancellationToken) =>
@@ -61,11 +62,15 @@ public sealed partial class PostgresAgentStore
     public Task SaveStepAsync(RunStep step, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t, ct) => SaveStepAsync(c, t, step, ct), cancellationToken);
 
-    private static async Task<bool> UpdateRunAsync(NpgsqlConnection c, NpgsqlTransaction t, ThreadRun run, string expectedStatus, CancellationToken ct) =>
-        await c.Command(
-            "UPDATE runs SET status = @status, expires_at = @expires, data = @data WHERE id = @id AND status = @expected", t,
-            ("@id", run.Id), ("@status", run.Status), ("@expires", run.ExpiresAt), ("@expected", expectedStatus),
-            ("@data", PostgresCommands.Json(run, Json.ThreadRun))).RunAsync(ct) == 1;
+    /// <summary>A move into <c>queued</c> starts a new stretch of execution: the run is stamped with the stream watching it here, or none.</summary>
+    private async Task<bool> UpdateRunAsync(NpgsqlConnection c, NpgsqlTransaction t, ThreadRun run, string expectedStatus, CancellationToken ct)
+    {
+        var requeued = run.Status == RunStatus.Queued && expectedStatus != RunStatus.Queued;
+        return await c.Command(
+            "UPDATE runs SET status = @status, expires_at = @expires, data = @data, watched_by = CASE WHEN @requeued THEN @watched ELSE watched_by END WHERE id = @id AND status = @expected", t,
+            ("@id", run.Id), ("@status", run.Status), ("@expires", run.ExpiresAt), ("@expected", expectedStatus), ("@requeued", requeued),
+            ("@watched", requeued ? streams?.WatchFor(run.Id) : null), ("@data", PostgresCommands.Json(run, Json.ThreadRun))).RunAsync(ct) == 1;
+    }
 
     private static Task<int> SaveStepAsync(NpgsqlConnection c, NpgsqlTransaction t, RunStep step, CancellationToken ct) => c.Command("""
         INSERT INTO steps (id, project, run_id, thread_id, status, data) VALUES (@id, @write_project, @run, @thread, @status, @data)
@@ -90,16 +95,31 @@ public sealed partial class PostgresAgentStore
 
     /// <summary>
     /// Takes the run's row with <c>FOR UPDATE SKIP LOCKED</c>: a node that finds another node in the middle of leasing or
-    /// changing the run moves on instead of queueing behind it.
+    /// changing the run moves on instead of queueing behind it. The lease also reads the run's watch: when a stream on
+    /// another node watches the run, this node's events of it go there.
     /// </summary>
-    public Task<ThreadRun?> TryLeaseRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t, ct) => c.Command($"""
-            UPDATE runs SET lease_owner = @owner, lease_until = @until
-            WHERE id = (SELECT id FROM runs WHERE id = @id AND status IN {ResumableStatuses}
-                AND (lease_until IS NULL OR lease_until < @now OR lease_owner = @owner) FOR UPDATE SKIP LOCKED)
-            RETURNING data
-            """, t, ("@id", runId), ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds()), ("@now", now.ToUnixTimeMilliseconds()))
-            .ReadOneAsync(Json.ThreadRun, ct), cancellationToken);
+    public async Task<ThreadRun?> TryLeaseRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        var (run, watchedBy) = await database.WriteAsync(async (c, t, ct) =>
+        {
+            await using var command = c.Command($"""
+                UPDATE runs SET lease_owner = @owner, lease_until = @until
+                WHERE id = (SELECT id FROM runs WHERE id = @id AND status IN {ResumableStatuses}
+                    AND (lease_until IS NULL OR lease_until < @now OR lease_owner = @owner) FOR UPDATE SKIP LOCKED)
+                RETURNING data, watched_by
+                """, t, ("@id", runId), ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds()), ("@now", now.ToUnixTimeMilliseconds()));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct)
+                ? (System.Text.Json.JsonSerializer.Deserialize(reader.GetString(0), Json.ThreadRun), reader.IsDBNull(1) ? null : reader.GetString(1))
+                : (null, null);
+        }, cancellationToken);
+        if (run is not null)
+        {
+            streams?.Leased(run.Id, watchedBy);
+        }
+
+        return run;
+    }
 
     public async Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, DateTimeOffset queuedBefore, int max, CancellationToken cancellationToken) =>
         await database.ReadAsync((c, ct) => c.Command($"""
@@ -112,9 +132,12 @@ public sealed partial class PostgresAgentStore
         await database.WriteAsync((c, t, ct) => c.Command("UPDATE runs SET lease_until = @until WHERE lease_owner = @owner AND lease_until IS NOT NULL RETURNING id", t,
             ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds())).ReadStringsAsync(ct), cancellationToken, PostgresPool.Leases);
 
-    public Task ReleaseLeaseAsync(string runId, string owner, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t, ct) => c.Command("UPDATE runs SET lease_owner = NULL, lease_until = NULL WHERE id = @id AND lease_owner = @owner", t,
+    public Task ReleaseLeaseAsync(string runId, string owner, CancellationToken cancellationToken)
+    {
+        streams?.Released(runId);
+        return database.WriteAsync((c, t, ct) => c.Command("UPDATE runs SET lease_owner = NULL, lease_until = NULL WHERE id = @id AND lease_owner = @owner", t,
             ("@id", runId), ("@owner", owner)).RunAsync(ct), cancellationToken);
+    }
 
     public Task<string> GetRunProjectAsync(string runId, CancellationToken cancellationToken) =>
         database.ReadAsync(async (c, ct) =>

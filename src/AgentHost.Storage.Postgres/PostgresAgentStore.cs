@@ -9,9 +9,10 @@ namespace AgentHost.Storage.Postgres;
 /// <see cref="IAgentStore"/> on PostgreSQL. Objects are stored as <c>jsonb</c>; the columns beside it are the ones
 /// queried (thread, run, status, leases). Ordering follows insertion (<c>seq</c>), as ids are random. Writes that
 /// enforce one active run per thread take a transaction-scoped advisory lock on the thread id, so they serialize per
-/// thread across every node while other threads proceed.
+/// thread across every node while other threads proceed. With <paramref name="streams"/> (many nodes), a run queued
+/// while a stream here watches it is stamped for the node that executes it (<see cref="PostgresRunStreams"/>).
 /// </summary>
-public sealed partial class PostgresAgentStore(PostgresDatabase database) : IAgentStore
+public sealed partial class PostgresAgentStore(PostgresDatabase database, PostgresRunStreams? streams = null) : IAgentStore
 {
     private static readonly CoreJsonContext Json = CoreJsonContext.Default;
 

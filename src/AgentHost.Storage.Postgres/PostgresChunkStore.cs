@@ -7,10 +7,14 @@ namespace AgentHost.Storage.Postgres;
 
 /// <summary>
 /// <see cref="IChunkStore"/> on PostgreSQL (no pgvector: vectors are <c>bytea</c>, searched in each node's memory). A
-/// file's chunks are written with binary <c>COPY</c>, so ingesting a large file is one round trip per table.
+/// file's chunks are written with binary <c>COPY</c>, so ingesting a large file is one round trip per table. Every
+/// change notifies <see cref="ChangedChannel"/> with the writing node's id and the store id, in the change's transaction,
+/// so the other nodes drop their in-memory copy of the store and load it again on next use.
 /// </summary>
-public sealed class PostgresChunkStore(PostgresDatabase database) : IChunkStore
+public sealed class PostgresChunkStore(PostgresDatabase database, PostgresNode? node = null) : IChunkStore
 {
+    public const string ChangedChannel = "agenthost_vector_store";
+
     public async Task<IReadOnlyList<string>> StoreIdsAsync(CancellationToken cancellationToken) =>
         await database.ReadAsync((c, ct) => c.Command("SELECT store_id FROM retrieval_stores ORDER BY seq").ReadStringsAsync(ct), cancellationToken);
 
@@ -113,10 +117,16 @@ public sealed class PostgresChunkStore(PostgresDatabase database) : IChunkStore
 
                 await copy.CompleteAsync(ct);
             }
+
+            await ChangedAsync(c, t, file.StoreId, ct);
         }, cancellationToken);
 
     public Task RemoveFileAsync(string storeId, string fileId, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t, ct) => DeleteFileAsync(c, t, storeId, fileId, ct), cancellationToken);
+        database.WriteAsync(async (c, t, ct) =>
+        {
+            await DeleteFileAsync(c, t, storeId, fileId, ct);
+            await ChangedAsync(c, t, storeId, ct);
+        }, cancellationToken);
 
     public Task DeleteStoreAsync(string storeId, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t, ct) =>
@@ -125,11 +135,28 @@ public sealed class PostgresChunkStore(PostgresDatabase database) : IChunkStore
             {
                 await c.Command($"DELETE FROM {table} WHERE store_id = @store", t, ("@store", storeId)).RunAsync(ct);
             }
+
+            await ChangedAsync(c, t, storeId, ct);
         }, cancellationToken);
 
     public Task UpdateAttributesAsync(string storeId, string fileId, string attributesJson, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t, ct) => c.Command("UPDATE retrieval_files SET attributes = @attributes WHERE store_id = @store AND file_id = @file", t,
-            ("@store", storeId), ("@file", fileId), ("@attributes", attributesJson)).RunAsync(ct), cancellationToken);
+        database.WriteAsync(async (c, t, ct) =>
+        {
+            await c.Command("UPDATE retrieval_files SET attributes = @attributes WHERE store_id = @store AND file_id = @file", t,
+                ("@store", storeId), ("@file", fileId), ("@attributes", attributesJson)).RunAsync(ct);
+            await ChangedAsync(c, t, storeId, ct);
+        }, cancellationToken);
+
+    /// <summary>Reads a notification on <see cref="ChangedChannel"/>: the store another node changed, or null for this node's own change.</summary>
+    public static string? ChangedElsewhere(string payload, PostgresNode here)
+    {
+        var space = payload.IndexOf(' ', StringComparison.Ordinal);
+        return space > 0 && !payload.AsSpan(0, space).SequenceEqual(here.Id) ? payload[(space + 1)..] : null;
+    }
+
+    /// <summary>Delivered when the transaction commits, to every node listening.</summary>
+    private Task ChangedAsync(NpgsqlConnection c, NpgsqlTransaction t, string storeId, CancellationToken ct) =>
+        c.Command($"SELECT pg_notify('{ChangedChannel}', @payload)", t, ("@payload", $"{node?.Id ?? "-"} {storeId}")).RunAsync(ct);
 
     public Task<IReadOnlyDictionary<(string FileId, int ChunkIndex), string>> GetTextsAsync(
         string storeId, IReadOnlyCollection<(string FileId, int ChunkIndex)> keys, CancellationToken cancellationToken) =>

@@ -5,7 +5,7 @@ using Npgsql;
 namespace AgentHost.Storage.Postgres;
 
 /// <summary><see cref="IResponseStore"/> on PostgreSQL, in the database the runs live in, so a response and its run are created together.</summary>
-public sealed class PostgresResponseStore(PostgresDatabase database) : IResponseStore
+public sealed class PostgresResponseStore(PostgresDatabase database, PostgresRunStreams? streams = null) : IResponseStore
 {
     private const string Columns = "id, project, created_at, previous_response_id, conversation_id, output_saved, data";
 
@@ -16,7 +16,7 @@ public sealed class PostgresResponseStore(PostgresDatabase database) : IResponse
                 ("@id", response.Id), ("@project", response.Project), ("@created", response.CreatedAt), ("@previous", response.PreviousResponseId),
                 ("@conversation", response.ConversationId), ("@data", response.Data)).RunAsync(ct);
             await InsertItemsAsync(c, t, response, input, ct);
-            await PostgresAgentStore.InsertRunAsync(c, t, run, ct);
+            await PostgresAgentStore.InsertRunAsync(c, t, run, streams?.WatchFor(run.Id), ct);
         }, cancellationToken);
 
     public Task<StoredResponse?> GetAsync(string id, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using AgentHost.Core.Engine;
+using AgentHost.Core.Retrieval;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -6,12 +7,15 @@ using Npgsql;
 namespace AgentHost.Storage.Postgres;
 
 /// <summary>
-/// Listens for the run ids PostgreSQL notifies when a run is moved to <c>cancelling</c> (a trigger on <c>runs</c>), so a
-/// cancel accepted by any node stops the model call on the node executing the run at once. Notifications carry ids
-/// only; a lost one costs latency, not correctness, as the executing node fails its next compare-and-set.
+/// Listens, on one connection, for what other nodes tell this one: the run ids PostgreSQL notifies when a run is moved
+/// to <c>cancelling</c> (a trigger on <c>runs</c>), so a cancel accepted by any node stops the model call on the node
+/// executing the run at once; the watches whose run events another node wrote (<see cref="PostgresRunStreams"/>); and
+/// the vector stores another node changed, whose in-memory copy this node drops. Notifications carry ids only. One is
+/// lost only while the connection is down: a cancel then waits for the executing node's next compare-and-set, the
+/// streams poll, and every vector store copy is dropped when listening starts again.
 /// </summary>
-public sealed partial class PostgresRunSignals(PostgresDatabase database, RunCancellations cancellations, TimeProvider time, ILogger<PostgresRunSignals> logger)
-    : BackgroundService
+public sealed partial class PostgresRunSignals(PostgresDatabase database, PostgresNode here, RunCancellations cancellations, PostgresRunStreams streams,
+    TimeProvider time, ILogger<PostgresRunSignals> logger, IVectorStoreIndex? vectorStores = null) : BackgroundService
 {
     public const string CancelChannel = "agenthost_cancel";
 
@@ -24,16 +28,26 @@ public sealed partial class PostgresRunSignals(PostgresDatabase database, RunCan
                 await using var connection = await database.OpenAsync(stoppingToken);
                 connection.Notification += (_, e) =>
                 {
-                    if (e.Channel == CancelChannel)
+                    switch (e.Channel)
                     {
-                        cancellations.Signal(e.Payload);
+                        case CancelChannel:
+                            cancellations.Signal(e.Payload);
+                            break;
+                        case PostgresRunStreams.EventsChannel:
+                            streams.Notified(e.Payload);
+                            break;
+                        case PostgresChunkStore.ChangedChannel when PostgresChunkStore.ChangedElsewhere(e.Payload, here) is { } storeId:
+                            vectorStores?.Forget(storeId);
+                            break;
                     }
                 };
-                await using (var listen = new NpgsqlCommand($"LISTEN {CancelChannel}", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {CancelChannel}; LISTEN {PostgresRunStreams.EventsChannel}; LISTEN {PostgresChunkStore.ChangedChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
 
+                streams.Listening();
+                vectorStores?.ForgetAll();
                 while (true)
                 {
                     await connection.WaitAsync(stoppingToken);

@@ -156,6 +156,15 @@ internal static class PostgresSchema
             key_hash text NOT NULL UNIQUE);
         CREATE INDEX project_keys_by_project ON project_keys (project, seq);
         """,
+        // Streams across nodes: a run queued while a node streams it names that node's watch (watched_by); the node that
+        // executes it writes its events here, under the watch, and notifies the watch (never the payload).
+        """
+        ALTER TABLE runs ADD COLUMN watched_by text;
+        CREATE TABLE run_events (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, project text NOT NULL DEFAULT 'default',
+            watch text NOT NULL, run_id text NOT NULL, node text NOT NULL, event_seq bigint NOT NULL,
+            created_at_ms bigint NOT NULL DEFAULT (extract(epoch FROM now()) * 1000)::bigint, data text NOT NULL, UNIQUE (watch, node, event_seq));
+        CREATE INDEX run_events_by_time ON run_events (created_at_ms);
+        """,
     ];
 
     /// <summary>The version the schema is at after <see cref="MigrateAsync"/>.</summary>

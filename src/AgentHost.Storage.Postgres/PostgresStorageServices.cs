@@ -30,6 +30,7 @@ public static class PostgresStorageServices
             sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.ConnectionString, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<PostgresDatabase>>()));
         services.AddHostedService<PostgresMigrator>();
+        services.AddSingleton<PostgresNode>();
 
         string Shared(IServiceProvider sp) => sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.SharedDirectory is { Length: > 0 } shared ? shared : dataDirectory(sp);
         services.AddSingleton<IAgentStore, PostgresAgentStore>();

@@ -12,7 +12,10 @@ public sealed class RunEngineOptions
     /// <summary>How often the worker looks for runs to resume and runs to expire.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Runs executed at once by this process.</summary>
+    /// <summary>
+    /// Runs executed at once by this process. 0: it executes none and only serves the API (with many nodes, the runs it
+    /// accepts are taken by the others' sweeps after <see cref="LeaseDuration"/>).
+    /// </summary>
     public int MaxConcurrentRuns { get; set; } = 256;
 
     /// <summary>A run that calls the model more often than this fails, so a tool loop cannot run forever.</summary>

@@ -4,7 +4,10 @@ using AgentHost.Core.Events;
 
 namespace AgentHost.Core.Engine;
 
-/// <summary>In-process fan-out of run events to the streams that watch a run. Publishing to no one costs a lookup.</summary>
+/// <summary>
+/// In-process fan-out of run events to the streams that watch a run. Publishing to no one costs a lookup. With many nodes
+/// (PostgreSQL), a run queued while watched here is announced to the node that executes it, which sends its events back.
+/// </summary>
 public sealed class RunEventHub : IRunEventSink
 {
     private readonly ConcurrentDictionary<string, RunSubscription[]> subscriptions = new();
@@ -22,10 +25,39 @@ public sealed class RunEventHub : IRunEventSink
         }
     }
 
-    /// <summary>Starts watching a run; dispose the subscription to stop.</summary>
-    public RunSubscription Subscribe(string runId)
+    /// <summary>Delivers an event another node's executor published to the subscriptions that watch its run across nodes.</summary>
+    public void PublishFromAnotherNode(AgentEvent agentEvent)
     {
-        var subscription = new RunSubscription(runId, this);
+        if (!subscriptions.TryGetValue(agentEvent.RunId, out var subscribers))
+        {
+            return;
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            if (subscriber.AcrossNodes)
+            {
+                subscriber.Writer.TryWrite(agentEvent);
+            }
+        }
+    }
+
+    /// <summary>Starts watching a run, wherever it executes; dispose the subscription to stop.</summary>
+    public RunSubscription Subscribe(string runId) => Add(new RunSubscription(runId, this, acrossNodes: true));
+
+    /// <summary>
+    /// Starts watching a run as this process executes it, not as another node does: for a recorder of a run's events,
+    /// which the executing node runs itself.
+    /// </summary>
+    public RunSubscription SubscribeHere(string runId) => Add(new RunSubscription(runId, this, acrossNodes: false));
+
+    /// <summary>Whether a subscription here wants the run's events from whichever node executes it.</summary>
+    public bool IsWatchedAcrossNodes(string runId) =>
+        subscriptions.TryGetValue(runId, out var subscribers) && Array.Exists(subscribers, s => s.AcrossNodes);
+
+    private RunSubscription Add(RunSubscription subscription)
+    {
+        var runId = subscription.RunId;
         subscriptions.AddOrUpdate(runId, _ => [subscription], (_, existing) => [.. existing, subscription]);
         return subscription;
     }
@@ -47,11 +79,13 @@ public sealed class RunEventHub : IRunEventSink
 }
 
 /// <summary>The events of one run, in order, until the run ends or pauses.</summary>
-public sealed class RunSubscription(string runId, RunEventHub hub) : IDisposable
+public sealed class RunSubscription(string runId, RunEventHub hub, bool acrossNodes) : IDisposable
 {
     private readonly Channel<AgentEvent> channel = Channel.CreateUnbounded<AgentEvent>(new() { SingleReader = true });
 
     public string RunId { get; } = runId;
+
+    internal bool AcrossNodes { get; } = acrossNodes;
 
     internal ChannelWriter<AgentEvent> Writer => channel.Writer;
 

@@ -36,6 +36,11 @@ public sealed partial class RunWorker(
         {
             await foreach (var runId in queue.Reader.ReadAllAsync(stoppingToken))
             {
+                if (options.MaxConcurrentRuns == 0)
+                {
+                    continue; // This node executes no runs: other nodes' sweeps take the runs it accepts.
+                }
+
                 if (!executing.TryAdd(runId, false))
                 {
                     executing[runId] = true; // picked up again when the current pass ends
@@ -228,6 +233,11 @@ public sealed partial class RunWorker(
         foreach (var overdue in await store.FindExpiredRunsAsync(now.ToUnixTimeSeconds(), cancellationToken))
         {
             await transitions.TryEndAsync(overdue, RunStatus.Expired, null, null, cancellationToken);
+        }
+
+        if (options.MaxConcurrentRuns == 0)
+        {
+            return;
         }
 
         // A queued run is the accepting node's to start (it may be streaming it) for a lease's length; after that, or at

@@ -23,6 +23,15 @@ public interface IVectorStoreIndex
 
     Task DeleteStoreAsync(string vectorStoreId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Drops this process's in-memory copy of the store, after the writes to it in flight here, because another node
+    /// changed it; the next use loads it again.
+    /// </summary>
+    void Forget(string vectorStoreId);
+
+    /// <summary>Drops every in-memory copy (changes by other nodes may have been missed).</summary>
+    void ForgetAll();
+
     /// <summary>Best chunks first, across all queries and stores of the request.</summary>
     Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken);
 }

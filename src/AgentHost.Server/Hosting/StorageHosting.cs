@@ -1,4 +1,6 @@
+using AgentHost.Core.Engine;
 using AgentHost.Storage.Postgres;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using AgentHost.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -25,7 +27,11 @@ public static class StorageHosting
             options.ConnectionString = postgres;
         }, DataDir);
 
-        // Many nodes share the database: a cancel accepted by one reaches the one executing the run.
+        // Many nodes share the database: a cancel accepted by one reaches the one executing the run, and a stream opened
+        // on one receives the events of a run another executes.
+        services.AddSingleton<PostgresRunStreams>();
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresRunStreams>());
+        services.Replace(ServiceDescriptor.Singleton<IRunEventSink>(sp => new PostgresRunEventSink(sp.GetRequiredService<RunEventHub>(), sp.GetRequiredService<PostgresRunStreams>())));
         services.AddHostedService<PostgresRunSignals>();
         return services;
     }

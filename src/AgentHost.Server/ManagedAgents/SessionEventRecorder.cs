@@ -37,7 +37,7 @@ internal sealed partial class SessionEventRecorder(SessionEventLog log, SessionR
             return;
         }
 
-        var subscription = hub.Subscribe(run.Id);
+        var subscription = hub.SubscribeHere(run.Id);
         var since = (await sessions.FindAsync(sessionId, cancellationToken)) is { } session && session.RunId == run.Id ? session.RunSince : 0;
         var known = await KnownCallsAsync(sessionId, run.Id, since, cancellationToken);
 

@@ -68,7 +68,7 @@ internal sealed class SessionTurns(SessionRecords sessions, SessionEventLog log,
 
         var events = messages.Select(m => Stamp(m)).ToList();
         await log.AppendAsync(session.Id, run.Id, cancellationToken, [.. events, log.New("session.status_running")]);
-        var subscription = hub.Subscribe(run.Id);
+        var subscription = hub.SubscribeHere(run.Id);
         try
         {
             await recorder.StartAsync(session, run, subscription, cancellationToken);
@@ -154,7 +154,7 @@ internal sealed class SessionTurns(SessionRecords sessions, SessionEventLog log,
         }
 
         await log.AppendAsync(session.Id, [.. recorded, (log.New("session.status_running"), runId, null)], cancellationToken);
-        var subscription = hub.Subscribe(runId);
+        var subscription = hub.SubscribeHere(runId);
         await recorder.StartAsync(session, run, subscription, cancellationToken);
         gates.Attach(runId);
         await runService.SubmitToolOutputsAsync(runId, runId, outputs, CancellationToken.None);

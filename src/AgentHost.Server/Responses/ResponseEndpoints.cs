@@ -35,7 +35,7 @@ internal static class ResponseEndpoints
         if (creation.Background)
         {
             // Its events are recorded from the start, so any reader (this one streaming, or a later GET) replays the same stream.
-            var watched = hub.Subscribe(id);
+            var watched = hub.SubscribeHere(id);
             try
             {
                 var queued = await service.CreateAsync(id, creation, cancellationToken);

@@ -41,7 +41,7 @@ internal sealed partial class ResponseEventRecorder(ResponseRecords records, Run
             return;
         }
 
-        var subscription = hub.Subscribe(run.Id);
+        var subscription = hub.SubscribeHere(run.Id);
         var settings = ResponseRecords.Settings(stored);
         var sent = await records.Store.GetEventsAsync(run.Id, -1, cancellationToken);
         var done = await records.OutputAsync(run, ResponseView.ForCreation(settings), cancellationToken);

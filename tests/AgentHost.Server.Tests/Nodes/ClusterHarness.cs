@@ -16,6 +16,8 @@ internal sealed class ClusterHarness : IAsyncDisposable
 
     private ClusterHarness(ScriptedUpstream upstream, string connectionString, Func<Task> dropSchema)
     {
+        SharedDirectory = Directory.CreateTempSubdirectory("agenthost-shared-").FullName;
+        dataDirs.Add(SharedDirectory);
         Upstream = upstream;
         ConnectionString = connectionString;
         this.dropSchema = dropSchema;
@@ -23,20 +25,24 @@ internal sealed class ClusterHarness : IAsyncDisposable
 
     public ScriptedUpstream Upstream { get; }
 
+    /// <summary>File bytes, shared by every node (as an NFS mount would be).</summary>
+    public string SharedDirectory { get; }
+
     public string ConnectionString { get; }
 
     public List<ServerProcess> Nodes { get; } = [];
 
-    public static async Task<ClusterHarness> StartAsync(int nodes)
+    /// <summary>Starts <paramref name="nodes"/> nodes, each with <paramref name="settings"/> (command-line configuration, overriding the defaults).</summary>
+    public static async Task<ClusterHarness> StartAsync(int nodes, params string[] settings)
     {
         var upstream = await ScriptedUpstream.StartAsync();
         var (connectionString, drop) = await TestStore.CreatePostgresSchemaAsync();
         var cluster = new ClusterHarness(upstream, connectionString, drop);
-        await Task.WhenAll(Enumerable.Range(0, nodes).Select(_ => cluster.StartNodeAsync()));
+        await Task.WhenAll(Enumerable.Range(0, nodes).Select(_ => cluster.StartNodeAsync(settings)));
         return cluster;
     }
 
-    public async Task<ServerProcess> StartNodeAsync()
+    public async Task<ServerProcess> StartNodeAsync(params string[] settings)
     {
         var dataDir = Directory.CreateTempSubdirectory("agenthost-node-").FullName;
         lock (dataDirs)
@@ -45,12 +51,16 @@ internal sealed class ClusterHarness : IAsyncDisposable
         }
 
         var node = await ServerProcess.StartAsync(ServerProcess.FreePort(), dataDir,
+        [
             $"--ConnectionStrings:Postgres={ConnectionString}",
+            $"--AgentHost:Postgres:SharedDirectory={SharedDirectory}",
             $"--AgentHost:Providers:OpenAI:BaseUrl={Upstream.BaseUrl}",
             "--AgentHost:Providers:Retry:MaxAttempts=1",
             "--AgentHost:Runs:SweepInterval=00:00:00.200",
             "--AgentHost:Runs:LeaseDuration=00:00:20",
-            "--Logging:LogLevel:AgentHost=Warning");
+            "--Logging:LogLevel:AgentHost=Warning",
+            .. settings,
+        ]);
         lock (Nodes)
         {
             Nodes.Add(node);
@@ -93,6 +103,34 @@ internal sealed class ClusterHarness : IAsyncDisposable
             Assert.True(DateTime.UtcNow < deadline, "Runs not completed in time: " + string.Join(", ", statuses.Select(s => $"{s.Key}={s.Value}")));
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>A number read from the shared schema.</summary>
+    public async Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A text read from the shared schema.</summary>
+    public async Task<string> TextAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return await command.ExecuteScalarAsync() as string ?? "(null)";
     }
 
     /// <summary>How many messages each role has on each thread.</summary>

@@ -1,4 +1,7 @@
+using AgentHost.Server.Tests.Conformance;
+using AgentHost.Server.Tests.Runs;
 using AgentHost.Server.Tests.Support;
+using static AgentHost.Server.Tests.Support.VectorStorePolling;
 using AgentHost.Testing.Requirements;
 using OpenAI.Assistants;
 
@@ -123,5 +126,124 @@ public sealed class MultiNodeTests
         var cancelled = await other.WaitAsync((await other.GetRunAsync(run.ThreadId, run.Id)).Value);
         Assert.Equal(RunStatus.Cancelled, cancelled.Status);
         Assert.Single(await other.GetMessagesAsync(run.ThreadId).ToListAsync());
+    }
+
+    [RequiresFact("postgres")]
+    public async Task StreamOpenedOnOneNode_ReceivesTheRunAnotherNodeExecutes_EventForEvent()
+    {
+        // One node executes runs; the other serves the API only, so every run streamed from it executes elsewhere (one
+        // executor, so no other node's sweep can take over the run streamed from the executor itself).
+        const string Lease = "--AgentHost:Runs:LeaseDuration=00:00:05";
+        await using var cluster = await ClusterHarness.StartAsync(1, Lease);
+        var apiOnly = await cluster.StartNodeAsync(Lease, "--AgentHost:Runs:MaxConcurrentRuns=0");
+        const string Tools = """{"model":"gpt-4o","tools":[{"type":"function","function":{"name":"get_current_weather","description":"Gets the weather"}}]}""";
+        var answer = "Wear something light: it is warm and sunny, and it stays so all afternoon.";
+        cluster.Upstream.Enqueue(ScriptedTurn.Call(("call_1", "get_current_weather", "{}")), ScriptedTurn.Say(answer));
+        cluster.Upstream.Enqueue(ScriptedTurn.Call(("call_1", "get_current_weather", "{}")), ScriptedTurn.Say(answer));
+
+        // The same conversation, streamed from the node that executes it and from the API-only node.
+        using var executor = cluster.Nodes[0].Http();
+        var local = await StreamConversationAsync(executor, await StreamingConformanceTests.CreateAssistantAsync(executor, Tools));
+        using var api = apiOnly.Http();
+        var remote = await StreamConversationAsync(api, await StreamingConformanceTests.CreateAssistantAsync(api, Tools));
+
+        var logs = string.Join("\n", cluster.Nodes.Select(n => n.Describe()));
+        Assert.True(local.First.Select(e => e.Event).SequenceEqual(remote.First.Select(e => e.Event)),
+            $"Before the tool call:\nlocal  {string.Join(" ", local.First.Select(e => e.Event))}\nremote {string.Join(" ", remote.First.Select(e => e.Event))}\n{logs}");
+        Assert.True(local.Second.Select(e => e.Event).SequenceEqual(remote.Second.Select(e => e.Event)),
+            $"After submit_tool_outputs:\nlocal  {string.Join(" ", local.Second.Select(e => e.Event))}\nremote {string.Join(" ", remote.Second.Select(e => e.Event))}\n{logs}");
+        Assert.Equal("thread.run.requires_action", remote.First[^2].Event);
+        Assert.Equal("thread.run.completed", remote.Second[^2].Event);
+        Assert.Equal(answer, Deltas(remote.Second));
+        Assert.Equal(answer, remote.Second.Single(e => e.Event == "thread.message.completed").Json!.Value.GetProperty("content")[0].GetProperty("text").GetProperty("value").GetString());
+
+        // Only the run streamed from another node than its executor went through the database.
+        var written = await cluster.CountAsync("SELECT COUNT(*) FROM run_events WHERE run_id = @id", ("@id", local.RunId));
+        Assert.True(written == 0, $"{written} events of the local run written: " + await cluster.TextAsync(
+            "SELECT string_agg(DISTINCT node || ' ' || watch, ', ') || ' / ' || (SELECT COALESCE(watched_by, '-') FROM runs WHERE id = @id) FROM run_events WHERE run_id = @id", ("@id", local.RunId)) + "\n" + logs);
+        Assert.True(await cluster.CountAsync("SELECT COUNT(*) FROM run_events WHERE run_id = @id", ("@id", remote.RunId)) > 0);
+    }
+
+    private static async Task<(string RunId, IReadOnlyList<SseEvent> First, IReadOnlyList<SseEvent> Second)> StreamConversationAsync(HttpClient http, string assistantId)
+    {
+        var first = await StreamingConformanceTests.StreamAsync(http, "threads/runs",
+            $$"""{"assistant_id":"{{assistantId}}","thread":{"messages":[{"role":"user","content":"What should I wear?"}]},"stream":true}""");
+        var run = first.Single(e => e.Event == "thread.run.requires_action").Json!.Value;
+        var runId = run.GetProperty("id").GetString()!;
+        var second = await StreamingConformanceTests.StreamAsync(http, $"threads/{run.GetProperty("thread_id").GetString()}/runs/{runId}/submit_tool_outputs",
+            """{"tool_outputs":[{"tool_call_id":"call_1","output":"warm and sunny"}],"stream":true}""");
+        return (runId, first, second);
+    }
+
+    private static string Deltas(IEnumerable<SseEvent> events) => string.Concat(events.Where(e => e.Event == "thread.message.delta")
+        .Select(e => e.Json!.Value.GetProperty("delta").GetProperty("content")[0].GetProperty("text").GetProperty("value").GetString()));
+
+    [RequiresFact("postgres")]
+    public async Task VectorStoreChangedThroughOneNode_IsSearchedAsChangedThroughTheOthers()
+    {
+        // Three processes start at once on a fresh schema: each version is applied once (a race would fail a node's start).
+        await using var cluster = await ClusterHarness.StartAsync(3);
+        Assert.Equal(0, await cluster.CountAsync("SELECT COUNT(*) - COUNT(DISTINCT version) + (MAX(version) - COUNT(*)) FROM schema_version"));
+        using var writer = cluster.Nodes[0].Http();
+        var zebras = await UploadAsync(writer, "zebras.txt", System.Text.Encoding.UTF8.GetBytes("Zebras have black and white stripes and graze on the African savanna."));
+        using var created = await PostAsync(writer, "vector_stores", $$"""{"file_ids":["{{zebras}}"]}""");
+        var id = created.RootElement.GetProperty("id").GetString()!;
+        Assert.Equal(1, (await WaitUntilIngestedAsync(writer, id)).GetProperty("file_counts").GetProperty("completed").GetInt32());
+
+        // The other nodes load the store now, before the next file arrives.
+        var readers = cluster.Nodes.Skip(1).Select(n => n.Http()).ToList();
+        foreach (var reader in readers)
+        {
+            Assert.Contains(zebras, await SearchAsync(reader, id, "striped animals of the savanna"));
+        }
+
+        var tides = await UploadAsync(writer, "tides.md", System.Text.Encoding.UTF8.GetBytes("# Tides\n\nOcean tides are caused by the gravitational pull of the Moon."));
+        using (await PostAsync(writer, $"vector_stores/{id}/files", $$"""{"file_id":"{{tides}}"}"""))
+        {
+        }
+
+        Assert.Equal(2, (await WaitUntilIngestedAsync(writer, id)).GetProperty("file_counts").GetProperty("completed").GetInt32());
+        foreach (var reader in readers)
+        {
+            await WaitForHitsAsync(reader, id, "what causes ocean tides", hits => hits.Contains(tides), "the file added through another node");
+        }
+
+        using (var deleted = await writer.DeleteAsync($"vector_stores/{id}/files/{zebras}"))
+        {
+            Assert.True(deleted.IsSuccessStatusCode);
+        }
+
+        foreach (var reader in readers)
+        {
+            await WaitForHitsAsync(reader, id, "striped animals of the savanna", hits => !hits.Contains(zebras), "no hit of the file deleted through another node");
+        }
+
+        foreach (var reader in readers)
+        {
+            reader.Dispose();
+        }
+    }
+
+    private static async Task<List<string>> SearchAsync(HttpClient http, string storeId, string query)
+    {
+        using var hits = await PostAsync(http, $"vector_stores/{storeId}/search", $$"""{"query":"{{query}}"}""");
+        return [.. hits.RootElement.GetProperty("data").EnumerateArray().Select(h => h.GetProperty("file_id").GetString()!)];
+    }
+
+    /// <summary>Searches until <paramref name="expected"/> holds (the other node learns of the change by a notification), failing at a deadline.</summary>
+    private static async Task WaitForHitsAsync(HttpClient http, string storeId, string query, Func<List<string>, bool> expected, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var hits = await SearchAsync(http, storeId, query);
+            if (expected(hits))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Searching '{query}' through {http.BaseAddress} never gave {what}: {string.Join(", ", hits)}.");
+            await Task.Delay(100);
+        }
     }
 }
