@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Console;
+
 namespace AgentHost.Server.Hosting;
 
 /// <summary>Builds the server; tests use it to run the real pipeline on a free port with their own overrides.</summary>
@@ -11,6 +13,12 @@ public static class AgentHostApp
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        // Logging:Console:FormatterName=json writes one JSON object a line (the slim builder's console knows only plain text).
+        if (string.Equals(builder.Configuration["Logging:Console:FormatterName"], ConsoleFormatterNames.Json, StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Logging.AddJsonConsole();
         }
 
         builder.Services.AddAgentHost(builder.Configuration);

@@ -21,6 +21,9 @@ internal sealed class ServerProcess : IDisposable
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> output = new();
 
+    /// <summary>The last 100 lines the process wrote to stdout and stderr.</summary>
+    public IReadOnlyList<string> Lines => [.. output];
+
     private void Keep(string? line)
     {
         if (line is null)
