@@ -1,5 +1,6 @@
 using AgentHost.Server.Observability.Cli;
 using AgentHost.Server.Tests.Support;
+using AgentHost.Testing.Requirements;
 using OpenAI.Assistants;
 
 namespace AgentHost.Server.Tests.Observability;
@@ -47,5 +48,33 @@ public sealed class CostsCommandTests
         var line = output.ToString().Split('\n').Single(l => l.TrimStart().StartsWith("gpt-4o", StringComparison.Ordinal));
         Assert.Contains("1000", line, StringComparison.Ordinal);
         Assert.Contains("$0.0035", line, StringComparison.Ordinal);
+    }
+
+    [RequiresFact("postgres")]
+    public async Task Report_ReadsRecordedUsageFromPostgres()
+    {
+        var (connectionString, drop) = await TestStore.CreatePostgresSchemaAsync();
+        try
+        {
+            await using (var server = await AgentHostServer.StartAsync(settings: new() { ["ConnectionStrings:Postgres"] = connectionString }))
+            {
+                server.Upstream.Enqueue(ScriptedTurn.Say("hi") with { PromptTokens = 1000, CompletionTokens = 100 });
+                var client = server.Assistants();
+                Assistant assistant = await client.CreateAssistantAsync("gpt-4o");
+                await client.WaitAsync(await client.CreateThreadAndRunAsync(assistant.Id, new ThreadCreationOptions { InitialMessages = { "hi" } }));
+            }
+
+            using var output = new StringWriter();
+            var exit = await CostsCommand.RunAsync(["report", "--since", "2000-01-01", "--postgres", connectionString], output, TimeProvider.System);
+
+            Assert.True(exit == 0, output.ToString());
+            var line = output.ToString().Split('\n').Single(l => l.TrimStart().StartsWith("gpt-4o", StringComparison.Ordinal));
+            Assert.Contains("1000", line, StringComparison.Ordinal);
+            Assert.Contains("$0.0035", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await drop();
+        }
     }
 }

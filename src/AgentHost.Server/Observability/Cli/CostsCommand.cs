@@ -2,7 +2,9 @@ using System.Globalization;
 using AgentHost.Core.Observability;
 using AgentHost.Observability;
 using AgentHost.Observability.Costs;
+using AgentHost.Storage.Postgres;
 using AgentHost.Storage.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AgentHost.Server.Observability.Cli;
 
@@ -22,7 +24,7 @@ public static class CostsCommand
         Usage:
           agenthost costs estimate [--requests 10000] [--input 500] [--output 300] [--tool-calls 2] [--tool-tokens 400]
                                    [--tool-request-tokens 20] [--cache-hit 0] [--models gpt-4o,claude-haiku-4-5] [--prices file.json]
-          agenthost costs report [--since 2026-11-01] [--until 2026-12-01] [--data-dir ./data] [--prices file.json]
+          agenthost costs report [--since 2026-11-01] [--until 2026-12-01] [--data-dir ./data | --postgres "Host=…"] [--prices file.json]
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TimeProvider time)
@@ -44,7 +46,7 @@ public static class CostsCommand
                     return args.FirstOrDefault() is null or "help" or "--help" ? 0 : 2;
             }
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or Npgsql.NpgsqlException)
         {
             output.WriteLine($"error: {e.Message}");
             output.WriteLine(Usage);
@@ -97,19 +99,46 @@ public static class CostsCommand
         }
     }
 
-    private static async Task ReportAsync(Dictionary<string, string> options, PriceTable prices, TextWriter output, DateTimeOffset now)
+    /// <summary>
+    /// The usage ledger to report from: PostgreSQL with <c>--postgres</c> (or <c>ConnectionStrings__Postgres</c> when no
+    /// <c>--data-dir</c> is given), else the SQLite database of the data directory.
+    /// </summary>
+    private static OpenedLedger OpenLedger(Dictionary<string, string> options)
     {
-        var since = options.TryGetValue("since", out var s) ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : now.AddDays(-30);
-        var until = options.TryGetValue("until", out var u) ? DateTimeOffset.Parse(u, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : now;
+        var postgres = options.GetValueOrDefault("postgres")
+            ?? (options.ContainsKey("data-dir") ? null : Environment.GetEnvironmentVariable("ConnectionStrings__Postgres"));
+        if (!string.IsNullOrWhiteSpace(postgres))
+        {
+            var database = new PostgresDatabase(postgres, TimeProvider.System, NullLogger<PostgresDatabase>.Instance);
+            return new OpenedLedger(new PostgresUsageLedger(database), database.DisposeAsync);
+        }
+
         var dataDir = options.GetValueOrDefault("data-dir") ?? Environment.GetEnvironmentVariable("AGENTHOST_DATA_DIR") ?? "data";
         var path = Path.Combine(dataDir, "agenthost.db");
         if (!File.Exists(path))
         {
-            throw new ArgumentException($"No database at {path}; pass --data-dir.");
+            throw new ArgumentException($"No database at {path}; pass --data-dir, or --postgres for a PostgreSQL installation.");
         }
 
-        using var database = new SqliteDatabase(path);
-        var store = new SqliteUsageLedger(database);
+        var sqlite = new SqliteDatabase(path);
+        return new OpenedLedger(new SqliteUsageLedger(sqlite), () =>
+        {
+            sqlite.Dispose();
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    private sealed record OpenedLedger(IUsageLedger Ledger, Func<ValueTask> Close) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Close();
+    }
+
+    private static async Task ReportAsync(Dictionary<string, string> options, PriceTable prices, TextWriter output, DateTimeOffset now)
+    {
+        var since = options.TryGetValue("since", out var s) ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : now.AddDays(-30);
+        var until = options.TryGetValue("until", out var u) ? DateTimeOffset.Parse(u, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : now;
+        await using var ledger = OpenLedger(options);
+        var store = ledger.Ledger;
         var query = new UsageQuery { StartMs = since.ToUnixTimeMilliseconds(), EndMs = until.ToUnixTimeMilliseconds(), GroupBy = "model" };
         var rows = await store.SumUsageAsync(query, CancellationToken.None);
         var days = Math.Max((until - since).TotalDays, 1.0 / 24);
