@@ -165,6 +165,10 @@ internal static class PostgresSchema
             created_at_ms bigint NOT NULL DEFAULT (extract(epoch FROM now()) * 1000)::bigint, data text NOT NULL, UNIQUE (watch, node, event_seq));
         CREATE INDEX run_events_by_time ON run_events (created_at_ms);
         """,
+        // Settings every node sharing the database must agree on (e.g. the reasoning key's fingerprint), first node's value kept.
+        """
+        CREATE TABLE cluster_settings (name text PRIMARY KEY, project text NOT NULL DEFAULT 'default', value text NOT NULL);
+        """,
     ];
 
     /// <summary>The version the schema is at after <see cref="MigrateAsync"/>.</summary>

@@ -31,6 +31,7 @@ public static class PostgresStorageServices
             sp.GetRequiredService<ILogger<PostgresDatabase>>()));
         services.AddHostedService<PostgresMigrator>();
         services.AddSingleton<PostgresNode>();
+        services.AddSingleton<PostgresClusterSettings>();
 
         string Shared(IServiceProvider sp) => sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.SharedDirectory is { Length: > 0 } shared ? shared : dataDirectory(sp);
         services.AddSingleton<IAgentStore, PostgresAgentStore>();

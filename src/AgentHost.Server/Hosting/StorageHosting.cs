@@ -33,6 +33,9 @@ public static class StorageHosting
         services.AddHostedService(sp => sp.GetRequiredService<PostgresRunStreams>());
         services.Replace(ServiceDescriptor.Singleton<IRunEventSink>(sp => new PostgresRunEventSink(sp.GetRequiredService<RunEventHub>(), sp.GetRequiredService<PostgresRunStreams>())));
         services.AddHostedService<PostgresRunSignals>();
+
+        // Reasoning sealed by one node opens on every other only when they share the key.
+        services.AddHostedService<Responses.ReasoningKeyCheck>();
         return services;
     }
 }

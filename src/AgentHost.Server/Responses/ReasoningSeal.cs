@@ -30,6 +30,10 @@ internal sealed class ReasoningSeal
             : SHA256.HashData(Encoding.UTF8.GetBytes(configured)));
     }
 
+    /// <summary>Names the key without revealing it (an HMAC of a fixed text), so nodes can check they share one.</summary>
+    public string Fingerprint() =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(key.Value, "agenthost reasoning key fingerprint"u8))[..32];
+
     /// <summary>The sealed parts of <paramref name="reasoning"/>.</summary>
     public string Seal(StepReasoning reasoning)
     {

@@ -58,6 +58,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
             "--AgentHost:Providers:Retry:MaxAttempts=1",
             "--AgentHost:Runs:SweepInterval=00:00:00.200",
             "--AgentHost:Runs:LeaseDuration=00:00:20",
+            "--AgentHost:ReasoningKey=cluster-harness-reasoning-key",
             "--Logging:LogLevel:AgentHost=Warning",
             .. settings,
         ]);
