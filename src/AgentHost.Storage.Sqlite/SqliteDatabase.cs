@@ -1,16 +1,25 @@
+using System.Collections.Concurrent;
 using AgentHost.Core.Files;
 using Microsoft.Data.Sqlite;
 
 namespace AgentHost.Storage.Sqlite;
 
 /// <summary>
-/// One SQLite file in WAL mode. SQLite allows one writer at a time, so writes queue on a lock in-process instead
-/// of spinning on SQLITE_BUSY; reads use pooled connections and never wait for writes.
+/// One SQLite file in WAL mode. SQLite allows one writer at a time, so writes queue in-process instead of spinning on
+/// SQLITE_BUSY, and the writer commits whatever has queued meanwhile in one transaction (group commit): each write in its
+/// own savepoint, so one that throws is rolled back alone, and no caller hears of its write before the commit that holds
+/// it. Reads use pooled connections and never wait for writes.
 /// </summary>
 public sealed class SqliteDatabase : IDisposable
 {
+    /// <summary>Most writes one transaction holds, so a long queue still commits (and answers) in steady steps.</summary>
+    private const int MaxWritesPerCommit = 64;
+    private const string Savepoint = "w";
+
     private readonly string connectionString;
     private readonly SemaphoreSlim writeLock = new(1, 1);
+    private readonly ConcurrentQueue<PendingWrite> pending = new();
+    private readonly List<PendingWrite> batch = new(MaxWritesPerCommit);
     private readonly SqliteConnection writer;
 
     public SqliteDatabase(string path)
@@ -33,21 +42,29 @@ public sealed class SqliteDatabase : IDisposable
         return connection;
     }
 
-    /// <summary>Runs <paramref name="work"/> alone on the write connection, inside one transaction.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> on the write connection inside a transaction, alone or with other queued writes, and
+    /// returns once that transaction has committed. A write that throws leaves nothing behind and throws here.
+    /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
     {
-        await writeLock.WaitAsync(cancellationToken);
-        try
+        cancellationToken.ThrowIfCancellationRequested();
+        var write = new PendingWrite((c, t) => work(c, t));
+        pending.Enqueue(write);
+        if (writeLock.Wait(0))
         {
-            using var transaction = writer.BeginTransaction();
-            var result = work(writer, transaction);
-            transaction.Commit();
-            return result;
+            // Nobody is writing: this caller commits what is queued, then hands any newer writes to the thread pool.
+            CommitQueued();
+            HandOffOrRelease();
         }
-        finally
+
+        if (!write.Task.IsCompleted && cancellationToken.CanBeCanceled)
         {
-            writeLock.Release();
+            using var registration = cancellationToken.Register(static (w, t) => ((PendingWrite)w!).Cancel(t), write);
+            return (T)(await write.Task)!;
         }
+
+        return (T)(await write.Task)!;
     }
 
     public Task WriteAsync(Action<SqliteConnection, SqliteTransaction> work, CancellationToken cancellationToken) =>
@@ -60,14 +77,140 @@ public sealed class SqliteDatabase : IDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>With the lock held: writes queued meanwhile go on on a pool thread, which keeps the lock; else it is released.</summary>
+    private void HandOffOrRelease()
+    {
+        while (true)
+        {
+            if (!pending.IsEmpty)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static database => database.CommitOnPool(), this, preferLocal: false);
+                return;
+            }
+
+            writeLock.Release();
+
+            // A write queued after the check above found the lock taken and left its commit to us.
+            if (pending.IsEmpty || !writeLock.Wait(0))
+            {
+                return;
+            }
+        }
+    }
+
+    private void CommitOnPool()
+    {
+        CommitQueued();
+        HandOffOrRelease();
+    }
+
+    /// <summary>With the lock held: claims up to <see cref="MaxWritesPerCommit"/> queued writes and commits them together.</summary>
+    private void CommitQueued()
+    {
+        batch.Clear();
+        while (batch.Count < MaxWritesPerCommit && pending.TryDequeue(out var write))
+        {
+            if (write.TryClaim())
+            {
+                batch.Add(write);
+            }
+        }
+
+        for (var next = 0; next < batch.Count;)
+        {
+            next = CommitFrom(next);
+        }
+    }
+
+    /// <summary>
+    /// Runs the batch's writes from <paramref name="first"/> in one transaction and commits them. A write that throws is
+    /// rolled back to its savepoint, unless it is alone or SQLite ended the transaction itself (I/O error, disk full):
+    /// then the writes run so far are lost and the rest go in the next transaction. A failing connection loses the
+    /// whole batch. Returns where the next transaction starts.
+    /// </summary>
+    private int CommitFrom(int first)
+    {
+        var alone = batch.Count - first == 1;
+        var next = first;
+        try
+        {
+            using var transaction = writer.BeginTransaction();
+            while (next < batch.Count)
+            {
+                var write = batch[next++];
+                if (alone)
+                {
+                    write.Run(writer, transaction);
+                }
+                else
+                {
+                    transaction.Save(Savepoint);
+                    write.Run(writer, transaction);
+                }
+
+                if (!write.Failed)
+                {
+                    if (!alone)
+                    {
+                        transaction.Release(Savepoint);
+                    }
+                }
+                else if (alone || SQLitePCL.raw.sqlite3_get_autocommit(writer.Handle) != 0)
+                {
+                    Lose(first, next, new TransactionLostException());
+                    return next;
+                }
+                else
+                {
+                    transaction.Rollback(Savepoint);
+                    transaction.Release(Savepoint);
+                }
+            }
+
+            transaction.Commit();
+        }
+        catch (Exception exception)
+        {
+            // The connection failed (begin, savepoint or commit): no write of this batch is stored.
+            Lose(first, batch.Count, exception);
+            return batch.Count;
+        }
+
+        for (var i = first; i < next; i++)
+        {
+            batch[i].Committed();
+        }
+
+        return next;
+    }
+
+    private void Lose(int first, int end, Exception exception)
+    {
+        for (var i = first; i < end; i++)
+        {
+            batch[i].Lost(exception);
+        }
+    }
+
     /// <summary>Closes the write connection once the write in flight (if any) has finished; later writes throw.</summary>
     public void Dispose()
     {
         var acquired = writeLock.Wait(TimeSpan.FromSeconds(10));
         writer.Dispose();
+        while (pending.TryDequeue(out var write))
+        {
+            if (write.TryClaim())
+            {
+                write.Lost(new ObjectDisposedException(nameof(SqliteDatabase)));
+            }
+        }
+
         if (acquired)
         {
             writeLock.Release();
         }
     }
+
+    /// <summary>A write that ran before another broke the transaction; it was rolled back with it.</summary>
+    private sealed class TransactionLostException() : Exception("The transaction holding this write was rolled back by a later write's failure; nothing of it was stored.");
 }
