@@ -164,7 +164,7 @@ internal sealed class AgentTurn(AgentEngine engine, AgentSession session, RunSub
     {
         await Task.Yield();
         var now = engine.Time.GetUtcNow();
-        var leased = await engine.Store.TryLeaseRunAsync(queued.Id, owner, now, now + LeaseLength, CancellationToken.None)
+        var leased = (await engine.Store.TryLeaseRunAsync(queued.Id, owner, now, now + LeaseLength, CancellationToken.None))?.Run
             ?? throw new InvalidOperationException($"Run {queued.Id} is already being executed elsewhere.");
         try
         {

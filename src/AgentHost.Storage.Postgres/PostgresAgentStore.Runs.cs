@@ -98,27 +98,27 @@ public sealed partial class PostgresAgentStore
     /// changing the run moves on instead of queueing behind it. The lease also reads the run's watch: when a stream on
     /// another node watches the run, this node's events of it go there.
     /// </summary>
-    public async Task<ThreadRun?> TryLeaseRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    public async Task<LeasedRun?> TryLeaseRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
-        var (run, watchedBy) = await database.WriteAsync(async (c, t, ct) =>
+        var (leased, watchedBy) = await database.WriteAsync(async (c, t, ct) =>
         {
             await using var command = c.Command($"""
                 UPDATE runs SET lease_owner = @owner, lease_until = @until
                 WHERE id = (SELECT id FROM runs WHERE id = @id AND status IN {ResumableStatuses}
                     AND (lease_until IS NULL OR lease_until < @now OR lease_owner = @owner) FOR UPDATE SKIP LOCKED)
-                RETURNING data, watched_by
+                RETURNING data, watched_by, project
                 """, t, ("@id", runId), ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds()), ("@now", now.ToUnixTimeMilliseconds()));
             await using var reader = await command.ExecuteReaderAsync(ct);
             return await reader.ReadAsync(ct)
-                ? (System.Text.Json.JsonSerializer.Deserialize(reader.GetString(0), Json.ThreadRun), reader.IsDBNull(1) ? null : reader.GetString(1))
-                : (null, null);
+                ? (new LeasedRun(System.Text.Json.JsonSerializer.Deserialize(reader.GetString(0), Json.ThreadRun)!, reader.GetString(2)), reader.IsDBNull(1) ? null : reader.GetString(1))
+                : ((LeasedRun?)null, (string?)null);
         }, cancellationToken);
-        if (run is not null)
+        if (leased is not null)
         {
-            streams?.Leased(run.Id, watchedBy);
+            streams?.Leased(leased.Run.Id, watchedBy);
         }
 
-        return run;
+        return leased;
     }
 
     public async Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, DateTimeOffset queuedBefore, int max, CancellationToken cancellationToken) =>
@@ -138,13 +138,6 @@ public sealed partial class PostgresAgentStore
         return database.WriteAsync((c, t, ct) => c.Command("UPDATE runs SET lease_owner = NULL, lease_until = NULL WHERE id = @id AND lease_owner = @owner", t,
             ("@id", runId), ("@owner", owner)).RunAsync(ct), cancellationToken);
     }
-
-    public Task<string> GetRunProjectAsync(string runId, CancellationToken cancellationToken) =>
-        database.ReadAsync(async (c, ct) =>
-        {
-            await using var command = c.Command("SELECT project FROM runs WHERE id = @id", null, ("@id", runId));
-            return await command.ExecuteScalarAsync(ct) as string ?? Projects.Default;
-        }, cancellationToken);
 
     public async Task<IReadOnlyList<ThreadRun>> FindExpiredRunsAsync(long nowUnixSeconds, CancellationToken cancellationToken) =>
         await database.ReadAsync((c, ct) => c.Command("SELECT data FROM runs WHERE status = 'requires_action' AND expires_at <= @now", null, ("@now", nowUnixSeconds))

@@ -96,13 +96,17 @@ public sealed partial class SqliteAgentStore
             c.Command("DELETE FROM steps WHERE run_id = @run AND status = 'in_progress'", t, ("@run", runId)).Run();
         }, cancellationToken);
 
-    public Task<ThreadRun?> TryLeaseRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t) => c.Command($"""
-            UPDATE runs SET lease_owner = @owner, lease_until = @until
-            WHERE id = @id AND status IN {ResumableStatuses} AND (lease_until IS NULL OR lease_until < @now OR lease_owner = @owner)
-            RETURNING data
-            """, t, ("@id", runId), ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds()), ("@now", now.ToUnixTimeMilliseconds()))
-            .ReadOne(Json.ThreadRun), cancellationToken);
+    public Task<LeasedRun?> TryLeaseRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) =>
+        {
+            using var command = c.Command($"""
+                UPDATE runs SET lease_owner = @owner, lease_until = @until
+                WHERE id = @id AND status IN {ResumableStatuses} AND (lease_until IS NULL OR lease_until < @now OR lease_owner = @owner)
+                RETURNING data, project
+                """, t, ("@id", runId), ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds()), ("@now", now.ToUnixTimeMilliseconds()));
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? new LeasedRun(JsonSerializer.Deserialize(reader.GetString(0), Json.ThreadRun)!, reader.GetString(1)) : null;
+        }, cancellationToken);
 
     public async Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, DateTimeOffset queuedBefore, int max, CancellationToken cancellationToken)
     {
@@ -139,13 +143,6 @@ public sealed partial class SqliteAgentStore
     public Task ReleaseLeaseAsync(string runId, string owner, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) => c.Command("UPDATE runs SET lease_owner = NULL, lease_until = NULL WHERE id = @id AND lease_owner = @owner", t,
             ("@id", runId), ("@owner", owner)).Run(), cancellationToken);
-
-    public async Task<string> GetRunProjectAsync(string runId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenReaderAsync(cancellationToken);
-        using var command = connection.Command("SELECT project FROM runs WHERE id = @id", null, ("@id", runId));
-        return command.ExecuteScalar() as string ?? Projects.Default;
-    }
 
     public async Task<IReadOnlyList<ThreadRun>> FindExpiredRunsAsync(long nowUnixSeconds, CancellationToken cancellationToken)
     {

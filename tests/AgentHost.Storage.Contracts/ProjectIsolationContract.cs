@@ -54,7 +54,8 @@ public abstract class ProjectIsolationContract<TFactory> : StoreContract<TFactor
 
         // Unscoped work (the worker, sweeps) sees every project, and learns the run's project to work in it.
         Assert.NotNull(await Stores.Agents.GetRunAsync(thread.Id, run.Id, None));
-        Assert.Equal("proj_a", await Stores.Agents.GetRunProjectAsync(run.Id, None));
+        var now = DateTimeOffset.UnixEpoch.AddDays(20_000);
+        Assert.Equal("proj_a", (await Stores.Agents.TryLeaseRunAsync(run.Id, "worker", now, now.AddSeconds(30), None))?.Project);
         using (ProjectScope.Enter("proj_a"))
         {
             Assert.True(await Stores.Agents.DeleteThreadAsync(thread.Id, None));

@@ -117,7 +117,7 @@ public abstract class RunStoreContract<TFactory> : StoreContract<TFactory>
         var run = await QueuedRunAsync();
         var now = Time.GetUtcNow();
 
-        Assert.Equal(run.Id, (await Store.TryLeaseRunAsync(run.Id, "node-a", now, now.AddSeconds(30), None))?.Id);
+        Assert.Equal(run.Id, (await Store.TryLeaseRunAsync(run.Id, "node-a", now, now.AddSeconds(30), None))?.Run.Id);
         Assert.Null(await Store.TryLeaseRunAsync(run.Id, "node-b", now, now.AddSeconds(30), None));
         Assert.NotNull(await Store.TryLeaseRunAsync(run.Id, "node-a", now, now.AddSeconds(30), None));
         Assert.DoesNotContain(run.Id, await Store.FindRunsToResumeAsync(now, DateTimeOffset.MaxValue, 10, None));

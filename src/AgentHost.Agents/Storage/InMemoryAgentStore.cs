@@ -144,7 +144,7 @@ internal sealed class InMemoryAgentStore : IAgentStore
         steps.RemoveWhere(s => s.RunId == runId && s.Status == StepStatus.InProgress);
     });
 
-    public Task<ThreadRun?> TryLeaseRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) => Locked(() =>
+    public Task<LeasedRun?> TryLeaseRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) => Locked<LeasedRun?>(() =>
     {
         if (runs.Get(runId) is not { } run || !ResumableStatuses.Contains(run.Status)
             || (leases.TryGetValue(runId, out var lease) && lease.Until >= now && lease.Owner != owner))
@@ -153,7 +153,7 @@ internal sealed class InMemoryAgentStore : IAgentStore
         }
 
         leases[runId] = (owner, leaseUntil);
-        return run;
+        return new LeasedRun(run, Projects.Default);
     });
 
     public Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, DateTimeOffset queuedBefore, int max, CancellationToken cancellationToken) =>

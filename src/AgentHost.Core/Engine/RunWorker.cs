@@ -85,14 +85,15 @@ public sealed partial class RunWorker(
 
     private async Task ProcessLeasedAsync(string runId, CancellationToken stoppingToken)
     {
-        // Everything the run does — its messages, steps, files, model calls — belongs to the run's project.
-        using var project = ProjectScope.Enter(await store.GetRunProjectAsync(runId, stoppingToken));
         var now = time.GetUtcNow();
-        var run = await store.TryLeaseRunAsync(runId, owner, now, now + options.LeaseDuration, stoppingToken);
-        if (run is null)
+        if (await store.TryLeaseRunAsync(runId, owner, now, now + options.LeaseDuration, stoppingToken) is not { } lease)
         {
             return;
         }
+
+        // Everything the run does — its messages, steps, files, model calls — belongs to the run's project.
+        using var project = ProjectScope.Enter(lease.Project);
+        var run = lease.Run;
 
         using var cancellation = cancellations.Register(run.Id, stoppingToken);
         leased[run.Id] = false;

@@ -58,9 +58,9 @@ public interface IAgentStore
 
     /// <summary>
     /// Leases the run for <paramref name="owner"/> until <paramref name="leaseUntil"/> if it is queued, in progress
-    /// or cancelling and nobody else holds a live lease. Returns the run, or null.
+    /// or cancelling and nobody else holds a live lease. Returns the run with its project, or null.
     /// </summary>
-    Task<ThreadRun?> TryLeaseRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+    Task<LeasedRun?> TryLeaseRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
     /// <summary>
     /// Ids of runs a worker should pick up, oldest first: in progress or cancelling with no live lease, and queued with
@@ -77,9 +77,6 @@ public interface IAgentStore
 
     /// <summary>Gives up <paramref name="owner"/>'s lease on the run; a lease another owner has taken meanwhile is kept.</summary>
     Task ReleaseLeaseAsync(string runId, string owner, CancellationToken cancellationToken);
-
-    /// <summary>The project the run belongs to (its row's), so work done for it in the background stays in that project.</summary>
-    Task<string> GetRunProjectAsync(string runId, CancellationToken cancellationToken) => Task.FromResult(Projects.Default);
 
     /// <summary>Runs in <c>requires_action</c> whose <c>expires_at</c> has passed.</summary>
     Task<IReadOnlyList<ThreadRun>> FindExpiredRunsAsync(long nowUnixSeconds, CancellationToken cancellationToken);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using AgentHost.Core.Engine;
 using AgentHost.Core.Events;
@@ -20,29 +21,57 @@ internal sealed class EventStream(HttpResponse response, bool includeFileSearchC
 
     public bool IncludeFileSearchContent => includeFileSearchContent;
 
-    /// <summary>Writes what <paramref name="agentEvent"/> renders as (none, one or two SSE events).</summary>
-    public async Task WriteAsync(AgentEvent agentEvent, CancellationToken cancellationToken)
+    /// <summary>Buffers what <paramref name="agentEvent"/> renders as (none, one or two SSE events); the next flush sends it.</summary>
+    public void Write(AgentEvent agentEvent)
     {
         foreach (var sseEvent in AssistantsStreamEvents.Render(agentEvent, includeFileSearchContent))
         {
-            await WriteAsync(sseEvent, cancellationToken);
+            Write(sseEvent);
         }
+    }
+
+    /// <summary>Buffers one event in the response's pipe, encoded straight into it; the next flush sends it.</summary>
+    public void Write(AssistantsSseEvent sseEvent)
+    {
+        var body = response.BodyWriter;
+        body.Write("event: "u8);
+        Encoding.UTF8.GetBytes(sseEvent.Name, body);
+        body.Write("\ndata: "u8);
+        Encoding.UTF8.GetBytes(sseEvent.Data, body);
+        body.Write("\n\n"u8);
     }
 
     public async Task WriteAsync(AssistantsSseEvent sseEvent, CancellationToken cancellationToken)
     {
-        await response.Body.WriteAsync(Encoding.UTF8.GetBytes($"event: {sseEvent.Name}\ndata: {sseEvent.Data}\n\n"), cancellationToken);
-        await response.Body.FlushAsync(cancellationToken);
+        Write(sseEvent);
+        await response.BodyWriter.FlushAsync(cancellationToken);
     }
 
     public Task DoneAsync(CancellationToken cancellationToken) => WriteAsync(new AssistantsSseEvent("done", "[DONE]"), cancellationToken);
 
-    /// <summary>Relays a subscribed run's events until it ends or pauses, then closes the stream.</summary>
+    /// <summary>
+    /// Relays a subscribed run's events until it ends or pauses, then closes the stream. Events already published are
+    /// sent together: one flush (one write to the socket) per burst, not per event.
+    /// </summary>
     public async Task RelayAsync(RunSubscription subscription, CancellationToken cancellationToken)
     {
-        await foreach (var agentEvent in subscription.ReadUntilPauseAsync(cancellationToken))
+        while (true)
         {
-            await WriteAsync(agentEvent, cancellationToken);
+            await response.BodyWriter.FlushAsync(cancellationToken);
+            if (!await subscription.WaitToReadAsync(cancellationToken))
+            {
+                break;
+            }
+
+            while (subscription.TryRead(out var agentEvent))
+            {
+                Write(agentEvent);
+                if (agentEvent is RunStatusChanged { EndsOrPauses: true } or ErrorOccurred)
+                {
+                    await DoneAsync(cancellationToken);
+                    return;
+                }
+            }
         }
 
         await DoneAsync(cancellationToken);

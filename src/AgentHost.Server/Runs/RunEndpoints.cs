@@ -59,8 +59,8 @@ internal static class RunEndpoints
         var run = await runs.CreateRunAsync(threadId, runRequest, runId, cancellationToken);
         var stream = new EventStream(http.Response, FileSearchStepView.Includes(http.Request.Query["include[]"]));
         await stream.StartAsync();
-        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.created", run), cancellationToken);
-        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.queued", run), cancellationToken);
+        stream.Write(AssistantsStreamEvents.Run("thread.run.created", run));
+        stream.Write(AssistantsStreamEvents.Run("thread.run.queued", run));
         runs.Start(runId);
         await stream.RelayAsync(subscription, cancellationToken);
         return Results.Empty;
@@ -93,9 +93,9 @@ internal static class RunEndpoints
         created.Commit();
         var stream = new EventStream(http.Response);
         await stream.StartAsync();
-        await stream.WriteAsync(AssistantsStreamEvents.ThreadCreated(newlyCreated), cancellationToken);
-        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.created", run), cancellationToken);
-        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.queued", run), cancellationToken);
+        stream.Write(AssistantsStreamEvents.ThreadCreated(newlyCreated));
+        stream.Write(AssistantsStreamEvents.Run("thread.run.created", run));
+        stream.Write(AssistantsStreamEvents.Run("thread.run.queued", run));
         runs.Start(runId);
         await stream.RelayAsync(subscription, cancellationToken);
         return Results.Empty;
@@ -126,10 +126,10 @@ internal static class RunEndpoints
         if (step.Status == StepStatus.Completed)
         {
             // A step with approved calls still to run is completed by the executor, which publishes it then.
-            await stream.WriteAsync(AssistantsStreamEvents.Step("thread.run.step.completed", step, stream.IncludeFileSearchContent), cancellationToken);
+            stream.Write(AssistantsStreamEvents.Step("thread.run.step.completed", step, stream.IncludeFileSearchContent));
         }
 
-        await stream.WriteAsync(AssistantsStreamEvents.Run("thread.run.queued", run), cancellationToken);
+        stream.Write(AssistantsStreamEvents.Run("thread.run.queued", run));
         runs.Start(runId);
         await stream.RelayAsync(subscription, cancellationToken);
         return Results.Empty;

@@ -199,7 +199,7 @@ public sealed class SubAssistantTool(IServiceProvider services, SubAssistantOpti
         var owner = IdGenerator.New("subasst");
         var leaseLength = Service<RunEngineOptions>().LeaseDuration;
         var now = Time.GetUtcNow();
-        var leased = await Store.TryLeaseRunAsync(queued.Id, owner, now, now + leaseLength, CancellationToken.None)
+        var leased = (await Store.TryLeaseRunAsync(queued.Id, owner, now, now + leaseLength, CancellationToken.None))?.Run
             ?? throw new InvalidOperationException($"Sub-assistant run {queued.Id} was taken by another executor.");
         using var timeout = new CancellationTokenSource(options.Timeout, Time);
         using var cancellation = cancellations.Register(leased.Id, parentCancellation);
