@@ -15,6 +15,7 @@ namespace AgentHost.Server.Tenancy;
 internal sealed partial class CallerResolver(IOptions<AgentHostOptions> options, IProjectStore store, TimeProvider time, ILogger<CallerResolver> logger)
 {
     private const int MaxCachedKeys = 10_000;
+    private const long UsedWriteInterval = 60;
     private readonly byte[]? adminKey = Bytes(options.Value.Auth.AdminKey);
     private readonly byte[]? serverKey = Bytes(options.Value.ApiKey);
     private readonly ConcurrentDictionary<string, (Caller Caller, DateTimeOffset Until)> known = new(StringComparer.Ordinal);
@@ -95,8 +96,10 @@ internal sealed partial class CallerResolver(IOptions<AgentHostOptions> options,
         }
 
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        var written = usedWritten.GetValueOrDefault(keyId, long.MinValue);
-        if (now - written < UsedWriteInterval || !(written == long.MinValue ? usedWritten.TryAdd(keyId, now) : usedWritten.TryUpdate(keyId, now, written)))
+        var claimed = usedWritten.TryGetValue(keyId, out var written)
+            ? now - written >= UsedWriteInterval && usedWritten.TryUpdate(keyId, now, written)
+            : usedWritten.TryAdd(keyId, now);
+        if (!claimed)
         {
             return;
         }
@@ -116,10 +119,8 @@ internal sealed partial class CallerResolver(IOptions<AgentHostOptions> options,
         }
     }
 
-    private const long UsedWriteInterval = 60;
+    private static byte[]? Bytes(string? key) => string.IsNullOrEmpty(key) ? null : Encoding.UTF8.GetBytes(key);
 
     [LoggerMessage(EventId = 1510, Level = LogLevel.Warning, Message = "The last use of project key {KeyId} could not be written")]
     private static partial void LogLastUsedNotWritten(ILogger logger, string keyId, Exception exception);
-
-    private static byte[]? Bytes(string? key) => string.IsNullOrEmpty(key) ? null : Encoding.UTF8.GetBytes(key);
 }
