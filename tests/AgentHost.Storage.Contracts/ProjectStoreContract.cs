@@ -89,19 +89,20 @@ public abstract class ProjectStoreContract<TFactory> : StoreContract<TFactory>
     [StoreFact]
     public async Task KeyUse_IsRecorded_AndNeverMovedBack()
     {
+        await Store.CreateProjectAsync(new Project { Id = "proj_u", Name = "U", CreatedAt = 1 }, None);
         var value = ProjectKeyValues.NewValue();
         await Store.CreateKeyAsync(new ProjectKey
         {
-            Id = "key_u", Project = Projects.Default, Name = "bot", ServiceAccountId = "svc_acct_u", RedactedValue = ProjectKeyValues.Redact(value),
+            Id = "key_u", Project = "proj_u", Name = "bot", ServiceAccountId = "svc_acct_u", RedactedValue = ProjectKeyValues.Redact(value),
             CreatedAt = 2, Hash = ProjectKeyValues.HashOf(value),
         }, None);
-        var unused = await Store.GetKeyAsync(Projects.Default, "key_u", None);
+        var unused = await Store.GetKeyAsync("proj_u", "key_u", None);
 
         await Store.MarkKeyUsedAsync("key_u", 500, None);
         await Store.MarkKeyUsedAsync("key_u", 400, None);
 
         Assert.Null(unused!.LastUsedAt);
-        Assert.Equal(500, (await Store.GetKeyAsync(Projects.Default, "key_u", None))!.LastUsedAt);
+        Assert.Equal(500, (await Store.GetKeyAsync("proj_u", "key_u", None))!.LastUsedAt);
         Assert.Equal(500, (await Store.FindKeyAsync(ProjectKeyValues.HashOf(value), None))!.Key.LastUsedAt);
     }
 }
