@@ -70,12 +70,14 @@ internal sealed partial class ModelCallRecording(
         metrics.BudgetStop(stop.Scope);
         var at = time.GetUtcNow().ToUnixTimeMilliseconds();
         var apiKeyId = ApiKeyIdOf(scope);
-        traces.Enqueue(() => NewSpan(TraceSpanKinds.BudgetStop, scope, apiKeyId, at) with { Status = "stopped", Model = model, Error = stop.Message });
+        var project = Core.Storage.ProjectScope.ForWrite;
+        traces.Enqueue(() => NewSpan(TraceSpanKinds.BudgetStop, scope, apiKeyId, project, at) with { Status = "stopped", Model = model, Error = stop.Message });
     }
 
-    /// <summary>A span of the call's scope with a new id, its owners and who pays filled in.</summary>
-    public static TraceSpan NewSpan(string kind, ModelCallScope scope, string apiKeyId, long startedAt, string? id = null) => new()
+    /// <summary>A span of the call's scope with a new id, its owners, its project and who pays filled in.</summary>
+    public static TraceSpan NewSpan(string kind, ModelCallScope scope, string apiKeyId, string project, long startedAt, string? id = null) => new()
     {
+        Project = project,
         Id = id ?? NewId(),
         Kind = kind,
         RunId = scope.RunId,

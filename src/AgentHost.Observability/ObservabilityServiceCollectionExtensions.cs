@@ -4,6 +4,7 @@ using AgentHost.Observability;
 using AgentHost.Observability.Budgets;
 using AgentHost.Observability.Costs;
 using AgentHost.Observability.Metrics;
+using AgentHost.Observability.RateLimits;
 using AgentHost.Observability.Tracing;
 using AgentHost.Providers;
 using Microsoft.Extensions.Configuration;
@@ -30,6 +31,15 @@ public static class ObservabilityServiceCollectionExtensions
         services.AddSingleton(sp => new TraceWriter(sp.GetRequiredService<ITraceStore>(), sp.GetRequiredService<IOptions<ObservabilityOptions>>().Value,
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TraceWriter>>()));
         services.AddSingleton<ModelCallRecording>();
+
+        // Rate limits first: the router applies the first registered layer outermost, so a refused call is seen by nothing else.
+        services.AddOptions<RateLimitOptions>().Configure(options => configuration.GetSection(RateLimitOptions.SectionName).Bind(options)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>());
+        services.TryAddSingleton<AgentHost.Core.RateLimits.IRateLimitCounter, AgentHost.Core.RateLimits.InProcessRateLimitCounter>();
+        services.AddSingleton(sp => new RateLimitPolicy(sp.GetRequiredService<IOptions<RateLimitOptions>>(), sp.GetService<AgentHost.Core.Tenancy.IProjectStore>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<RateLimiter>();
+        services.AddSingleton<IModelCallLayer, RateLimitLayer>();
         services.AddSingleton<IModelCallLayer, ObservabilityLayer>();
         services.AddSingleton<IModelCallObserver, TraceModelCallObserver>();
         services.AddSingleton<IRunObserver, ToolCallObserver>();

@@ -14,7 +14,7 @@ public sealed class PostgresProjectStore(PostgresDatabase database) : IProjectSt
     private volatile bool defaultWritten;
 
     private const string ProjectColumns = "project, name, created_at, archived_at";
-    private const string KeyColumns = "id, project, name, service_account_id, redacted_value, created_at, key_hash";
+    private const string KeyColumns = "id, project, name, service_account_id, redacted_value, created_at, key_hash, last_used_at";
 
     public async Task CreateProjectAsync(Project project, CancellationToken cancellationToken) =>
         await (await WithDefaultAsync(cancellationToken)).WriteAsync((c, t, ct) => c.Command($"INSERT INTO projects ({ProjectColumns}) VALUES (@id, @name, @created, @archived)", t,
@@ -37,7 +37,7 @@ public sealed class PostgresProjectStore(PostgresDatabase database) : IProjectSt
             ("@id", project.Id), ("@name", project.Name), ("@archived", project.ArchivedAt)).RunAsync(ct) > 0, cancellationToken);
 
     public Task CreateKeyAsync(ProjectKey key, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t, ct) => c.Command($"INSERT INTO project_keys ({KeyColumns}) VALUES (@id, @project, @name, @account, @redacted, @created, @hash)", t,
+        database.WriteAsync((c, t, ct) => c.Command("INSERT INTO project_keys (id, project, name, service_account_id, redacted_value, created_at, key_hash) VALUES (@id, @project, @name, @account, @redacted, @created, @hash)", t,
             ("@id", key.Id), ("@project", key.Project), ("@name", key.Name), ("@account", key.ServiceAccountId), ("@redacted", key.RedactedValue),
             ("@created", key.CreatedAt), ("@hash", key.Hash)).RunAsync(ct), cancellationToken);
 
@@ -49,7 +49,7 @@ public sealed class PostgresProjectStore(PostgresDatabase database) : IProjectSt
                 FROM project_keys k JOIN projects p ON p.project = k.project WHERE k.key_hash = @hash
                 """, null, ("@hash", hash));
             await using var reader = await command.ExecuteReaderAsync(ct);
-            return await reader.ReadAsync(ct) ? new ProjectKeyMatch(ReadKey(reader), reader.GetBoolean(7)) : null;
+            return await reader.ReadAsync(ct) ? new ProjectKeyMatch(ReadKey(reader), reader.GetBoolean(8)) : null;
         }, cancellationToken);
 
     public async Task<ProjectKey?> GetKeyAsync(string project, string id, CancellationToken cancellationToken) =>
@@ -67,6 +67,38 @@ public sealed class PostgresProjectStore(PostgresDatabase database) : IProjectSt
     public Task<bool> DeleteKeyAsync(string project, string id, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t, ct) => await c.Command("DELETE FROM project_keys WHERE id = @id AND project = @project", t,
             ("@id", id), ("@project", project)).RunAsync(ct) > 0, cancellationToken);
+
+    public Task MarkKeyUsedAsync(string id, long usedAt, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t, ct) => c.Command("UPDATE project_keys SET last_used_at = @at WHERE id = @id AND COALESCE(last_used_at, 0) < @at", t,
+            ("@id", id), ("@at", usedAt)).RunAsync(ct), cancellationToken);
+
+    public Task<IReadOnlyList<Core.RateLimits.ProjectRateLimit>> ListRateLimitsAsync(string project, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<Core.RateLimits.ProjectRateLimit>>(async (c, ct) =>
+        {
+            await using var command = c.Command(
+                "SELECT model, max_requests_per_1_minute, max_tokens_per_1_minute FROM project_rate_limits WHERE project = @project ORDER BY model", null, ("@project", project));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var limits = new List<Core.RateLimits.ProjectRateLimit>();
+            while (await reader.ReadAsync(ct))
+            {
+                limits.Add(new()
+                {
+                    Project = project,
+                    Model = reader.GetString(0),
+                    MaxRequestsPerMinute = reader.IsDBNull(1) ? null : reader.GetInt64(1),
+                    MaxTokensPerMinute = reader.IsDBNull(2) ? null : reader.GetInt64(2),
+                });
+            }
+
+            return limits;
+        }, cancellationToken);
+
+    public Task SaveRateLimitAsync(Core.RateLimits.ProjectRateLimit limit, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t, ct) => c.Command("""
+            INSERT INTO project_rate_limits (project, model, max_requests_per_1_minute, max_tokens_per_1_minute) VALUES (@project, @model, @requests, @tokens)
+            ON CONFLICT (project, model) DO UPDATE SET max_requests_per_1_minute = excluded.max_requests_per_1_minute, max_tokens_per_1_minute = excluded.max_tokens_per_1_minute
+            """, t, ("@project", limit.Project), ("@model", limit.Model), ("@requests", limit.MaxRequestsPerMinute), ("@tokens", limit.MaxTokensPerMinute)).RunAsync(ct),
+            cancellationToken);
 
     private async Task<PostgresDatabase> WithDefaultAsync(CancellationToken cancellationToken)
     {
@@ -137,5 +169,6 @@ public sealed class PostgresProjectStore(PostgresDatabase database) : IProjectSt
         RedactedValue = reader.GetString(4),
         CreatedAt = reader.GetInt64(5),
         Hash = reader.GetString(6),
+        LastUsedAt = reader.IsDBNull(7) ? null : reader.GetInt64(7),
     };
 }

@@ -169,6 +169,15 @@ internal static class PostgresSchema
         """
         CREATE TABLE cluster_settings (name text PRIMARY KEY, project text NOT NULL DEFAULT 'default', value text NOT NULL);
         """,
+        // Rate limits: each project's own limits per model (Admin API), the one-minute counter windows every node shares
+        // (bucket = project or key, and model), and when each project key was last used.
+        """
+        CREATE TABLE project_rate_limits (project text NOT NULL, model text NOT NULL, max_requests_per_1_minute bigint,
+            max_tokens_per_1_minute bigint, PRIMARY KEY (project, model));
+        CREATE TABLE rate_limit_windows (bucket text NOT NULL, window_start bigint NOT NULL, project text NOT NULL DEFAULT 'default',
+            requests bigint NOT NULL, tokens bigint NOT NULL, PRIMARY KEY (bucket, window_start));
+        ALTER TABLE project_keys ADD COLUMN last_used_at bigint;
+        """,
     ];
 
     /// <summary>The version the schema is at after <see cref="MigrateAsync"/>.</summary>

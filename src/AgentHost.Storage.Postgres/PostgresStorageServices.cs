@@ -36,6 +36,7 @@ public static class PostgresStorageServices
         string Shared(IServiceProvider sp) => sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.SharedDirectory is { Length: > 0 } shared ? shared : dataDirectory(sp);
         services.AddSingleton<IAgentStore, PostgresAgentStore>();
         services.AddSingleton<Core.Tenancy.IProjectStore, PostgresProjectStore>();
+        services.AddSingleton<Core.RateLimits.IRateLimitCounter, PostgresRateLimitCounter>();
         services.AddSingleton<IFileStore>(sp => new PostgresFileStore(
             sp.GetRequiredService<PostgresDatabase>(), Path.Combine(Shared(sp), "files"), sp.GetRequiredService<FileLimits>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IUploadStore>(sp => new PostgresUploadStore(

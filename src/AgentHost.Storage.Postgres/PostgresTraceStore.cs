@@ -17,15 +17,15 @@ public sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStore
             {
                 await c.Command(
                     """
-                    INSERT INTO trace_spans (id, run_id, thread_id, assistant_id, session_id, api_key_id, kind, provider, model, started_at,
+                    INSERT INTO trace_spans (id, project, run_id, thread_id, assistant_id, session_id, api_key_id, kind, provider, model, started_at,
                         duration_ms, status, input_tokens, cached_tokens, cache_write_tokens, output_tokens, cost_usd, data)
-                    SELECT @id, @run, @thread, @assistant, @session::text, @key, @kind, @provider::text, @model::text, @started, @duration, @status,
+                    SELECT @id, @project_of_span, @run, @thread, @assistant, @session::text, @key, @kind, @provider::text, @model::text, @started, @duration, @status,
                         @input, @cached, @write, @output, @cost, @data
                     WHERE @run = '' OR EXISTS (SELECT 1 FROM runs WHERE id = @run)
                     ON CONFLICT (id) DO NOTHING
                     """,
                     t,
-                    ("@id", span.Id), ("@run", span.RunId ?? string.Empty), ("@thread", span.ThreadId ?? string.Empty),
+                    ("@id", span.Id), ("@project_of_span", span.Project), ("@run", span.RunId ?? string.Empty), ("@thread", span.ThreadId ?? string.Empty),
                     ("@assistant", span.AssistantId ?? string.Empty), ("@session", span.SessionId), ("@key", span.ApiKeyId),
                     ("@kind", span.Kind), ("@provider", span.Provider), ("@model", span.ResponseModel ?? span.Model), ("@started", span.StartedAt),
                     ("@duration", span.DurationMs), ("@status", span.Status), ("@input", span.Usage?.InputTokens ?? 0),
@@ -36,11 +36,11 @@ public sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStore
         }, cancellationToken);
 
     public async Task<IReadOnlyList<TraceSpan>> GetRunSpansAsync(string runId, CancellationToken cancellationToken) =>
-        await database.ReadAsync((c, ct) => c.Command("SELECT data FROM trace_spans WHERE run_id = @run ORDER BY started_at, seq", null, ("@run", runId))
+        await database.ReadAsync((c, ct) => c.Command($"SELECT data FROM trace_spans WHERE run_id = @run AND {PostgresCommands.InProject} ORDER BY started_at, seq", null, ("@run", runId), PostgresCommands.Project)
             .ReadAllAsync(TraceJsonContext.Default.TraceSpan, ct), cancellationToken);
 
     public async Task<IReadOnlyList<TraceSpan>> GetSessionSpansAsync(string sessionId, CancellationToken cancellationToken) =>
-        await database.ReadAsync((c, ct) => c.Command("SELECT data FROM trace_spans WHERE session_id = @session ORDER BY started_at, seq", null, ("@session", sessionId))
+        await database.ReadAsync((c, ct) => c.Command($"SELECT data FROM trace_spans WHERE session_id = @session AND {PostgresCommands.InProject} ORDER BY started_at, seq", null, ("@session", sessionId), PostgresCommands.Project)
             .ReadAllAsync(TraceJsonContext.Default.TraceSpan, ct), cancellationToken);
 
     public Task<IReadOnlyDictionary<string, long>> CountRunsByStatusAsync(CancellationToken cancellationToken) =>

@@ -8,7 +8,7 @@ namespace AgentHost.Storage.Sqlite;
 public sealed class SqliteProjectStore(SqliteDatabase database) : IProjectStore
 {
     private const string ProjectColumns = "project, name, created_at, archived_at";
-    private const string KeyColumns = "id, project, name, service_account_id, redacted_value, created_at, key_hash";
+    private const string KeyColumns = "id, project, name, service_account_id, redacted_value, created_at, key_hash, last_used_at";
 
     public Task CreateProjectAsync(Project project, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) => c.Command($"INSERT INTO projects ({ProjectColumns}) VALUES (@id, @name, @created, @archived)", t,
@@ -33,7 +33,7 @@ public sealed class SqliteProjectStore(SqliteDatabase database) : IProjectStore
             ("@id", project.Id), ("@name", project.Name), ("@archived", project.ArchivedAt)).Run() > 0, cancellationToken);
 
     public Task CreateKeyAsync(ProjectKey key, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t) => c.Command($"INSERT INTO project_keys ({KeyColumns}) VALUES (@id, @project, @name, @account, @redacted, @created, @hash)", t,
+        database.WriteAsync((c, t) => c.Command("INSERT INTO project_keys (id, project, name, service_account_id, redacted_value, created_at, key_hash) VALUES (@id, @project, @name, @account, @redacted, @created, @hash)", t,
             ("@id", key.Id), ("@project", key.Project), ("@name", key.Name), ("@account", key.ServiceAccountId), ("@redacted", key.RedactedValue),
             ("@created", key.CreatedAt), ("@hash", key.Hash)).Run(), cancellationToken);
 
@@ -45,7 +45,7 @@ public sealed class SqliteProjectStore(SqliteDatabase database) : IProjectStore
             FROM project_keys k JOIN projects p ON p.project = k.project WHERE k.key_hash = @hash
             """, null, ("@hash", hash));
         using var reader = command.ExecuteReader();
-        return reader.Read() ? new ProjectKeyMatch(ReadKey(reader), reader.GetBoolean(7)) : null;
+        return reader.Read() ? new ProjectKeyMatch(ReadKey(reader), reader.GetBoolean(8)) : null;
     }
 
     public async Task<ProjectKey?> GetKeyAsync(string project, string id, CancellationToken cancellationToken)
@@ -66,6 +66,38 @@ public sealed class SqliteProjectStore(SqliteDatabase database) : IProjectStore
     public Task<bool> DeleteKeyAsync(string project, string id, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) => c.Command("DELETE FROM project_keys WHERE id = @id AND project = @project", t,
             ("@id", id), ("@project", project)).Run() > 0, cancellationToken);
+
+    public Task MarkKeyUsedAsync(string id, long usedAt, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.Command("UPDATE project_keys SET last_used_at = @at WHERE id = @id AND COALESCE(last_used_at, 0) < @at", t,
+            ("@id", id), ("@at", usedAt)).Run(), cancellationToken);
+
+    public async Task<IReadOnlyList<Core.RateLimits.ProjectRateLimit>> ListRateLimitsAsync(string project, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        using var command = connection.Command(
+            "SELECT model, max_requests_per_1_minute, max_tokens_per_1_minute FROM project_rate_limits WHERE project = @project ORDER BY model", null, ("@project", project));
+        using var reader = command.ExecuteReader();
+        var limits = new List<Core.RateLimits.ProjectRateLimit>();
+        while (reader.Read())
+        {
+            limits.Add(new()
+            {
+                Project = project,
+                Model = reader.GetString(0),
+                MaxRequestsPerMinute = reader.IsDBNull(1) ? null : reader.GetInt64(1),
+                MaxTokensPerMinute = reader.IsDBNull(2) ? null : reader.GetInt64(2),
+            });
+        }
+
+        return limits;
+    }
+
+    public Task SaveRateLimitAsync(Core.RateLimits.ProjectRateLimit limit, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.Command("""
+            INSERT INTO project_rate_limits (project, model, max_requests_per_1_minute, max_tokens_per_1_minute) VALUES (@project, @model, @requests, @tokens)
+            ON CONFLICT (project, model) DO UPDATE SET max_requests_per_1_minute = excluded.max_requests_per_1_minute, max_tokens_per_1_minute = excluded.max_tokens_per_1_minute
+            """, t, ("@project", limit.Project), ("@model", limit.Model), ("@requests", limit.MaxRequestsPerMinute), ("@tokens", limit.MaxTokensPerMinute)).Run(),
+            cancellationToken);
 
     /// <summary>Oldest first after the <c>after</c> cursor, one more than the limit to tell whether there are more.</summary>
     private static (string Where, (string, object?)[] Parameters) PageOf(string table, string idColumn, string filter, ListQuery query) =>
@@ -123,5 +155,6 @@ public sealed class SqliteProjectStore(SqliteDatabase database) : IProjectStore
         RedactedValue = reader.GetString(4),
         CreatedAt = reader.GetInt64(5),
         Hash = reader.GetString(6),
+        LastUsedAt = reader.IsDBNull(7) ? null : reader.GetInt64(7),
     };
 }

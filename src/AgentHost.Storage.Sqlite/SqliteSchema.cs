@@ -57,6 +57,8 @@ internal static class SqliteSchema
         SqliteManagedAgentStore.Migration,
         // Tenancy: projects, their keys, and the project of every row that had none.
         SqliteTenancySchema.Migration,
+        // Rate limits: each project's own limits per model, and when each project key was last used.
+        SqliteRateLimitSchema.Migration,
     ];
 
     /// <summary>The migration steps, in order (step N is schema version N).</summary>

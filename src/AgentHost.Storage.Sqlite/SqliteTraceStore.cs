@@ -18,14 +18,14 @@ public sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
             {
                 c.Command(
                     """
-                    INSERT OR IGNORE INTO trace_spans (id, run_id, thread_id, assistant_id, session_id, api_key_id, kind, provider, model, started_at,
+                    INSERT OR IGNORE INTO trace_spans (id, project, run_id, thread_id, assistant_id, session_id, api_key_id, kind, provider, model, started_at,
                         duration_ms, status, input_tokens, cached_tokens, cache_write_tokens, output_tokens, cost_usd, data)
-                    SELECT @id, @run, @thread, @assistant, @session, @key, @kind, @provider, @model, @started, @duration, @status,
+                    SELECT @id, @project_of_span, @run, @thread, @assistant, @session, @key, @kind, @provider, @model, @started, @duration, @status,
                         @input, @cached, @write, @output, @cost, @data
                     WHERE @run = '' OR EXISTS (SELECT 1 FROM runs WHERE id = @run)
                     """,
                     t,
-                    ("@id", span.Id), ("@run", span.RunId ?? string.Empty), ("@thread", span.ThreadId ?? string.Empty),
+                    ("@id", span.Id), ("@project_of_span", span.Project), ("@run", span.RunId ?? string.Empty), ("@thread", span.ThreadId ?? string.Empty),
                     ("@assistant", span.AssistantId ?? string.Empty), ("@session", span.SessionId), ("@key", span.ApiKeyId),
                     ("@kind", span.Kind), ("@provider", span.Provider), ("@model", span.ResponseModel ?? span.Model), ("@started", span.StartedAt),
                     ("@duration", span.DurationMs), ("@status", span.Status), ("@input", span.Usage?.InputTokens ?? 0),
@@ -38,14 +38,14 @@ public sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
     public async Task<IReadOnlyList<TraceSpan>> GetRunSpansAsync(string runId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        return connection.Command("SELECT data FROM trace_spans WHERE run_id = @run ORDER BY started_at, seq", null, ("@run", runId))
+        return connection.Command($"SELECT data FROM trace_spans WHERE run_id = @run AND {SqliteCommands.InProject} ORDER BY started_at, seq", null, ("@run", runId), SqliteCommands.Project)
             .ReadAll(TraceJsonContext.Default.TraceSpan);
     }
 
     public async Task<IReadOnlyList<TraceSpan>> GetSessionSpansAsync(string sessionId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        return connection.Command("SELECT data FROM trace_spans WHERE session_id = @session ORDER BY started_at, seq", null, ("@session", sessionId))
+        return connection.Command($"SELECT data FROM trace_spans WHERE session_id = @session AND {SqliteCommands.InProject} ORDER BY started_at, seq", null, ("@session", sessionId), SqliteCommands.Project)
             .ReadAll(TraceJsonContext.Default.TraceSpan);
     }
 

@@ -66,4 +66,43 @@ public abstract class ProjectStoreContract<TFactory> : StoreContract<TFactory>
         Assert.Null(await Store.FindKeyAsync(key.Hash, None));
         Assert.DoesNotContain(value, key.RedactedValue, StringComparison.Ordinal);
     }
+
+    [StoreFact]
+    public async Task RateLimits_AreKeptPerProjectAndModel_AndReplacedWhenSavedAgain()
+    {
+        await Store.SaveRateLimitAsync(new() { Project = "proj_a", Model = "gpt-4o", MaxRequestsPerMinute = 10, MaxTokensPerMinute = null }, None);
+        await Store.SaveRateLimitAsync(new() { Project = "proj_a", Model = "claude-sonnet-4-5", MaxRequestsPerMinute = 0, MaxTokensPerMinute = 5000 }, None);
+        await Store.SaveRateLimitAsync(new() { Project = "proj_b", Model = "gpt-4o", MaxRequestsPerMinute = 99, MaxTokensPerMinute = 99 }, None);
+        await Store.SaveRateLimitAsync(new() { Project = "proj_a", Model = "gpt-4o", MaxRequestsPerMinute = 20, MaxTokensPerMinute = 7000 }, None);
+
+        var limits = await Store.ListRateLimitsAsync("proj_a", None);
+
+        Assert.Equal(
+            [
+                new() { Project = "proj_a", Model = "claude-sonnet-4-5", MaxRequestsPerMinute = 0, MaxTokensPerMinute = 5000 },
+                new Core.RateLimits.ProjectRateLimit { Project = "proj_a", Model = "gpt-4o", MaxRequestsPerMinute = 20, MaxTokensPerMinute = 7000 },
+            ],
+            limits);
+        Assert.Empty(await Store.ListRateLimitsAsync("proj_c", None));
+    }
+
+    [StoreFact]
+    public async Task KeyUse_IsRecorded_AndNeverMovedBack()
+    {
+        await Store.CreateProjectAsync(new Project { Id = "proj_u", Name = "U", CreatedAt = 1 }, None);
+        var value = ProjectKeyValues.NewValue();
+        await Store.CreateKeyAsync(new ProjectKey
+        {
+            Id = "key_u", Project = "proj_u", Name = "bot", ServiceAccountId = "svc_acct_u", RedactedValue = ProjectKeyValues.Redact(value),
+            CreatedAt = 2, Hash = ProjectKeyValues.HashOf(value),
+        }, None);
+        var unused = await Store.GetKeyAsync("proj_u", "key_u", None);
+
+        await Store.MarkKeyUsedAsync("key_u", 500, None);
+        await Store.MarkKeyUsedAsync("key_u", 400, None);
+
+        Assert.Null(unused!.LastUsedAt);
+        Assert.Equal(500, (await Store.GetKeyAsync("proj_u", "key_u", None))!.LastUsedAt);
+        Assert.Equal(500, (await Store.FindKeyAsync(ProjectKeyValues.HashOf(value), None))!.Key.LastUsedAt);
+    }
 }

@@ -8,6 +8,29 @@ public abstract class TraceStoreContract<TFactory> : StoreContract<TFactory>
     where TFactory : IStoreFactory, new()
 {
     [StoreFact]
+    public async Task Spans_KeepTheirProject_AndAreReadOnlyInIt()
+    {
+        var inA = new TraceSpan { Id = "span_a", Kind = TraceSpanKinds.ModelCall, SessionId = "sess_shared", StartedAt = 10, Project = "proj_a" };
+        var inB = new TraceSpan { Id = "span_b", Kind = TraceSpanKinds.ModelCall, SessionId = "sess_shared", StartedAt = 20, Project = "proj_b" };
+        await Stores.Traces.AddSpansAsync([inA, inB], None);
+
+        IReadOnlyList<TraceSpan> seenByA, seenByB;
+        using (Core.Storage.ProjectScope.Enter("proj_a"))
+        {
+            seenByA = await Stores.Traces.GetSessionSpansAsync("sess_shared", None);
+        }
+
+        using (Core.Storage.ProjectScope.Enter("proj_b"))
+        {
+            seenByB = await Stores.Traces.GetSessionSpansAsync("sess_shared", None);
+        }
+
+        Assert.Equal(["span_a"], seenByA.Select(s => s.Id));
+        Assert.Equal(["span_b"], seenByB.Select(s => s.Id));
+        Assert.Equal(["span_a", "span_b"], (await Stores.Traces.GetSessionSpansAsync("sess_shared", None)).Select(s => s.Id));
+    }
+
+    [StoreFact]
     public async Task Spans_AreReadByRunAndSessionInStartOrder()
     {
         var thread = Objects.Thread();

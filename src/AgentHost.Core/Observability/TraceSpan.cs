@@ -19,6 +19,10 @@ public sealed record TraceSpan
     /// <summary>One of <see cref="ModelCallEntryPoints"/>.</summary>
     public string? EntryPoint { get; init; }
 
+    /// <summary>The project the span belongs to (its <c>project</c> column); not part of the trace's JSON.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Project { get; init; } = Storage.ProjectScope.ForWrite;
+
     /// <summary>Who pays: a short hash of the API key the run was made with, or <c>none</c>.</summary>
     public string ApiKeyId { get; init; } = "none";
 

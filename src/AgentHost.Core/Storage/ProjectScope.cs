@@ -11,27 +11,42 @@ namespace AgentHost.Core.Storage;
 public static class ProjectScope
 {
     private static readonly AsyncLocal<string?> Project = new();
+    private static readonly AsyncLocal<string?> Key = new();
 
     /// <summary>The project reads are limited to; null when they are not limited.</summary>
     public static string? Current => Project.Value;
 
+    /// <summary>
+    /// The id of the key the current request was made with (a project key's <c>key_…</c>), for per-key rate limits;
+    /// null outside a request made with a key (a run executed by the worker, a sweep).
+    /// </summary>
+    public static string? KeyId => Key.Value;
+
     /// <summary>The project a new row belongs to.</summary>
     public static string ForWrite => Project.Value ?? Projects.Default;
 
-    /// <summary>Limits the work that follows (in this async flow) to <paramref name="project"/> until disposed.</summary>
-    public static Entered Enter(string? project)
+    /// <summary>
+    /// Limits the work that follows (in this async flow) to <paramref name="project"/>, done with the key
+    /// <paramref name="keyId"/> (none by default), until disposed.
+    /// </summary>
+    public static Entered Enter(string? project, string? keyId = null)
     {
-        var previous = Project.Value;
+        var previous = new Entered(Project.Value, Key.Value);
         Project.Value = project;
-        return new Entered(previous);
+        Key.Value = keyId;
+        return previous;
     }
 
     /// <summary>True when a row of <paramref name="project"/> may be seen in the current scope.</summary>
     public static bool Allows(string project) => Project.Value is null || string.Equals(Project.Value, project, StringComparison.Ordinal);
 
     /// <summary>Restores the scope that was current before <see cref="Enter"/>.</summary>
-    public readonly struct Entered(string? previous) : IDisposable
+    public readonly struct Entered(string? previous, string? previousKey) : IDisposable
     {
-        public void Dispose() => Project.Value = previous;
+        public void Dispose()
+        {
+            Project.Value = previous;
+            Key.Value = previousKey;
+        }
     }
 }

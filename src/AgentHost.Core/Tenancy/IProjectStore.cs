@@ -20,4 +20,13 @@ public interface IProjectStore
     Task<ProjectKey?> GetKeyAsync(string project, string id, CancellationToken cancellationToken);
     Task<Page<ProjectKey>> ListKeysAsync(string project, ListQuery query, CancellationToken cancellationToken);
     Task<bool> DeleteKeyAsync(string project, string id, CancellationToken cancellationToken);
+
+    /// <summary>Records that the key was used at <paramref name="usedAt"/> (Unix seconds).</summary>
+    Task MarkKeyUsedAsync(string id, long usedAt, CancellationToken cancellationToken);
+
+    /// <summary>The project's own rate limits (one per model it set), by model name.</summary>
+    Task<IReadOnlyList<RateLimits.ProjectRateLimit>> ListRateLimitsAsync(string project, CancellationToken cancellationToken);
+
+    /// <summary>Creates or replaces the project's limits for the model.</summary>
+    Task SaveRateLimitAsync(RateLimits.ProjectRateLimit limit, CancellationToken cancellationToken);
 }

@@ -18,4 +18,7 @@ public sealed record ProjectKey
 
     /// <summary>Lowercase hex SHA-256 of the key's value.</summary>
     public required string Hash { get; init; }
+
+    /// <summary>When the key was last used (Unix seconds), written at most once a minute per key; null before its first use.</summary>
+    public long? LastUsedAt { get; init; }
 }

@@ -12,8 +12,8 @@ namespace AgentHost.Observability.Budgets;
 /// <summary>
 /// Decides before each model call whether it may start, from what its scopes have spent so far (the usage ledger's
 /// running totals). Run and assistant budgets take the call's worst case (its prompt, all uncached, and its full
-/// output allowance, which AgentHost sets from the run's <c>max_completion_tokens</c>). Session and API key budgets,
-/// which gateway clients reach with <c>max_tokens</c> at the model's maximum (Claude Code asks for 32,000 on every
+/// output allowance, which AgentHost sets from the run's <c>max_completion_tokens</c>). Session, API key and project
+/// budgets (a project's: all spending in it this month, whichever key), which gateway clients reach with <c>max_tokens</c> at the model's maximum (Claude Code asks for 32,000 on every
 /// call), stop a call only when what is spent plus its prompt already passes the limit: a call that starts within
 /// such a budget may pass it by its own output, which is recorded as the call's <c>budget_overshoot</c> trace event,
 /// and the next call is stopped.
@@ -34,6 +34,8 @@ internal sealed class BudgetGuard(IUsageLedger ledger, IAgentStore agents, Price
         var runLimit = scope.RunId is null ? null : FromMetadata(scope.RunMetadata) ?? Set(budgets.Run);
         var sessionLimit = scope.SessionId is null ? null : FromHeaders(scope) ?? Set(budgets.Session);
         var keyLimit = Set(budgets.ApiKey);
+        var project = ProjectScope.ForWrite;
+        var projectLimit = budgets.Projects.Count > 0 && budgets.Projects.TryGetValue(project, out var own) ? Set(own) : Set(budgets.Project);
         BudgetLimit? assistantLimit = null;
         if (scope.AssistantId is { } assistantId)
         {
@@ -41,7 +43,7 @@ internal sealed class BudgetGuard(IUsageLedger ledger, IAgentStore agents, Price
                 ?? FromMetadata((await agents.GetAssistantAsync(assistantId, cancellationToken))?.Metadata);
         }
 
-        if (runLimit is null && sessionLimit is null && keyLimit is null && assistantLimit?.IsSet != true)
+        if (runLimit is null && sessionLimit is null && keyLimit is null && projectLimit is null && assistantLimit?.IsSet != true)
         {
             return null;
         }
@@ -94,6 +96,18 @@ internal sealed class BudgetGuard(IUsageLedger ledger, IAgentStore agents, Price
             {
                 throw new BudgetExceededException("api_key_budget_exceeded", SpendScopes.ApiKey,
                     $"AgentHost API key budget exceeded: the API key would start its next model call at {keyOver} this month.");
+            }
+
+            headroom = BudgetHeadroom.Tightest(headroom, left);
+        }
+
+        if (projectLimit is not null)
+        {
+            var (projectOver, left) = await OverAsync(projectLimit, SpendScopes.Project, project, month, start, cancellationToken);
+            if (projectOver is not null)
+            {
+                throw new BudgetExceededException("project_budget_exceeded", SpendScopes.Project,
+                    $"AgentHost project budget exceeded: project {project} would start its next model call at {projectOver} this month.");
             }
 
             headroom = BudgetHeadroom.Tightest(headroom, left);

@@ -19,6 +19,12 @@ public sealed class BudgetOptions
     /// <summary>For the API key (all spending made with it), per UTC calendar month.</summary>
     public BudgetLimit ApiKey { get; set; } = new();
 
+    /// <summary>For every project (all spending in it, whichever key), per UTC calendar month, unless <see cref="Projects"/> names it.</summary>
+    public BudgetLimit Project { get; set; } = new();
+
+    /// <summary>Per project id (<c>proj_…</c>, or <c>default</c>), per UTC calendar month, replacing <see cref="Project"/> for it.</summary>
+    public Dictionary<string, BudgetLimit> Projects { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>The output a call is assumed to write when it sets no output limit.</summary>
     public int EstimatedOutputTokens { get; set; } = 4096;
 }

@@ -19,6 +19,9 @@ internal sealed class ModelCallRecorder
     private readonly ChatOptions? options;
     private readonly long startTimestamp;
     private readonly long startedAt;
+
+    // The project the call is made in, read now: spans are built later, on the trace writer's loop.
+    private readonly string project = Core.Storage.ProjectScope.ForWrite;
     private readonly Activity? activity;
     private readonly StringBuilder text = new();
     private readonly List<FunctionCallContent> toolCalls = [];
@@ -229,7 +232,7 @@ internal sealed class ModelCallRecorder
             }
 
             // The snapshots (the whole prompt as JSON) are built on the trace writer's loop, off the call's path.
-            recording.Traces.Enqueue(() => ModelCallRecording.NewSpan(TraceSpanKinds.ModelCall, scope, apiKeyId, startedAt, Id) with
+            recording.Traces.Enqueue(() => ModelCallRecording.NewSpan(TraceSpanKinds.ModelCall, scope, apiKeyId, project, startedAt, Id) with
             {
                 DurationMs = (long)elapsed.TotalMilliseconds,
                 TimeToFirstUpdateMs = firstUpdateMs,

@@ -17,6 +17,9 @@ internal sealed class ToolCallRecorder : IToolCallTrace
     private readonly string arguments;
     private readonly long startTimestamp;
     private readonly long startedAt;
+
+    // The project the call is made in, read now: spans are built later, on the trace writer's loop.
+    private readonly string project = Core.Storage.ProjectScope.ForWrite;
     private readonly Activity? activity;
     private Exception? failure;
     private bool recorded;
@@ -67,7 +70,7 @@ internal sealed class ToolCallRecorder : IToolCallTrace
         var elapsed = recording.Time.GetElapsedTime(startTimestamp);
         recording.Metrics.ToolCall(toolType, elapsed, error is not null);
         var apiKeyId = recording.ApiKeyIdOf(scope);
-        recording.Traces.Enqueue(() => ModelCallRecording.NewSpan(TraceSpanKinds.ToolCall, scope, apiKeyId, startedAt) with
+        recording.Traces.Enqueue(() => ModelCallRecording.NewSpan(TraceSpanKinds.ToolCall, scope, apiKeyId, project, startedAt) with
         {
             DurationMs = (long)elapsed.TotalMilliseconds,
             Status = error is null ? "ok" : "error",

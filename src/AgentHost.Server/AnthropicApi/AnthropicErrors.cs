@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AgentHost.Core.Domain;
 using AgentHost.Server.Compat;
+using AgentHost.Server.Http;
 
 namespace AgentHost.Server.AnthropicApi;
 
@@ -78,6 +79,11 @@ internal static class AnthropicErrors
         var response = context.Response;
         response.StatusCode = Status(failure.Kind);
         response.ContentType = "application/json";
+        if (failure.RateLimit is { } limit)
+        {
+            RateLimitHeaders.WriteAnthropic(response, limit, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+        }
+
         using (var writer = new Utf8JsonWriter(response.BodyWriter))
         {
             WriteEnvelope(writer, failure, requestId);

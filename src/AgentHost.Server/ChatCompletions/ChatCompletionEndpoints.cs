@@ -2,6 +2,7 @@ using AgentHost.Core.Models;
 using AgentHost.Core.Observability;
 using AgentHost.Providers;
 using AgentHost.Server.Compat;
+using AgentHost.Server.Http;
 using Microsoft.Extensions.Options;
 
 namespace AgentHost.Server.ChatCompletions;
@@ -39,6 +40,11 @@ internal static class ChatCompletionEndpoints
         }
         catch (Exception e) when (!context.Response.HasStarted && !cancellationToken.IsCancellationRequested && CallFailure.From(e) is { } failure)
         {
+            if (failure.RateLimit is { } limit)
+            {
+                RateLimitHeaders.WriteOpenAI(context.Response, limit, time.GetUtcNow());
+            }
+
             await ChatCompletionErrors.From(e, failure).ExecuteAsync(context);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

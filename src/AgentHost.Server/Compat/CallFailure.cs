@@ -16,6 +16,9 @@ internal sealed record CallFailure(FailureKind Kind, string Message)
     /// <summary>A machine-readable cause the API names in <c>error.details.error_code</c> (e.g. <c>thread_not_found</c>).</summary>
     public string? ErrorCode { get; init; }
 
+    /// <summary>The counter that refused the call, when an AgentHost rate limit did: the answer's rate-limit headers report it.</summary>
+    public Core.RateLimits.RateLimitState? RateLimit { get; init; }
+
     public static CallFailure? From(Exception exception) => exception switch
     {
         ApiException { Kind: ApiErrorKind.NotFound } e => new(FailureKind.NotFound, e.Message),
@@ -27,6 +30,7 @@ internal sealed record CallFailure(FailureKind Kind, string Message)
 
         // A 400, not a 429 or 5xx: SDKs retry those, and a budget does not recover by waiting.
         BudgetExceededException e => new(FailureKind.InvalidRequest, e.Message),
+        ModelCallException { InnerException: Core.RateLimits.RateLimitExceededException limit } e => new(FailureKind.RateLimit, e.Message) { RateLimit = limit.State },
         ModelCallException e => new(KindOf(e), e.Message),
         _ => null,
     };

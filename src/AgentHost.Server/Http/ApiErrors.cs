@@ -26,10 +26,16 @@ internal static partial class ApiErrors
         {
             ApiException api => From(api),
             BadHttpRequestException bad => Result(bad.StatusCode, "invalid_request_error", bad.Message),
+            Core.Models.ModelCallException { InnerException: Core.RateLimits.RateLimitExceededException } limited =>
+                Result(StatusCodes.Status429TooManyRequests, "requests", limited.Message, null, limited.Code),
             _ => Result(StatusCodes.Status500InternalServerError, "server_error", "The server had an error while processing your request. Sorry about that!"),
         };
 
-        if (exception is not (ApiException or BadHttpRequestException))
+        if (exception is Core.Models.ModelCallException { InnerException: Core.RateLimits.RateLimitExceededException refused } && !AnthropicApi.AnthropicErrors.Applies(context))
+        {
+            RateLimitHeaders.WriteOpenAI(context.Response, refused.State, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+        }
+        else if (exception is not (ApiException or BadHttpRequestException))
         {
             LogUnhandled(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("AgentHost.Server"), context.Request.Path, exception);
         }

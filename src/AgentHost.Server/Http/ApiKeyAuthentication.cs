@@ -49,7 +49,8 @@ internal static class ApiKeyAuthentication
             }
 
             caller.AttachTo(context);
-            using (ProjectScope.Enter(caller.Project))
+            await resolver.NoteUsedAsync(caller);
+            using (ProjectScope.Enter(caller.Project, caller.RateLimitKey))
             {
                 await next(context);
             }

@@ -12,12 +12,14 @@ namespace AgentHost.Server.Tenancy;
 /// project), or — with an admin key configured — a project key, found by its SHA-256 in the store and kept for
 /// <see cref="AuthOptions.KeyCacheDuration"/> so a request costs no lookup. Keys are compared in constant time.
 /// </summary>
-internal sealed class CallerResolver(IOptions<AgentHostOptions> options, IProjectStore store, TimeProvider time)
+internal sealed partial class CallerResolver(IOptions<AgentHostOptions> options, IProjectStore store, TimeProvider time, ILogger<CallerResolver> logger)
 {
     private const int MaxCachedKeys = 10_000;
+    private const long UsedWriteInterval = 60;
     private readonly byte[]? adminKey = Bytes(options.Value.Auth.AdminKey);
     private readonly byte[]? serverKey = Bytes(options.Value.ApiKey);
     private readonly ConcurrentDictionary<string, (Caller Caller, DateTimeOffset Until)> known = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> usedWritten = new(StringComparer.Ordinal);
 
     /// <summary>Whether any key is configured; without one every request is <see cref="Caller.Open"/>.</summary>
     public bool Enabled => adminKey is not null || serverKey is not null;
@@ -82,5 +84,43 @@ internal sealed class CallerResolver(IOptions<AgentHostOptions> options, IProjec
         }
     }
 
+    /// <summary>
+    /// Records a project key's use as its <c>last_used_at</c>, written at most once a minute per key per node (so the
+    /// time is at most a minute old); a failed write is logged, never thrown at the request.
+    /// </summary>
+    public async ValueTask NoteUsedAsync(Caller caller)
+    {
+        if (caller.KeyId is not { } keyId)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var claimed = usedWritten.TryGetValue(keyId, out var written)
+            ? now - written >= UsedWriteInterval && usedWritten.TryUpdate(keyId, now, written)
+            : usedWritten.TryAdd(keyId, now);
+        if (!claimed)
+        {
+            return;
+        }
+
+        if (usedWritten.Count > MaxCachedKeys)
+        {
+            usedWritten.Clear();
+        }
+
+        try
+        {
+            await store.MarkKeyUsedAsync(keyId, now, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogLastUsedNotWritten(logger, keyId, e);
+        }
+    }
+
     private static byte[]? Bytes(string? key) => string.IsNullOrEmpty(key) ? null : Encoding.UTF8.GetBytes(key);
+
+    [LoggerMessage(EventId = 1510, Level = LogLevel.Warning, Message = "The last use of project key {KeyId} could not be written")]
+    private static partial void LogLastUsedNotWritten(ILogger logger, string keyId, Exception exception);
 }

@@ -24,6 +24,7 @@ internal static class ProjectEndpoints
         group.MapGet("/{projectId}/api_keys", ListKeysAsync);
         group.MapGet("/{projectId}/api_keys/{keyId}", GetKeyAsync);
         group.MapDelete("/{projectId}/api_keys/{keyId}", DeleteKeyAsync);
+        group.MapProjectRateLimitEndpoints();
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest http, IProjectStore store, TimeProvider time, CancellationToken cancellationToken)
@@ -142,6 +143,6 @@ internal static class ProjectEndpoints
         return name.Length > 0 ? name : throw ApiException.Invalid("'name' must not be empty.", "name", "invalid_value");
     }
 
-    private static async Task<Project> FindAsync(IProjectStore store, string id, CancellationToken cancellationToken) =>
+    internal static async Task<Project> FindAsync(IProjectStore store, string id, CancellationToken cancellationToken) =>
         await store.GetProjectAsync(id, cancellationToken) ?? throw ApiException.NotFound("project", id);
 }

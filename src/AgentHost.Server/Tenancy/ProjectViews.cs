@@ -18,7 +18,7 @@ internal sealed record ServiceAccountKey(string Object, string Value, string Nam
 internal sealed record ProjectKeyView(string Object, string RedactedValue, string Name, long CreatedAt, long? LastUsedAt, string Id,
     string OwnerProjectAccess, ProjectKeyOwner Owner)
 {
-    public static ProjectKeyView Of(ProjectKey key) => new("organization.project.api_key", key.RedactedValue, key.Name, key.CreatedAt, null, key.Id, "active",
+    public static ProjectKeyView Of(ProjectKey key) => new("organization.project.api_key", key.RedactedValue, key.Name, key.CreatedAt, key.LastUsedAt, key.Id, "active",
         new ProjectKeyOwner("service_account", new ServiceAccountView("organization.project.service_account", key.ServiceAccountId, key.Name, "member", key.CreatedAt)));
 }
 
@@ -27,3 +27,17 @@ internal sealed record ProjectKeyOwner(string Type, ServiceAccountView ServiceAc
 internal sealed record ServiceAccountView(string Object, string Id, string Name, string Role, long CreatedAt);
 
 internal sealed record ProjectKeyDeleted(string Object, string Id, bool Deleted);
+
+/// <summary><c>project.rate_limit</c>: a project's limits for one model as they apply (0 = no limit).</summary>
+internal sealed record ProjectRateLimitView(
+    string Object,
+    string Id,
+    string Model,
+    [property: System.Text.Json.Serialization.JsonPropertyName("max_requests_per_1_minute")] long MaxRequestsPerMinute,
+    [property: System.Text.Json.Serialization.JsonPropertyName("max_tokens_per_1_minute")] long MaxTokensPerMinute)
+{
+    public const string IdPrefix = "rl-";
+
+    public static ProjectRateLimitView Of(string model, (long? Requests, long? Tokens) limits) =>
+        new("project.rate_limit", IdPrefix + model, model, limits.Requests ?? 0, limits.Tokens ?? 0);
+}

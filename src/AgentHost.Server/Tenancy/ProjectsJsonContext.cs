@@ -10,4 +10,6 @@ namespace AgentHost.Server.Tenancy;
 [JsonSerializable(typeof(ProjectKeyView))]
 [JsonSerializable(typeof(ListResponse<ProjectKeyView>))]
 [JsonSerializable(typeof(ProjectKeyDeleted))]
+[JsonSerializable(typeof(ProjectRateLimitView))]
+[JsonSerializable(typeof(ListResponse<ProjectRateLimitView>))]
 internal sealed partial class ProjectsJsonContext : JsonSerializerContext;

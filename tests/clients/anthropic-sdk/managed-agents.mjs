@@ -244,6 +244,42 @@ const scenarios = {
     return { withDeltas, without: without.map((e) => e.type), listed: listed.map((e) => e.type), unknown };
   },
 
+  /** Project A's key creates an agent, environment and session; project B's key must find none of them. */
+  async isolation() {
+    const as = (apiKey) => new Anthropic({ baseURL, apiKey, maxRetries: 0, timeout: 60_000 }).beta;
+    const a = as(args.keyA);
+    const b = as(args.keyB);
+    const agent = await a.agents.create({ name: 'A only', model: args.model, system: 'You help A.' });
+    const environment = await a.environments.create({ name: 'a-sandbox' });
+    const session = await a.sessions.create({ agent: agent.id, environment_id: environment.id });
+    const refused = {
+      agent: await errorOf(b.agents.retrieve(agent.id)),
+      agentVersions: await errorOf(all(b.agents.versions.list(agent.id))),
+      agentUpdate: await errorOf(b.agents.update(agent.id, { version: 1, name: 'Taken' })),
+      agentArchive: await errorOf(b.agents.archive(agent.id)),
+      environment: await errorOf(b.environments.retrieve(environment.id)),
+      environmentUpdate: await errorOf(b.environments.update(environment.id, { name: 'taken' })),
+      environmentDelete: await errorOf(b.environments.delete(environment.id)),
+      session: await errorOf(b.sessions.retrieve(session.id)),
+      sessionEvents: await errorOf(all(b.sessions.events.list(session.id))),
+      sessionSend: await errorOf(b.sessions.events.send(session.id, { events: [text('Hijack.')] })),
+      sessionDelete: await errorOf(b.sessions.delete(session.id)),
+      sessionWithAgent: await errorOf(b.sessions.create({ agent: agent.id, environment_id: environment.id })),
+    };
+    const listedByB = {
+      agents: (await all(b.agents.list())).map((x) => x.id),
+      environments: (await all(b.environments.list())).map((x) => x.id),
+      sessions: (await all(b.sessions.list())).map((x) => x.id),
+    };
+    const stillA = {
+      agent: (await a.agents.retrieve(agent.id)).name,
+      environment: (await a.environments.retrieve(environment.id)).name,
+      session: (await a.sessions.retrieve(session.id)).status,
+      sessions: (await all(a.sessions.list())).map((x) => x.id),
+    };
+    return { ids: { agent: agent.id, environment: environment.id, session: session.id }, refused, listedByB, stillA };
+  },
+
   /** Creates a session and starts a turn, without waiting: the caller restarts AgentHost mid-turn. */
   async start() {
     const { session } = await setup([]);
