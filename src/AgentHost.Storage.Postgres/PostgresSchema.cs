@@ -169,6 +169,12 @@ internal static class PostgresSchema
         """
         CREATE TABLE cluster_settings (name text PRIMARY KEY, project text NOT NULL DEFAULT 'default', value text NOT NULL);
         """,
+        // Long threads: each message's prompt token count stored when it is written, with the key of what counted it (rows
+        // written before have none and are counted when read). Newest-first reads of a thread use messages_by_thread backwards.
+        """
+        ALTER TABLE messages ADD COLUMN tokens integer;
+        ALTER TABLE messages ADD COLUMN tokens_key text;
+        """,
     ];
 
     /// <summary>The version the schema is at after <see cref="MigrateAsync"/>.</summary>

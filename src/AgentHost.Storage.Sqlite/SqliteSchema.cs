@@ -57,6 +57,8 @@ internal static class SqliteSchema
         SqliteManagedAgentStore.Migration,
         // Tenancy: projects, their keys, and the project of every row that had none.
         SqliteTenancySchema.Migration,
+        // Long threads: each message's token count kept with it, and the messages of a run indexed.
+        SqliteMessageTokensSchema.Migration,
     ];
 
     /// <summary>The migration steps, in order (step N is schema version N).</summary>
