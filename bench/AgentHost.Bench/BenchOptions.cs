@@ -13,6 +13,9 @@ internal sealed record BenchOptions
 
     public int Iterations { get; init; } = 3000;
 
+    /// <summary>threads: timed runs per thread length and truncation.</summary>
+    public int Runs { get; init; } = 100;
+
     /// <summary>Pause between GET polls in the non-streamed throughput mode.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(5);
 
@@ -39,11 +42,12 @@ internal sealed record BenchOptions
             var value = i + 1 < args.Length ? args[i + 1] : throw Usage($"{args[i]} needs a value.");
             options = args[i] switch
             {
-                "--scenario" when value is "throughput" or "latency" or "layers" or "sandbox" or "compat" or "gateway" or "retrieval" or "retrieval-http" or "retrieval-scale" or "retrieval-embed" or "retrieval-eval" or "retrieval-ingest" or "retrieval-profile" or "library" or "responses" or "nodes" or "session-history" or "all" => options with { Scenario = value },
+                "--scenario" when value is "throughput" or "latency" or "layers" or "sandbox" or "compat" or "gateway" or "retrieval" or "retrieval-http" or "retrieval-scale" or "retrieval-embed" or "retrieval-eval" or "retrieval-ingest" or "retrieval-profile" or "library" or "responses" or "nodes" or "session-history" or "threads" or "all" => options with { Scenario = value },
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
                 "--concurrency" => options with { Concurrency = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
                 "--iterations" => options with { Iterations = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
+                "--runs" => options with { Runs = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
                 "--poll-ms" => options with { PollInterval = TimeSpan.FromMilliseconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
                 "--retrieval-dir" => options with { RetrievalDir = value },
                 "--collections" => options with { Collections = value },

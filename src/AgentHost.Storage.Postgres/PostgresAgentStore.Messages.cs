@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AgentHost.Core.Domain;
 using AgentHost.Core.Storage;
 using Npgsql;
@@ -43,10 +44,36 @@ public sealed partial class PostgresAgentStore
         await database.ReadAsync((c, ct) => c.Command("SELECT data FROM messages WHERE thread_id = @thread ORDER BY seq", null, ("@thread", threadId))
             .ReadAllAsync(Json.ThreadMessage, ct), cancellationToken);
 
-    private static Task UpsertMessageAsync(NpgsqlConnection c, NpgsqlTransaction t, ThreadMessage message, CancellationToken ct) =>
-        c.Command("""
-            INSERT INTO messages (id, project, thread_id, run_id, status, data) VALUES (@id, @write_project, @thread, @run, @status, @data)
-            ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data
+    public Task<IReadOnlyList<HistoryMessage>> ReadThreadHistoryAsync(string threadId, string runId, long? before, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<HistoryMessage>>(async (c, ct) =>
+        {
+            await using var command = c.Command("""
+                SELECT seq, tokens, tokens_key, data::text FROM messages
+                WHERE thread_id = @thread AND run_id IS DISTINCT FROM @run AND seq < @before ORDER BY seq DESC LIMIT @limit
+                """, null, ("@thread", threadId), ("@run", runId), ("@before", before ?? long.MaxValue), ("@limit", limit));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var page = new List<HistoryMessage>(limit);
+            while (await reader.ReadAsync(ct))
+            {
+                page.Add(new HistoryMessage(JsonSerializer.Deserialize(reader.GetString(3), Json.ThreadMessage)!, reader.GetInt64(0),
+                    reader.IsDBNull(1) ? null : reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+            }
+
+            return page;
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<ThreadMessage>> GetRunMessagesAsync(string threadId, string runId, CancellationToken cancellationToken) =>
+        await database.ReadAsync((c, ct) => c.Command("SELECT data FROM messages WHERE run_id = @run AND thread_id = @thread ORDER BY seq", null, ("@thread", threadId), ("@run", runId))
+            .ReadAllAsync(Json.ThreadMessage, ct), cancellationToken);
+
+    /// <summary>Writes the message with its prompt token count and what counted it (none when the counter's counts may not be kept).</summary>
+    private Task UpsertMessageAsync(NpgsqlConnection c, NpgsqlTransaction t, ThreadMessage message, CancellationToken ct)
+    {
+        var key = promptTokens.Key;
+        return c.Command("""
+            INSERT INTO messages (id, project, thread_id, run_id, status, tokens, tokens_key, data) VALUES (@id, @write_project, @thread, @run, @status, @tokens, @tokens_key, @data)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, tokens = excluded.tokens, tokens_key = excluded.tokens_key, data = excluded.data
             """, t, ("@id", message.Id), PostgresCommands.WriteProject, ("@thread", message.ThreadId), ("@run", message.RunId), ("@status", message.Status),
-            ("@data", PostgresCommands.Json(message, Json.ThreadMessage))).RunAsync(ct);
+            ("@tokens", key is null ? null : promptTokens.Count(message)), ("@tokens_key", key), ("@data", PostgresCommands.Json(message, Json.ThreadMessage))).RunAsync(ct);
+    }
 }

@@ -1,6 +1,8 @@
 using AgentHost.Core.Domain;
+using AgentHost.Core.Engine;
 using AgentHost.Core.Json;
 using AgentHost.Core.Storage;
+using AgentHost.Core.Tokens;
 using Npgsql;
 
 namespace AgentHost.Storage.Postgres;
@@ -12,9 +14,12 @@ namespace AgentHost.Storage.Postgres;
 /// thread across every node while other threads proceed. With <paramref name="streams"/> (many nodes), a run queued
 /// while a stream here watches it is stamped for the node that executes it (<see cref="PostgresRunStreams"/>).
 /// </summary>
-public sealed partial class PostgresAgentStore(PostgresDatabase database, PostgresRunStreams? streams = null) : IAgentStore
+/// <param name="tokens">Counts each message's prompt tokens as it is written (<see cref="PromptTokens"/>); o200k when not given.</param>
+public sealed partial class PostgresAgentStore(PostgresDatabase database, PostgresRunStreams? streams = null, ITokenCounter? tokens = null) : IAgentStore
 {
     private static readonly CoreJsonContext Json = CoreJsonContext.Default;
+
+    private readonly PromptTokens promptTokens = new(tokens ?? new TiktokenCounter());
 
     public Task CreateAssistantAsync(Assistant assistant, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t, ct) => c.Command("INSERT INTO assistants (id, project, data) VALUES (@id, @write_project, @data)", t,

@@ -178,6 +178,12 @@ internal static class PostgresSchema
             requests bigint NOT NULL, tokens bigint NOT NULL, PRIMARY KEY (bucket, window_start));
         ALTER TABLE project_keys ADD COLUMN last_used_at bigint;
         """,
+        // Long threads: each message's prompt token count stored when it is written, with the key of what counted it (rows
+        // written before have none and are counted when read). Newest-first reads of a thread use messages_by_thread backwards.
+        """
+        ALTER TABLE messages ADD COLUMN tokens integer;
+        ALTER TABLE messages ADD COLUMN tokens_key text;
+        """,
     ];
 
     /// <summary>The version the schema is at after <see cref="MigrateAsync"/>.</summary>

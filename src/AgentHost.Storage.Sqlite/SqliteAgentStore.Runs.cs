@@ -9,8 +9,10 @@ public sealed partial class SqliteAgentStore
 {
     private const string ResumableStatuses = "('queued', 'in_progress', 'cancelling')";
 
-    public Task<ThreadRun?> TryCreateRunAsync(ThreadRun run, AssistantThread? newThread, IReadOnlyList<ThreadMessage> messages, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t) =>
+    public Task<ThreadRun?> TryCreateRunAsync(ThreadRun run, AssistantThread? newThread, IReadOnlyList<ThreadMessage> messages, CancellationToken cancellationToken)
+    {
+        var tokens = messages.Select(CountTokens).ToList();
+        return database.WriteAsync((c, t) =>
         {
             if (newThread is not null)
             {
@@ -21,14 +23,15 @@ public sealed partial class SqliteAgentStore
                 return active;
             }
 
-            foreach (var message in messages)
+            for (var i = 0; i < messages.Count; i++)
             {
-                UpsertMessage(c, t, message);
+                UpsertMessage(c, t, messages[i], tokens[i]);
             }
 
             InsertRun(c, t, run);
             return null;
         }, cancellationToken);
+    }
 
     internal static void InsertRun(SqliteConnection c, SqliteTransaction t, ThreadRun run) =>
         c.Command("INSERT INTO runs (id, project, thread_id, status, expires_at, data) VALUES (@id, @write_project, @thread, @status, @expires, @data)", t,

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using AgentHost.Core.Domain;
+using AgentHost.Core.Engine;
 using AgentHost.Core.Json;
 using AgentHost.Core.Storage;
+using AgentHost.Core.Tokens;
 
 namespace AgentHost.Storage.Sqlite;
 
@@ -9,9 +11,12 @@ namespace AgentHost.Storage.Sqlite;
 /// <see cref="IAgentStore"/> on SQLite. Objects are stored as their JSON; the columns beside it are the ones
 /// that are queried (thread, run, status, leases). Ordering follows insertion (<c>seq</c>), as ids are random.
 /// </summary>
-public sealed partial class SqliteAgentStore(SqliteDatabase database) : IAgentStore
+/// <param name="tokens">Counts each message's prompt tokens as it is written (<see cref="PromptTokens"/>); o200k when not given.</param>
+public sealed partial class SqliteAgentStore(SqliteDatabase database, ITokenCounter? tokens = null) : IAgentStore
 {
     private static readonly CoreJsonContext Json = CoreJsonContext.Default;
+
+    private readonly PromptTokens promptTokens = new(tokens ?? new TiktokenCounter());
 
     public Task CreateAssistantAsync(Assistant assistant, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) => c.Command("INSERT INTO assistants (id, project, data) VALUES (@id, @write_project, @data)", t,
@@ -36,15 +41,18 @@ public sealed partial class SqliteAgentStore(SqliteDatabase database) : IAgentSt
         return connection.ListPage("assistants", "1 = 1", [], query, Json.Assistant);
     }
 
-    public Task CreateThreadAsync(AssistantThread thread, IReadOnlyList<ThreadMessage> messages, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t) =>
+    public Task CreateThreadAsync(AssistantThread thread, IReadOnlyList<ThreadMessage> messages, CancellationToken cancellationToken)
+    {
+        var tokens = messages.Select(CountTokens).ToList();
+        return database.WriteAsync((c, t) =>
         {
             InsertThread(c, t, thread);
-            foreach (var message in messages)
+            for (var i = 0; i < messages.Count; i++)
             {
-                UpsertMessage(c, t, message);
+                UpsertMessage(c, t, messages[i], tokens[i]);
             }
         }, cancellationToken);
+    }
 
     public async Task<AssistantThread?> GetThreadAsync(string id, CancellationToken cancellationToken)
     {

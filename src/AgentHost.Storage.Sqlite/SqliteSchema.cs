@@ -59,6 +59,8 @@ internal static class SqliteSchema
         SqliteTenancySchema.Migration,
         // Rate limits: each project's own limits per model, and when each project key was last used.
         SqliteRateLimitSchema.Migration,
+        // Long threads: each message's token count kept with it, and the messages of a run indexed.
+        SqliteMessageTokensSchema.Migration,
     ];
 
     /// <summary>The migration steps, in order (step N is schema version N).</summary>

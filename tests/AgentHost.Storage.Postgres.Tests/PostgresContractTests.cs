@@ -6,6 +6,8 @@ public sealed class PostgresAgentStoreContractTests : AgentStoreContract<Postgre
 
 public sealed class PostgresRunStoreContractTests : RunStoreContract<PostgresStores>;
 
+public sealed class PostgresPromptHistoryContractTests : PromptHistoryContract<PostgresStores>;
+
 public sealed class PostgresFileStoreContractTests : FileStoreContract<PostgresStores>;
 
 public sealed class PostgresVectorStoreRepositoryContractTests : VectorStoreRepositoryContract<PostgresStores>;

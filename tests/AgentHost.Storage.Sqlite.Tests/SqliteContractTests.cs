@@ -6,6 +6,8 @@ public sealed class SqliteAgentStoreContractTests : AgentStoreContract<SqliteSto
 
 public sealed class SqliteRunStoreContractTests : RunStoreContract<SqliteStores>;
 
+public sealed class SqlitePromptHistoryContractTests : PromptHistoryContract<SqliteStores>;
+
 public sealed class SqliteFileStoreContractTests : FileStoreContract<SqliteStores>;
 
 public sealed class SqliteVectorStoreRepositoryContractTests : VectorStoreRepositoryContract<SqliteStores>;

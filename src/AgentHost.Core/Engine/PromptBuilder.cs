@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentHost.Core.Domain;
+using AgentHost.Core.Storage;
 using AgentHost.Core.Tokens;
 using AgentHost.Core.Tools;
 using Microsoft.Extensions.AI;
@@ -11,53 +12,56 @@ namespace AgentHost.Core.Engine;
 /// truncation strategy. The run's own steps are the durable record of its tool calls, so a resumed run sends
 /// exactly what it would have sent before the interruption.
 /// </summary>
+/// <summary>
+/// Turns a thread and the run's steps so far into the messages of the next model call, cut to fit by the run's
+/// truncation strategy. The run's own steps are the durable record of its tool calls, so a resumed run sends
+/// exactly what it would have sent before the interruption. The thread is read newest first, a page at a time, and
+/// reading stops once <c>last_messages</c> or the token budget is full, so a run on a long thread reads and counts only
+/// what its prompt can hold (each message's count stored when it was written, <see cref="PromptTokens"/>).
+/// </summary>
 internal sealed class PromptBuilder(ITokenCounter tokens, ToolSources sources)
 {
-    private const int PerMessageOverhead = 4;
+    private const int FirstPage = 32;
+    private const int LargestPage = 512;
 
-    public Prompt Build(ThreadRun run, IReadOnlyList<ThreadMessage> threadMessages, IReadOnlyList<RunStep> runSteps, int budget) =>
-        Build(run, threadMessages, null, runSteps, budget);
+    private readonly PromptTokens counter = new(tokens);
 
+    /// <summary>A page of the thread's history before the run, newest first, older than a cursor (null: the newest).</summary>
+    internal delegate Task<IReadOnlyList<HistoryMessage>> HistoryPages(long? before, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The prompt of <paramref name="run"/>'s next model call, reading its thread from <paramref name="store"/>.</summary>
     /// <param name="conversation">
     /// The conversation before the run from its front door's <see cref="IRunHistory"/>; null for an Assistants run, whose
     /// history is the thread's other messages.
     /// </param>
-    public Prompt Build(ThreadRun run, IReadOnlyList<ThreadMessage> threadMessages, IReadOnlyList<ChatMessage>? conversation, IReadOnlyList<RunStep> runSteps, int budget)
+    public async Task<Prompt> BuildAsync(ThreadRun run, IAgentStore store, IReadOnlyList<ChatMessage>? conversation, IReadOnlyList<RunStep> runSteps, int budget,
+        CancellationToken cancellationToken)
     {
-        var history = new List<Group>();
-        if (conversation is not null)
-        {
-            history.AddRange(Turns(conversation));
-        }
-        else
-        {
-            foreach (var message in threadMessages)
-            {
-                if (message.RunId != run.Id)
-                {
-                    history.Add(Measure(ToChatMessage(message)));
-                }
-            }
-        }
+        IReadOnlyList<ThreadMessage> runMessages = runSteps.Any(s => s.StepDetails.MessageCreation is not null)
+            ? await store.GetRunMessagesAsync(run.ThreadId, run.Id, cancellationToken)
+            : [];
+        return await BuildAsync(run, conversation, runMessages, (before, limit, ct) => store.ReadThreadHistoryAsync(run.ThreadId, run.Id, before, limit, ct),
+            runSteps, budget, cancellationToken);
+    }
 
-        if (run.TruncationStrategy is { Type: "last_messages", LastMessages: int last } && history.Count > last)
-        {
-            history.RemoveRange(0, history.Count - last);
-        }
-
+    /// <param name="runMessages">The messages the run wrote (those its message-creation steps name).</param>
+    /// <param name="pages">The thread's other messages, newest first; not read when <paramref name="conversation"/> is given.</param>
+    internal async Task<Prompt> BuildAsync(ThreadRun run, IReadOnlyList<ChatMessage>? conversation, IReadOnlyList<ThreadMessage> runMessages, HistoryPages pages,
+        IReadOnlyList<RunStep> runSteps, int budget, CancellationToken cancellationToken)
+    {
         var current = new List<Group>();
-        var runMessages = threadMessages.Where(m => m.RunId == run.Id).ToDictionary(m => m.Id);
+        var written = runMessages.Where(m => m.RunId == run.Id).ToDictionary(m => m.Id);
         foreach (var step in runSteps)
         {
-            if (step.StepDetails.MessageCreation is { } creation && runMessages.TryGetValue(creation.MessageId, out var written))
+            if (step.StepDetails.MessageCreation is { } creation && written.TryGetValue(creation.MessageId, out var message))
             {
-                var message = ToChatMessage(written);
+                var chat = ToChatMessage(message);
                 if (step.Reasoning is { } thought)
                 {
-                    message.Contents = [.. ReasoningContents(thought), .. message.Contents];
+                    chat.Contents = [.. ReasoningContents(thought), .. chat.Contents];
                 }
 
-                current.Add(Measure(message));
+                current.Add(Measure(chat));
             }
             else if (step.StepDetails.ToolCalls is { Count: > 0 } calls)
             {
@@ -67,14 +71,12 @@ internal sealed class PromptBuilder(ITokenCounter tokens, ToolSources sources)
 
         var system = string.IsNullOrEmpty(run.Instructions) ? null : Measure(new ChatMessage(ChatRole.System, run.Instructions));
         var fixedTokens = (system?.Tokens ?? 0) + current.Sum(g => g.Tokens);
+        var truncates = run.Profile is not { NoTruncation: true };
+        var lastMessages = run.TruncationStrategy is { Type: "last_messages", LastMessages: int last } ? last : int.MaxValue;
+        var history = conversation is not null
+            ? FitNewestFirst(Turns(conversation).Reverse(), lastMessages, fixedTokens, budget, truncates)
+            : await ReadHistoryAsync(pages, lastMessages, fixedTokens, budget, truncates, cancellationToken);
         var historyTokens = history.Sum(g => g.Tokens);
-
-        // Oldest history goes first; the newest message of the thread always stays, or the call makes no sense.
-        var drop = 0;
-        while (fixedTokens + historyTokens > budget && drop < history.Count - 1 && run.Profile is not { NoTruncation: true })
-        {
-            historyTokens -= history[drop++].Tokens;
-        }
 
         if (fixedTokens + historyTokens > budget)
         {
@@ -87,12 +89,80 @@ internal sealed class PromptBuilder(ITokenCounter tokens, ToolSources sources)
             messages.AddRange(system.Messages);
         }
 
-        foreach (var group in history.Skip(drop).Concat(current))
+        // The history was gathered newest first.
+        for (var i = history.Count - 1; i >= 0; i--)
+        {
+            messages.AddRange(history[i].Messages);
+        }
+
+        foreach (var group in current)
         {
             messages.AddRange(group.Messages);
         }
 
         return new Prompt(messages, fixedTokens + historyTokens);
+    }
+
+    /// <summary>
+    /// The newest groups that fit, newest first: at most <paramref name="lastMessages"/>, and, when the run truncates, no more
+    /// than the budget holds beside the fixed part — but always the newest one, or the call makes no sense (a prompt still
+    /// too long is refused by the caller).
+    /// </summary>
+    private static List<Group> FitNewestFirst(IEnumerable<Group> newestFirst, int lastMessages, int fixedTokens, int budget, bool truncates)
+    {
+        var kept = new List<Group>();
+        var total = fixedTokens;
+        foreach (var group in newestFirst)
+        {
+            if (kept.Count >= lastMessages || (truncates && kept.Count > 0 && total + group.Tokens > budget))
+            {
+                break;
+            }
+
+            kept.Add(group);
+            total += group.Tokens;
+        }
+
+        return kept;
+    }
+
+    /// <summary>
+    /// <see cref="FitNewestFirst"/> over the thread, read a page at a time (pages growing from <see cref="FirstPage"/>), so
+    /// reading stops as soon as the prompt is full. Each message's stored token count is used when it was counted as this
+    /// builder counts.
+    /// </summary>
+    private async Task<List<Group>> ReadHistoryAsync(HistoryPages pages, int lastMessages, int fixedTokens, int budget, bool truncates, CancellationToken cancellationToken)
+    {
+        var kept = new List<Group>();
+        var total = fixedTokens;
+        long? before = null;
+        var pageSize = FirstPage;
+        while (kept.Count < lastMessages)
+        {
+            var limit = Math.Min(pageSize, lastMessages - kept.Count);
+            var page = await pages(before, limit, cancellationToken);
+            foreach (var read in page)
+            {
+                var tokens = counter.CountOrReuse(read.Message, read.Tokens, read.TokensKey);
+                if (truncates && kept.Count > 0 && total + tokens > budget)
+                {
+                    return kept;
+                }
+
+                kept.Add(new Group([ToChatMessage(read.Message)], tokens));
+                total += tokens;
+            }
+
+            if (page.Count < limit)
+            {
+                break;
+            }
+
+            before = page[^1].Cursor;
+            pageSize = Math.Min(pageSize * 2, LargestPage);
+        }
+
+        return kept;
     }
 
     /// <summary>
@@ -179,7 +249,7 @@ internal sealed class PromptBuilder(ITokenCounter tokens, ToolSources sources)
         return [];
     }
 
-    private static ChatMessage ToChatMessage(ThreadMessage message)
+    internal static ChatMessage ToChatMessage(ThreadMessage message)
     {
         var role = message.Role == MessageRoles.Assistant ? ChatRole.Assistant : ChatRole.User;
         var contents = new List<AIContent>(message.Content.Count);
@@ -204,27 +274,7 @@ internal sealed class PromptBuilder(ITokenCounter tokens, ToolSources sources)
 
     private Group Measure(ChatMessage message) => Measure([message]);
 
-    private Group Measure(IReadOnlyList<ChatMessage> messages)
-    {
-        var total = 0;
-        foreach (var message in messages)
-        {
-            total += PerMessageOverhead;
-            foreach (var content in message.Contents)
-            {
-                total += content switch
-                {
-                    TextContent text => tokens.CountTokens(text.Text),
-                    FunctionCallContent call => tokens.CountTokens(call.Name) + tokens.CountTokens(JsonSerializer.Serialize(call.Arguments, EngineJsonContext.Default.DictionaryStringObject)),
-                    FunctionResultContent result => tokens.CountTokens(result.Result?.ToString() ?? string.Empty),
-                    UriContent or DataContent => 765, // a high-detail image tile budget, as OpenAI bills 1024x1024
-                    _ => 0,
-                };
-            }
-        }
-
-        return new Group(messages, total);
-    }
+    private Group Measure(IReadOnlyList<ChatMessage> messages) => new(messages, counter.Count(messages));
 
     private sealed record Group(IReadOnlyList<ChatMessage> Messages, int Tokens);
 }

@@ -78,9 +78,8 @@ public sealed class RunExecutor
             Prompt prompt;
             try
             {
-                var threadMessages = await store.GetThreadMessagesAsync(run.ThreadId, cancellationToken);
                 var history = histories.For(run) is { } source ? await source.LoadAsync(run, cancellationToken) : null;
-                prompt = prompts.Build(run, threadMessages, history, steps, PromptBudget(run, used));
+                prompt = await prompts.BuildAsync(run, store, history, steps, PromptBudget(run, used), cancellationToken);
             }
             catch (PromptTooLongException) when (run.MaxPromptTokens is not null)
             {

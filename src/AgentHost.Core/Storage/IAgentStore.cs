@@ -33,6 +33,31 @@ public interface IAgentStore
     Task<IReadOnlyList<ThreadMessage>> GetThreadMessagesAsync(string threadId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// A page of a thread's history for a run: the messages of <paramref name="threadId"/> that <paramref name="runId"/> did
+    /// not write, newest first, older than <paramref name="before"/> (a <see cref="HistoryMessage.Cursor"/> of the previous
+    /// page; null for the newest), at most <paramref name="limit"/>. A run reads pages until its prompt is full, so a long
+    /// thread costs what the prompt can hold, not its length.
+    /// </summary>
+    async Task<IReadOnlyList<HistoryMessage>> ReadThreadHistoryAsync(string threadId, string runId, long? before, int limit, CancellationToken cancellationToken)
+    {
+        var all = await GetThreadMessagesAsync(threadId, cancellationToken);
+        var page = new List<HistoryMessage>(Math.Min(limit, all.Count));
+        for (var i = (int)Math.Min(before ?? all.Count, all.Count) - 1; i >= 0 && page.Count < limit; i--)
+        {
+            if (all[i].RunId != runId)
+            {
+                page.Add(new HistoryMessage(all[i], i, null, null));
+            }
+        }
+
+        return page;
+    }
+
+    /// <summary>The messages <paramref name="runId"/> wrote on <paramref name="threadId"/>, oldest first.</summary>
+    async Task<IReadOnlyList<ThreadMessage>> GetRunMessagesAsync(string threadId, string runId, CancellationToken cancellationToken) =>
+        [.. (await GetThreadMessagesAsync(threadId, cancellationToken)).Where(m => m.RunId == runId)];
+
+    /// <summary>
     /// Creates a queued run (and a new thread and messages, when given) unless a run is active on the thread;
     /// then returns that active run and writes nothing.
     /// </summary>

@@ -4,4 +4,10 @@ namespace AgentHost.Core.Tokens;
 public interface ITokenCounter
 {
     int CountTokens(string text);
+
+    /// <summary>
+    /// The name of the encoding this counter counts with, under which counts may be stored next to what they count and
+    /// reused; null when counts must not be reused (they are then counted again whenever they are needed).
+    /// </summary>
+    string? Encoding => null;
 }
