@@ -4,13 +4,15 @@ namespace AgentHost.Storage.Sqlite;
 
 /// <summary>
 /// One caller's write waiting for <see cref="SqliteDatabase"/>'s writer. The writer claims it before running it; a caller
-/// whose token is cancelled first gets a cancelled task and the work never runs.
+/// whose token is cancelled first gets a cancelled task and the work never runs. The work runs in its caller's execution
+/// context, whichever thread commits it, so what the caller's async-locals hold (its <c>ProjectScope</c>) holds in it.
 /// </summary>
 internal sealed class PendingWrite
 {
     private const int Waiting = 0, Claimed = 1, Cancelled = 2;
 
     private readonly Func<SqliteConnection, SqliteTransaction, object?> work;
+    private readonly ExecutionContext? context = ExecutionContext.Capture();
     private readonly TaskCompletionSource<object?> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int state;
     private object? result;
@@ -38,7 +40,18 @@ internal sealed class PendingWrite
     {
         try
         {
-            result = work(connection, transaction);
+            if (context is null)
+            {
+                result = work(connection, transaction);
+            }
+            else
+            {
+                ExecutionContext.Run(context, static state =>
+                {
+                    var (write, connection, transaction) = ((PendingWrite, SqliteConnection, SqliteTransaction))state!;
+                    write.result = write.work(connection, transaction);
+                }, (this, connection, transaction));
+            }
         }
         catch (Exception exception)
         {

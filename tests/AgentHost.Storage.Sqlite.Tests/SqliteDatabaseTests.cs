@@ -6,6 +6,7 @@ namespace AgentHost.Storage.Sqlite.Tests;
 public sealed class SqliteDatabaseTests : IDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly AsyncLocal<string> Caller = new();
     private readonly string directory = Directory.CreateTempSubdirectory("agenthost-db-").FullName;
     private readonly SqliteDatabase database;
 
@@ -44,6 +45,33 @@ public sealed class SqliteDatabaseTests : IDisposable
         }
 
         Assert.Equal(["first", "note 0", "note 1", "note 2", "note 3", "note 5", "note 6", "note 7", "note 8", "note 9"], Notes());
+    }
+
+    [Fact]
+    public async Task AWriteCommittedByAnotherCallersThread_SeesItsOwnCallersAsyncLocals()
+    {
+        using var started = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var running = Task.Run(() =>
+        {
+            Caller.Value = "leader";
+            return database.WriteAsync((c, t) => { Insert(c, t, Caller.Value!); started.Set(); release.Wait(Deadline); }, CancellationToken.None);
+        });
+        Assert.True(started.Wait(Deadline));
+
+        var enqueued = 0;
+        var queued = Enumerable.Range(0, 3).Select(i => Task.Run(() =>
+        {
+            Caller.Value = $"caller {i}";
+            var write = database.WriteAsync((c, t) => Insert(c, t, Caller.Value!), CancellationToken.None);
+            Interlocked.Increment(ref enqueued); // the write lock is held, so the write is queued, not done
+            return write;
+        })).ToList();
+        await WaitUntilAsync(() => Volatile.Read(ref enqueued) == 3);
+        release.Set();
+        await Task.WhenAll([running, .. queued]).WaitAsync(Deadline);
+
+        Assert.Equal(["caller 0", "caller 1", "caller 2", "leader"], Notes().Order());
     }
 
     [Fact]
@@ -106,5 +134,15 @@ public sealed class SqliteDatabaseTests : IDisposable
         }
 
         return notes;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Deadline;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition was not met in time");
+            await Task.Delay(10);
+        }
     }
 }
