@@ -34,6 +34,12 @@ public sealed class LimitTests : IAsyncLifetime
     [Fact]
     public async Task MemoryBomb_IsStoppedAtTheMemoryLimit()
     {
+        // A CPU limit far above the memory limit's cost: on a loaded CI machine zeroing 500 MB once took over 2 s of CPU.
+        await using var patient = TestSandbox.Create(o => o.CpuSecondsPerCall = 60);
+        await session.DisposeAsync();
+        session = await patient.StartSessionAsync(CancellationToken.None);
+        await session.RunAsync("kept = 42");
+
         var result = await session.RunAsync("hog = []\nwhile True:\n    hog.append(bytearray(50 * 1024 * 1024))");
 
         Assert.Equal(SandboxFailure.Memory, result.Failure);
