@@ -80,7 +80,7 @@ internal static class IngestionStagesScenario
     private static async Task FloorAsync(string[] texts)
     {
         Console.WriteLine($"  the model's floor over {texts.Length} chunks (int8 weights, WordPiece ids precomputed):");
-        foreach (var (batch, threads, concurrent) in new[] { (32, 2, 1), (8, 2, 1), (4, 2, 1), (1, 2, 1), (8, 1, 2), (4, 1, 2), (1, 1, 2), (8, 1, 1) })
+        foreach (var (batch, threads, concurrent) in new[] { (32, 2, 1), (8, 2, 1), (1, 2, 1), (32, 1, 2), (8, 1, 2), (4, 1, 2), (2, 1, 2), (1, 1, 2), (4, 1, 1) })
         {
             using var models = new EmbeddingModels(Microsoft.Extensions.Options.Options.Create(new RetrievalOptions
             {
@@ -88,7 +88,9 @@ internal static class IngestionStagesScenario
                 EmbeddingBatchSize = batch,
                 EmbeddingBatchTokens = batch * 256,
             }));
-            var encoder = ((LocalEmbeddingGenerator)models.Default.Generator).Encoder;
+            // The documents' session has one thread; the queries' session has EmbeddingThreads.
+            var generator = (LocalEmbeddingGenerator)models.Default.Generator;
+            var encoder = threads == 1 ? generator.Encoder : generator.QueryEncoder;
             var ids = texts.Select(encoder.Tokenize).ToArray();
             encoder.Encode(ids[..8], CancellationToken.None);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;

@@ -73,8 +73,42 @@ internal sealed class OnnxSentenceEncoder : IDisposable
     /// <summary>Embeds tokenised texts, shortest first, in batches cut by <c>maxBatch</c> and the token budget.</summary>
     public float[][] Encode(IReadOnlyList<long[]> ids, CancellationToken cancellationToken)
     {
-        var order = Enumerable.Range(0, ids.Count).OrderBy(i => ids[i].Length).ToArray();
         var vectors = new float[ids.Count][];
+        foreach (var (start, count, order) in Batches(ids))
+        {
+            RunBatch(ids, order.AsSpan(start, count), vectors, cancellationToken);
+        }
+
+        return vectors;
+    }
+
+    /// <summary>
+    /// As <see cref="Encode(IReadOnlyList{long[]}, CancellationToken)"/>, each batch run while holding one of
+    /// <paramref name="slots"/>, so that runs of every caller share the cores in turns, batch by batch.
+    /// </summary>
+    public async Task<float[][]> EncodeAsync(IReadOnlyList<long[]> ids, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        var vectors = new float[ids.Count][];
+        foreach (var (start, count, order) in Batches(ids))
+        {
+            await slots.WaitAsync(cancellationToken);
+            try
+            {
+                RunBatch(ids, order.AsSpan(start, count), vectors, cancellationToken);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+
+        return vectors;
+    }
+
+    /// <summary>The texts' order by length, cut into runs of at most <c>maxBatch</c> texts and <c>tokenBudget</c> padded positions.</summary>
+    private IEnumerable<(int Start, int Count, int[] Order)> Batches(IReadOnlyList<long[]> ids)
+    {
+        var order = Enumerable.Range(0, ids.Count).OrderBy(i => ids[i].Length).ToArray();
         var start = 0;
         while (start < order.Length)
         {
@@ -84,11 +118,9 @@ internal sealed class OnnxSentenceEncoder : IDisposable
                 end++;
             }
 
-            RunBatch(ids, order.AsSpan(start, end - start), vectors, cancellationToken);
+            yield return (start, end - start, order);
             start = end;
         }
-
-        return vectors;
     }
 
     private void RunBatch(IReadOnlyList<long[]> ids, ReadOnlySpan<int> batch, float[][] vectors, CancellationToken cancellationToken)
