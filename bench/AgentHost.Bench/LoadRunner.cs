@@ -8,11 +8,14 @@ namespace AgentHost.Bench;
 /// </summary>
 internal static class LoadRunner
 {
-    public sealed record Result(string Name, int Completed, int Failed, double Seconds, double CpuSeconds)
+    public sealed record Result(string Name, int Completed, int Failed, double Seconds, double CpuSeconds, long AllocatedBytes)
     {
         public double PerSecond => Completed / Seconds;
 
         public double CpuMillisecondsPerOperation => Completed == 0 ? double.NaN : CpuSeconds * 1000 / Completed;
+
+        /// <summary>Managed bytes allocated on every thread (client, AgentHost and upstream) per operation, in KB.</summary>
+        public double AllocatedKilobytesPerOperation => Completed == 0 ? double.NaN : AllocatedBytes / 1024.0 / Completed;
     }
 
     public static async Task<Result> RunAsync(string name, BenchOptions options, Func<CancellationToken, Task<bool>> operation)
@@ -35,16 +38,18 @@ internal static class LoadRunner
             }
         }
 
-        async Task<double> CpuInWindowAsync()
+        async Task<(double Cpu, long Allocated)> CostInWindowAsync()
         {
             await Task.Delay(options.Warmup);
-            var before = Process.GetCurrentProcess().TotalProcessorTime;
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var allocatedBefore = GC.GetTotalAllocatedBytes();
             await Task.Delay(options.Duration);
-            return (Process.GetCurrentProcess().TotalProcessorTime - before).TotalSeconds;
+            return ((Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds, GC.GetTotalAllocatedBytes() - allocatedBefore);
         }
 
-        var cpu = CpuInWindowAsync();
+        var cost = CostInWindowAsync();
         await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(ClientAsync)));
-        return new Result(name, completed, failed, options.Duration.TotalSeconds, await cpu);
+        var (cpu, allocated) = await cost;
+        return new Result(name, completed, failed, options.Duration.TotalSeconds, cpu, allocated);
     }
 }

@@ -9,11 +9,11 @@ internal static class Report
     {
         Console.WriteLine($"{title} ({options.Concurrency} clients, {options.Warmup.TotalSeconds:0.#} s warm-up, {options.Duration.TotalSeconds:0.#} s measured)");
         Console.WriteLine();
-        Console.WriteLine("| Operation | Completed | Failed | Per second | CPU ms per op |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| Operation | Completed | Failed | Per second | CPU ms per op | KB allocated per op |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in results)
         {
-            Console.WriteLine(Invariant($"| {r.Name} | {r.Completed} | {r.Failed} | {r.PerSecond:0} | {r.CpuMillisecondsPerOperation:0.00} |"));
+            Console.WriteLine(Invariant($"| {r.Name} | {r.Completed} | {r.Failed} | {r.PerSecond:0} | {r.CpuMillisecondsPerOperation:0.00} | {r.AllocatedKilobytesPerOperation:0} |"));
         }
 
         Console.WriteLine();
@@ -77,7 +77,7 @@ internal static class Report
         Console.WriteLine("Time to first streamed byte (ms)");
         Console.WriteLine();
         Console.WriteLine("| Endpoint → provider | direct p50 | AgentHost p50 | AgentHost p99 | added p50 |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in results.Where(r => r.DirectFirstByte is not null))
         {
             Console.WriteLine(Invariant($"| {r.Name} | {r.DirectFirstByte!.Percentile(50):0.00} | {r.ThroughFirstByte!.Percentile(50):0.00} | {r.ThroughFirstByte.Percentile(99):0.00} | {r.ThroughFirstByte.Percentile(50) - r.DirectFirstByte.Percentile(50):0.00} |"));

@@ -7,9 +7,14 @@ public static class AgentHostApp
 {
     public const string DefaultUrl = "http://127.0.0.1:8080";
 
+    // Configuration is read and validated once, at start. Reloading on change would watch the content root recursively,
+    // and the data directory lies under it by default: every SQLite write would wake the watcher (measured in bench/).
+    // A later --hostBuilder:reloadConfigOnChange=true on the command line turns reloading back on.
+    private const string ReadConfigurationOnce = "--hostBuilder:reloadConfigOnChange=false";
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        var builder = WebApplication.CreateSlimBuilder([ReadConfigurationOnce, .. args]);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
