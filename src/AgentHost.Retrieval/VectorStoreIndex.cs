@@ -152,7 +152,7 @@ internal sealed class VectorStoreIndex(ChunkRepository repository, EmbeddingMode
         {
             // The model grades the engine's best candidates; the threshold then applies to its grades.
             var candidates = found.OrderByDescending(f => f.Candidate.Score).Take(Math.Max(plan.MaxNumResults, reranker!.Candidates)).ToList();
-            var graded = await reranker.RerankAsync(string.Join(" / ", plan.Queries), await MaterializeAsync(candidates, cancellationToken), cancellationToken);
+            var graded = await reranker.RerankAsync(string.Join(" / ", plan.Queries), await MaterializeAsync(candidates, cancellationToken), request.Scope, cancellationToken);
             return [.. graded.Where(h => h.Score >= plan.ScoreThreshold).Take(plan.MaxNumResults)];
         }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentHost.Core.Domain;
 using AgentHost.Core.Engine;
+using AgentHost.Core.Observability;
 using AgentHost.Core.Retrieval;
 using AgentHost.Core.Storage;
 using AgentHost.Core.Tools;
@@ -72,7 +73,8 @@ public sealed class FileSearchTool(
         }
 
         var hits = queries.Count == 0 ? [] : await search.SearchAsync(
-            new SearchRequest(live, queries, settings?.MaxNumResults ?? DefaultMaxNumResults, ranking.ScoreThreshold, ranking.Weights, call.Definition.Setting("filters"), ranking.EngineRanker),
+            new SearchRequest(live, queries, settings?.MaxNumResults ?? DefaultMaxNumResults, ranking.ScoreThreshold, ranking.Weights, call.Definition.Setting("filters"), ranking.EngineRanker,
+                ModelCallScope.ForRun(call.Run, 0) with { EstimatedPromptTokens = null }),
             cancellationToken);
         var results = hits.Select(h => new FileSearchResult(h.FileId, h.Filename, h.Score, h.Text, Attributes(h.Attributes))).ToList();
         var payload = FileSearchCall.Create(await CallNumberAsync(call.Run, cancellationToken), ranking.ForStep(), queries, results);

@@ -18,6 +18,9 @@ public static class ModelCallEntryPoints
     /// <summary>A turn of a Managed Agents session, <c>/v1/sessions</c>.</summary>
     public const string ManagedAgents = "managed_agents";
 
+    /// <summary>The vector store search endpoint, <c>/v1/vector_stores/{id}/search</c> (its <c>llm</c> ranker).</summary>
+    public const string VectorStoreSearch = "vector_store_search";
+
     /// <summary>A call that carried no scope (a direct use of the router).</summary>
     public const string Direct = "direct";
 }

@@ -26,6 +26,10 @@ public sealed record HybridWeights(double EmbeddingWeight, double TextWeight);
 
 /// <param name="Filter">A <c>ComparisonFilter</c> or <c>CompoundFilter</c> over file attributes, as sent.</param>
 /// <param name="Weights">Null for the measured defaults.</param>
+/// <param name="Scope">
+/// Who a model call the search makes (the <c>llm</c> ranker) is for: the run whose <c>file_search</c> call it is, or the
+/// search endpoint's caller; the call is traced and priced under it, in the current project.
+/// </param>
 public sealed record SearchRequest(
     IReadOnlyList<string> VectorStoreIds,
     IReadOnlyList<string> Queries,
@@ -33,7 +37,8 @@ public sealed record SearchRequest(
     double ScoreThreshold = 0,
     HybridWeights? Weights = null,
     JsonElement? Filter = null,
-    string? Ranker = null);
+    string? Ranker = null,
+    Observability.ModelCallScope? Scope = null);
 
 /// <summary>One retrieved chunk, with its score in [0, 1] and where it came from.</summary>
 public sealed record SearchHit(

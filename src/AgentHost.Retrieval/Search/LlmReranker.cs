@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using AgentHost.Core.Errors;
 using AgentHost.Core.Models;
+using AgentHost.Core.Observability;
 using AgentHost.Core.Retrieval;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace AgentHost.Retrieval.Search;
 /// <summary>
 /// <c>ranking_options.ranker</c> <c>llm</c>: asks a chat model (<c>AgentHost:Retrieval:RerankerModel</c>, served by
 /// AgentHost's own model router, so the call goes through the same pipeline — retries, fallback, tracing, pricing —
-/// as every other model call) to grade the best candidates 0–10 for the query; they are re-ordered by grade (ties
+/// as every other model call, under the scope of the run or request that searched) to grade the best candidates 0–10 for the query; they are re-ordered by grade (ties
 /// keep the engine's order) and scored grade / 10. A reply that cannot be read leaves the engine's order, logged.
 /// </summary>
 internal sealed partial class LlmReranker(IServiceProvider services, IOptions<RetrievalOptions> options, ILogger<LlmReranker> logger)
@@ -41,7 +42,8 @@ internal sealed partial class LlmReranker(IServiceProvider services, IOptions<Re
         }
     }
 
-    public async Task<IReadOnlyList<SearchHit>> RerankAsync(string query, IReadOnlyList<SearchHit> hits, CancellationToken cancellationToken)
+    /// <param name="scope">Who the call is for (a run's <c>file_search</c>, the search endpoint); a search that names no one is the endpoint's.</param>
+    public async Task<IReadOnlyList<SearchHit>> RerankAsync(string query, IReadOnlyList<SearchHit> hits, ModelCallScope? scope, CancellationToken cancellationToken)
     {
         if (hits.Count < 2)
         {
@@ -60,7 +62,8 @@ internal sealed partial class LlmReranker(IServiceProvider services, IOptions<Re
 
         var response = await router.GetClient(model).GetResponseAsync(
             [new ChatMessage(ChatRole.System, Instructions), new ChatMessage(ChatRole.User, prompt.ToString())],
-            new ChatOptions { Temperature = 0, MaxOutputTokens = 16 * hits.Count + 64 }, cancellationToken);
+            (scope ?? new ModelCallScope { EntryPoint = ModelCallEntryPoints.VectorStoreSearch })
+                .AttachTo(new ChatOptions { ModelId = model, Temperature = 0, MaxOutputTokens = 16 * hits.Count + 64 }), cancellationToken);
         if (ReadGrades(response.Text, hits.Count) is not { } grades)
         {
             LogUnreadableReply(logger, model, response.Text.Length > 200 ? response.Text[..200] : response.Text);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentHost.Core.Errors;
+using AgentHost.Core.Observability;
 using AgentHost.Core.Retrieval;
 using AgentHost.Core.VectorStores;
 using AgentHost.Server.Http;
@@ -22,7 +23,8 @@ internal static class VectorStoreSearchEndpoint
             ? filters.ValueKind == JsonValueKind.Object ? filters.Clone() : throw request.WrongType("filters", "an object", filters)
             : (JsonElement?)null;
 
-        var hits = await search.SearchAsync(new SearchRequest([vectorStoreId], queries, max, threshold, weights, filter, ranker), cancellationToken);
+        var hits = await search.SearchAsync(new SearchRequest([vectorStoreId], queries, max, threshold, weights, filter, ranker,
+            new ModelCallScope { EntryPoint = ModelCallEntryPoints.VectorStoreSearch }), cancellationToken);
         var page = new SearchResultsPage(queries, [.. hits.Select(h => new SearchResultItem(h.FileId, h.Filename, h.Score, AttributeElements.From(h.Attributes), [new SearchResultContent("text", h.Text)]))]);
         return TypedResults.Json(page, ServerJsonContext.Default.SearchResultsPage);
     }

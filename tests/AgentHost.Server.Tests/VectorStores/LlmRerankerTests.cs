@@ -51,6 +51,79 @@ public sealed class LlmRerankerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheSearchEndpointsRerankCall_IsUsageOfTheSearch_NotADirectCall()
+    {
+        server.Upstream.Enqueue(ScriptedTurn.Say("""{"grades":[{"id":0,"grade":2},{"id":1,"grade":9}]}""") with { PromptTokens = 1000, CompletionTokens = 100 });
+
+        using var reranked = await PostAsync(http, $"vector_stores/{storeId}/search",
+            """{"query":"why does the sea rise","max_num_results":2,"ranking_options":{"ranker":"llm"}}""");
+
+        var byDoor = JsonDocument.Parse(await http.GetStringAsync("agenthost/usage?start_time=0&group_by=entry_point")).RootElement.GetProperty("data");
+        var row = Assert.Single(byDoor.EnumerateArray());
+        Assert.Equal("vector_store_search", row.GetProperty("key").GetString());
+        Assert.Equal(1, row.GetProperty("model_calls").GetInt32());
+        Assert.True(row.GetProperty("cost_usd").GetDecimal() > 0, "the reranker's call is priced");
+    }
+
+    [Fact]
+    public async Task ARunsFileSearchRerankCall_IsPartOfTheRun_InItsProject()
+    {
+        await using var tenancy = await AgentHostServer.StartAsync(settings: new(Tenancy.TenancyAdmin.Settings())
+        {
+            ["AgentHost:Retrieval:RerankerModel"] = "gpt-4o",
+        });
+        using var admin = new Tenancy.TenancyAdmin(tenancy);
+        var (_, keyA) = await admin.CreateKeyAsync(await admin.CreateProjectAsync("A"));
+        var (_, keyB) = await admin.CreateKeyAsync(await admin.CreateProjectAsync("B"));
+        using var a = Tenancy.TenancyAdmin.Client(tenancy, keyA);
+        using var b = Tenancy.TenancyAdmin.Client(tenancy, keyB);
+        var tides = await UploadAsync(a, "tides.txt", Encoding.UTF8.GetBytes("Tides rise and fall twice a day because of the moon's gravity."));
+        var bread = await UploadAsync(a, "bread.txt", Encoding.UTF8.GetBytes("Bread dough rises when yeast ferments its sugars."));
+        using var created = await PostAsync(a, "vector_stores", $$"""{"file_ids":["{{tides}}","{{bread}}"]}""");
+        var store = created.RootElement.GetProperty("id").GetString()!;
+        await WaitUntilIngestedAsync(a, store);
+        using var assistant = await PostAsync(a, "assistants",
+            """{"model":"gpt-4o","tools":[{"type":"file_search","file_search":{"ranking_options":{"ranker":"llm"}}}],"tool_resources":{"file_search":{"vector_store_ids":["""
+            + "\"" + store + "\"]}}}");
+        tenancy.Upstream.Enqueue(
+            ScriptedTurn.Call(("call_sea", "file_search", """{"queries":["why does the sea rise"]}""")),
+            ScriptedTurn.Say("""{"grades":[{"id":0,"grade":9},{"id":1,"grade":1}]}"""),
+            ScriptedTurn.Say("The Moon."));
+        using var thread = await PostAsync(a, "threads", """{"messages":[{"role":"user","content":"Why does the sea rise?"}]}""");
+        var threadId = thread.RootElement.GetProperty("id").GetString()!;
+        using var run = await PostAsync(a, $"threads/{threadId}/runs", $$"""{"assistant_id":"{{assistant.RootElement.GetProperty("id").GetString()}}"}""");
+        var runId = run.RootElement.GetProperty("id").GetString()!;
+        await WaitForRunAsync(a, threadId, runId);
+
+        // The rerank call is the run's second of three, under the run and in project A; B sees none of them.
+        var ofRun = JsonDocument.Parse(await a.GetStringAsync($"agenthost/usage?start_time=0&group_by=entry_point&run_id={runId}")).RootElement.GetProperty("data");
+        var row = Assert.Single(ofRun.EnumerateArray());
+        Assert.Equal(("assistants", 3), (row.GetProperty("key").GetString(), row.GetProperty("model_calls").GetInt32()));
+        var ofB = JsonDocument.Parse(await b.GetStringAsync("agenthost/usage?start_time=0")).RootElement.GetProperty("data");
+        Assert.Equal(0, ofB.EnumerateArray().Sum(r => r.GetProperty("model_calls").GetInt32()));
+        var rerank = tenancy.Upstream.Requests.ElementAt(1)["messages"]!.ToJsonString();
+        Assert.Contains("You grade passages", rerank, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitForRunAsync(HttpClient client, string threadId, string runId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var run = JsonDocument.Parse(await client.GetStringAsync($"threads/{threadId}/runs/{runId}"));
+            var status = run.RootElement.GetProperty("status").GetString();
+            if (status is "completed" or "failed" or "cancelled" or "expired" or "incomplete")
+            {
+                Assert.Equal("completed", status);
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"run {runId} still {status} after 60 s");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
     public async Task AnUnreadableReply_KeepsTheEnginesOrder()
     {
         server.Upstream.Enqueue(ScriptedTurn.Say("I think the first one is better."));
