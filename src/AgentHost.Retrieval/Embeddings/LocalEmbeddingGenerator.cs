@@ -5,7 +5,7 @@ namespace AgentHost.Retrieval.Embeddings;
 
 /// <summary>
 /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> over a packaged <see cref="LocalModel"/>, with two ONNX
-/// sessions loaded on first use (about a second each). Documents go through a session of one intra-op thread whose
+/// sessions loaded together on first use (a second or two) from one rewritten graph. Documents go through a session of one intra-op thread whose
 /// runs proceed side by side, at most <see cref="RetrievalOptions.EmbeddingRuns"/> at once (one per core by default):
 /// independent single-threaded runs of a few texts cost the least CPU per chunk and keep every core busy, where one run
 /// split over the cores pays for waking and joining its threads at every operator. Queries, one short text each, go
@@ -14,8 +14,7 @@ namespace AgentHost.Retrieval.Embeddings;
 internal sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     private readonly LocalModel model;
-    private readonly Lazy<OnnxSentenceEncoder> documents;
-    private readonly Lazy<OnnxSentenceEncoder> queries;
+    private readonly Lazy<(OnnxSentenceEncoder Documents, OnnxSentenceEncoder Queries)> sessions;
     private readonly SemaphoreSlim runs;
 
     public LocalEmbeddingGenerator(LocalModel model, RetrievalOptions settings)
@@ -23,21 +22,25 @@ internal sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embe
         this.model = model;
         var cores = Environment.ProcessorCount;
         runs = new SemaphoreSlim(settings.EmbeddingRuns > 0 ? settings.EmbeddingRuns : cores);
-        documents = new(() => Create(model, settings, threads: 1, settings.EmbeddingBatchSize, settings.EmbeddingBatchTokens), LazyThreadSafetyMode.ExecutionAndPublication);
-        queries = new(() => Create(model, settings, settings.EmbeddingThreads > 0 ? settings.EmbeddingThreads : cores, settings.EmbeddingBatchSize, settings.EmbeddingBatchTokens),
-            LazyThreadSafetyMode.ExecutionAndPublication);
+        // Both sessions load together from one rewritten graph, so the first search after an ingestion finds its session ready.
+        sessions = new(() =>
+        {
+            var graph = OnnxSentenceEncoder.Graph(model, settings.EmbeddingInt8);
+            return (Create(model, graph, threads: 1, settings),
+                Create(model, graph, settings.EmbeddingThreads > 0 ? settings.EmbeddingThreads : cores, settings));
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The documents' encoder (one intra-op thread per run).</summary>
-    public OnnxSentenceEncoder Encoder => documents.Value;
+    public OnnxSentenceEncoder Encoder => sessions.Value.Documents;
 
     /// <summary>The queries' encoder (every core in one run).</summary>
-    public OnnxSentenceEncoder QueryEncoder => queries.Value;
+    public OnnxSentenceEncoder QueryEncoder => sessions.Value.Queries;
 
     /// <summary>Embeds documents: their runs take turns with every other caller's for <see cref="RetrievalOptions.EmbeddingRuns"/> slots.</summary>
     public async Task<float[][]> EmbedDocumentsAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
-        var encoder = documents.Value;
+        var encoder = sessions.Value.Documents;
         var ids = new long[texts.Count][];
         for (var i = 0; i < ids.Length; i++)
         {
@@ -49,7 +52,7 @@ internal sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embe
 
     /// <summary>Embeds search queries in one run over every core.</summary>
     public Task<float[][]> EmbedQueriesAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
-        Task.Run(() => queries.Value.Encode(texts, cancellationToken), cancellationToken);
+        Task.Run(() => sessions.Value.Queries.Encode(texts, cancellationToken), cancellationToken);
 
     /// <summary>As documents (<see cref="EmbedDocumentsAsync"/>).</summary>
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
@@ -61,20 +64,16 @@ internal sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embe
 
     public void Dispose()
     {
-        if (documents.IsValueCreated)
+        if (sessions.IsValueCreated)
         {
-            documents.Value.Dispose();
-        }
-
-        if (queries.IsValueCreated)
-        {
-            queries.Value.Dispose();
+            sessions.Value.Documents.Dispose();
+            sessions.Value.Queries.Dispose();
         }
 
         runs.Dispose();
     }
 
-    private static OnnxSentenceEncoder Create(LocalModel model, RetrievalOptions settings, int threads, int maxBatch, int tokenBudget)
+    private static OnnxSentenceEncoder Create(LocalModel model, byte[] graph, int threads, RetrievalOptions settings)
     {
         var options = new SessionOptions
         {
@@ -85,6 +84,6 @@ internal sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embe
         // ONNX Runtime's pool threads spin after each run by default, burning the cores that searches and
         // requests need; a server embeds in bursts, so they should sleep instead.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        return new OnnxSentenceEncoder(model, options, maxBatch, tokenBudget, settings.EmbeddingInt8);
+        return new OnnxSentenceEncoder(model, graph, options, settings.EmbeddingBatchSize, settings.EmbeddingBatchTokens);
     }
 }

@@ -23,6 +23,12 @@ internal sealed class OnnxSentenceEncoder : IDisposable
     /// <param name="tokenBudget">Most padded positions per run (texts × longest text), which bounds a run's memory and latency.</param>
     /// <param name="int8">Run the model's matrix products on int8 weights (<see cref="OnnxWeightQuantizer"/>).</param>
     public OnnxSentenceEncoder(LocalModel model, SessionOptions options, int maxBatch, int tokenBudget, bool int8)
+        : this(model, Graph(model, int8), options, maxBatch, tokenBudget)
+    {
+    }
+
+    /// <param name="graph">The model's ONNX graph as <see cref="Graph"/> gives it, shared by the model's sessions.</param>
+    public OnnxSentenceEncoder(LocalModel model, byte[] graph, SessionOptions options, int maxBatch, int tokenBudget)
     {
         this.model = model;
         this.maxBatch = Math.Max(1, maxBatch);
@@ -32,16 +38,20 @@ internal sealed class OnnxSentenceEncoder : IDisposable
             tokenizer = BertTokenizer.Create(vocabulary, new BertOptions { LowerCaseBeforeTokenization = true, RemoveNonSpacingMarks = true });
         }
 
-        using (var graph = model.OpenResource("model.onnx"))
-        using (var bytes = new MemoryStream(checked((int)graph.Length)))
-        {
-            graph.CopyTo(bytes);
-            var onnx = bytes.ToArray();
-            session = new InferenceSession(int8 ? OnnxWeightQuantizer.Quantize(onnx, out _) : onnx, options);
-        }
+        session = new InferenceSession(graph, options);
 
         hasTokenTypes = session.InputMetadata.ContainsKey("token_type_ids");
         outputName = session.OutputMetadata.Keys.First();
+    }
+
+    /// <summary>The model's ONNX graph from its package, its weight products rewritten to int8 when <paramref name="int8"/>.</summary>
+    public static byte[] Graph(LocalModel model, bool int8)
+    {
+        using var graph = model.OpenResource("model.onnx");
+        using var bytes = new MemoryStream(checked((int)graph.Length));
+        graph.CopyTo(bytes);
+        var onnx = bytes.ToArray();
+        return int8 ? OnnxWeightQuantizer.Quantize(onnx, out _) : onnx;
     }
 
     /// <summary>The model's WordPiece ids for a text, <c>[CLS]</c> and <c>[SEP]</c> included, cut to the model's window.</summary>
