@@ -5,16 +5,18 @@ namespace AgentHost.Retrieval.Embeddings;
 
 /// <summary>
 /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> over a packaged <see cref="LocalModel"/>, with two ONNX
-/// sessions loaded together on first use (a second or two) from one rewritten graph. Documents go through a session of one intra-op thread whose
-/// runs proceed side by side, at most <see cref="RetrievalOptions.EmbeddingRuns"/> at once (one per core by default):
-/// independent single-threaded runs of a few texts cost the least CPU per chunk and keep every core busy, where one run
-/// split over the cores pays for waking and joining its threads at every operator. Queries, one short text each, go
-/// through a session of <see cref="RetrievalOptions.EmbeddingThreads"/> threads so that one query uses every core.
+/// sessions built side by side on first use from one rewritten graph. Documents go through a session of one intra-op
+/// thread whose runs proceed side by side, at most <see cref="RetrievalOptions.EmbeddingRuns"/> at once (one per core by
+/// default): independent single-threaded runs of a few texts cost the least CPU per chunk and keep every core busy, where
+/// one run split over the cores pays for waking and joining its threads at every operator. Queries, one short text each,
+/// go through a session of <see cref="RetrievalOptions.EmbeddingThreads"/> threads so that one query uses every core.
 /// </summary>
 internal sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     private readonly LocalModel model;
-    private readonly Lazy<(OnnxSentenceEncoder Documents, OnnxSentenceEncoder Queries)> sessions;
+    private readonly Lazy<byte[]> graph;
+    private readonly Lazy<OnnxSentenceEncoder> documents;
+    private readonly Lazy<Task<OnnxSentenceEncoder>> queries;
     private readonly SemaphoreSlim runs;
 
     public LocalEmbeddingGenerator(LocalModel model, RetrievalOptions settings)
@@ -22,25 +24,29 @@ internal sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embe
         this.model = model;
         var cores = Environment.ProcessorCount;
         runs = new SemaphoreSlim(settings.EmbeddingRuns > 0 ? settings.EmbeddingRuns : cores);
-        // Both sessions load together from one rewritten graph, so the first search after an ingestion finds its session ready.
-        sessions = new(() =>
+        graph = new(() => OnnxSentenceEncoder.Graph(model, settings.EmbeddingInt8), LazyThreadSafetyMode.ExecutionAndPublication);
+        queries = new(() => Task.Run(() => Create(model, graph.Value, settings.EmbeddingThreads > 0 ? settings.EmbeddingThreads : cores, settings)),
+            LazyThreadSafetyMode.ExecutionAndPublication);
+        documents = new(() =>
         {
-            var graph = OnnxSentenceEncoder.Graph(model, settings.EmbeddingInt8);
-            return (Create(model, graph, threads: 1, settings),
-                Create(model, graph, settings.EmbeddingThreads > 0 ? settings.EmbeddingThreads : cores, settings));
+            // The query session builds meanwhile on another thread: the first search after an ingestion finds it ready
+            // without adding its build to the first file's.
+            var shared = graph.Value;
+            _ = queries.Value;
+            return Create(model, shared, threads: 1, settings);
         }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The documents' encoder (one intra-op thread per run).</summary>
-    public OnnxSentenceEncoder Encoder => sessions.Value.Documents;
+    public OnnxSentenceEncoder Encoder => documents.Value;
 
     /// <summary>The queries' encoder (every core in one run).</summary>
-    public OnnxSentenceEncoder QueryEncoder => sessions.Value.Queries;
+    public OnnxSentenceEncoder QueryEncoder => queries.Value.GetAwaiter().GetResult();
 
     /// <summary>Embeds documents: their runs take turns with every other caller's for <see cref="RetrievalOptions.EmbeddingRuns"/> slots.</summary>
     public async Task<float[][]> EmbedDocumentsAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
-        var encoder = sessions.Value.Documents;
+        var encoder = documents.Value;
         var ids = new long[texts.Count][];
         for (var i = 0; i < ids.Length; i++)
         {
@@ -51,8 +57,11 @@ internal sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embe
     }
 
     /// <summary>Embeds search queries in one run over every core.</summary>
-    public Task<float[][]> EmbedQueriesAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
-        Task.Run(() => sessions.Value.Queries.Encode(texts, cancellationToken), cancellationToken);
+    public async Task<float[][]> EmbedQueriesAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        var encoder = await queries.Value.WaitAsync(cancellationToken);
+        return await Task.Run(() => encoder.Encode(texts, cancellationToken), cancellationToken);
+    }
 
     /// <summary>As documents (<see cref="EmbedDocumentsAsync"/>).</summary>
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
@@ -64,10 +73,20 @@ internal sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embe
 
     public void Dispose()
     {
-        if (sessions.IsValueCreated)
+        if (documents.IsValueCreated)
         {
-            sessions.Value.Documents.Dispose();
-            sessions.Value.Queries.Dispose();
+            documents.Value.Dispose();
+        }
+
+        if (queries.IsValueCreated)
+        {
+            // A build still under way finishes first; a failed one left nothing to dispose.
+            var build = queries.Value;
+            ((IAsyncResult)build).AsyncWaitHandle.WaitOne();
+            if (build.IsCompletedSuccessfully)
+            {
+                build.Result.Dispose();
+            }
         }
 
         runs.Dispose();
