@@ -30,6 +30,13 @@ public sealed partial class PostgresAgentStore
     public Task SaveMessageAsync(ThreadMessage message, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t, ct) => UpsertMessageAsync(c, t, message, ct), cancellationToken);
 
+    public Task SaveMessageWithStepAsync(ThreadMessage message, RunStep step, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t, ct) =>
+        {
+            await SaveStepAsync(c, t, step, ct);
+            await UpsertMessageAsync(c, t, message, ct);
+        }, cancellationToken);
+
     public Task<bool> DeleteMessageAsync(string threadId, string id, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t, ct) => await c.Command($"DELETE FROM messages WHERE id = @id AND thread_id = @thread AND {PostgresCommands.InProject}", t, PostgresCommands.Project,
             ("@id", id), ("@thread", threadId)).RunAsync(ct) > 0, cancellationToken);

@@ -62,12 +62,17 @@ public sealed partial class PostgresAgentStore
     public Task SaveStepAsync(RunStep step, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t, ct) => SaveStepAsync(c, t, step, ct), cancellationToken);
 
+    private const string UpdateRunSql =
+        "UPDATE runs SET status = @status, expires_at = @expires, data = @data, watched_by = CASE WHEN @requeued THEN @watched ELSE watched_by END WHERE id = @id AND status = @expected";
+
+    private const string UpdateIdleRunSql =
+        "UPDATE runs SET status = @status, expires_at = @expires, data = @data, watched_by = CASE WHEN @requeued THEN @watched ELSE watched_by END, lease_owner = NULL, lease_until = NULL WHERE id = @id AND status = @expected";
+
     /// <summary>A move into <c>queued</c> starts a new stretch of execution: the run is stamped with the stream watching it here, or none.</summary>
     private async Task<bool> UpdateRunAsync(NpgsqlConnection c, NpgsqlTransaction t, ThreadRun run, string expectedStatus, CancellationToken ct)
     {
         var requeued = run.Status == RunStatus.Queued && expectedStatus != RunStatus.Queued;
-        return await c.Command(
-            "UPDATE runs SET status = @status, expires_at = @expires, data = @data, watched_by = CASE WHEN @requeued THEN @watched ELSE watched_by END WHERE id = @id AND status = @expected", t,
+        return await c.Command(RunStatus.IsIdle(run.Status) ? UpdateIdleRunSql : UpdateRunSql, t,
             ("@id", run.Id), ("@status", run.Status), ("@expires", run.ExpiresAt), ("@expected", expectedStatus), ("@requeued", requeued),
             ("@watched", requeued ? streams?.WatchFor(run.Id) : null), ("@data", PostgresCommands.Json(run, Json.ThreadRun))).RunAsync(ct) == 1;
     }

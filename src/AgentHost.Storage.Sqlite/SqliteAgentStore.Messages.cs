@@ -38,6 +38,16 @@ public sealed partial class SqliteAgentStore
         return database.WriteAsync((c, t) => UpsertMessage(c, t, message, tokens), cancellationToken);
     }
 
+    public Task SaveMessageWithStepAsync(ThreadMessage message, RunStep step, CancellationToken cancellationToken)
+    {
+        var tokens = CountTokens(message);
+        return database.WriteAsync((c, t) =>
+        {
+            SaveStep(c, t, step);
+            UpsertMessage(c, t, message, tokens);
+        }, cancellationToken);
+    }
+
     public Task<bool> DeleteMessageAsync(string threadId, string id, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) => c.Command($"DELETE FROM messages WHERE id = @id AND thread_id = @thread AND {SqliteCommands.InProject}", t, ("@id", id), ("@thread", threadId), SqliteCommands.Project).Run() > 0, cancellationToken);
 

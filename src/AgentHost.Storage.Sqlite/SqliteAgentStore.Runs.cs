@@ -69,7 +69,9 @@ public sealed partial class SqliteAgentStore
         database.WriteAsync((c, t) => SaveStep(c, t, step), cancellationToken);
 
     private static bool UpdateRun(SqliteConnection c, SqliteTransaction t, ThreadRun run, string expectedStatus) => c.Command(
-        "UPDATE runs SET status = @status, expires_at = @expires, data = @data WHERE id = @id AND status = @expected", t,
+        RunStatus.IsIdle(run.Status)
+            ? "UPDATE runs SET status = @status, expires_at = @expires, data = @data, lease_owner = NULL, lease_until = NULL WHERE id = @id AND status = @expected"
+            : "UPDATE runs SET status = @status, expires_at = @expires, data = @data WHERE id = @id AND status = @expected", t,
         ("@id", run.Id), ("@status", run.Status), ("@expires", run.ExpiresAt), ("@expected", expectedStatus),
         ("@data", JsonSerializer.Serialize(run, Json.ThreadRun))).Run() == 1;
 

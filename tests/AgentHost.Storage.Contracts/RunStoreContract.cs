@@ -151,6 +151,46 @@ public abstract class RunStoreContract<TFactory> : StoreContract<TFactory>
     }
 
     [StoreFact]
+    public async Task SaveMessageWithStep_SavesBoth_AndSavesThemAgainAsUpdates()
+    {
+        var run = await QueuedRunAsync(RunStatus.InProgress);
+        var message = Objects.Message(run.ThreadId, run.Id, MessageStatus.InProgress);
+        var step = Objects.Step(run);
+        await Store.SaveMessageWithStepAsync(message, step, None);
+        Assert.Equal(MessageStatus.InProgress, (await Store.GetMessageAsync(run.ThreadId, message.Id, None))?.Status);
+        Assert.Equal(StepStatus.InProgress, (await Store.GetStepAsync(run.ThreadId, run.Id, step.Id, None))?.Status);
+
+        await Store.SaveMessageWithStepAsync(message with { Status = MessageStatus.Completed }, step with { Status = StepStatus.Completed }, None);
+
+        Assert.Equal(MessageStatus.Completed, (await Store.GetMessageAsync(run.ThreadId, message.Id, None))?.Status);
+        Assert.Equal(StepStatus.Completed, Assert.Single((await Store.ListStepsAsync(run.ThreadId, run.Id, ListQuery.Default, None)).Data).Status);
+    }
+
+    [StoreFact]
+    public async Task AStatusWithNothingLeftForAWorker_GivesUpTheLeaseInTheSameWrite()
+    {
+        var run = await QueuedRunAsync();
+        var now = Time.GetUtcNow();
+        await Store.TryLeaseRunAsync(run.Id, "node-a", now, now.AddSeconds(30), None);
+        var started = run with { Status = RunStatus.InProgress };
+        Assert.True(await Store.TryUpdateRunAsync(started, RunStatus.Queued, None));
+        var cancelling = started with { Status = RunStatus.Cancelling };
+        Assert.True(await Store.TryUpdateRunAsync(cancelling, RunStatus.InProgress, None));
+        Assert.Equal([run.Id], await Store.RenewLeasesAsync("node-a", now.AddSeconds(30), None));
+
+        // Paused for tool outputs: the lease went with the write, so the run, queued again, is anyone's at once.
+        Assert.True(await Store.TryUpdateRunAsync(started, RunStatus.Cancelling, None));
+        Assert.True(await Store.TryUpdateRunAsync(started with { Status = RunStatus.RequiresAction }, RunStatus.InProgress, None));
+        Assert.Empty(await Store.RenewLeasesAsync("node-a", now.AddSeconds(30), None));
+        Assert.True(await Store.TryUpdateRunAsync(run, RunStatus.RequiresAction, None));
+        Assert.NotNull(await Store.TryLeaseRunAsync(run.Id, "node-b", now, now.AddSeconds(30), None));
+
+        Assert.True(await Store.TryUpdateRunAsync(started, RunStatus.Queued, None));
+        Assert.True(await Store.TryUpdateRunAsync(started with { Status = RunStatus.Completed }, RunStatus.InProgress, None));
+        Assert.Empty(await Store.RenewLeasesAsync("node-b", now.AddSeconds(30), None));
+    }
+
+    [StoreFact]
     public async Task ALapsedLease_TakenByAnotherOwner_IsNotRenewedOrReleasedByTheFormerOne()
     {
         var run = await QueuedRunAsync();

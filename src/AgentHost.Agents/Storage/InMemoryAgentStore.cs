@@ -115,6 +115,11 @@ internal sealed class InMemoryAgentStore : IAgentStore
         }
 
         runs.Upsert(run.Id, run);
+        if (RunStatus.IsIdle(run.Status))
+        {
+            leases.Remove(run.Id);
+        }
+
         return true;
     });
 
@@ -127,10 +132,21 @@ internal sealed class InMemoryAgentStore : IAgentStore
 
         runs.Upsert(run.Id, run);
         steps.Upsert(step.Id, step);
+        if (RunStatus.IsIdle(run.Status))
+        {
+            leases.Remove(run.Id);
+        }
+
         return true;
     });
 
     public Task SaveStepAsync(RunStep step, CancellationToken cancellationToken) => Locked(() => steps.Upsert(step.Id, step));
+
+    public Task SaveMessageWithStepAsync(ThreadMessage message, RunStep step, CancellationToken cancellationToken) => Locked(() =>
+    {
+        steps.Upsert(step.Id, step);
+        messages.Upsert(message.Id, message);
+    });
 
     public Task<RunStep?> GetStepAsync(string threadId, string runId, string id, CancellationToken cancellationToken) =>
         Locked(() => steps.Get(id) is { } s && s.ThreadId == threadId && s.RunId == runId ? s : null);

@@ -16,6 +16,9 @@ public static class RunStatus
     public static bool IsTerminal(string status) =>
         status is Cancelled or Failed or Completed or Incomplete or Expired;
 
+    /// <summary>A run in this status has nothing for a worker to do, so no worker holds its lease.</summary>
+    public static bool IsIdle(string status) => status == RequiresAction || IsTerminal(status);
+
     /// <summary>Active runs block new runs and new messages on their thread.</summary>
     public static bool IsActive(string status) => !IsTerminal(status);
 }

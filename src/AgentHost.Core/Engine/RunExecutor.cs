@@ -107,10 +107,12 @@ public sealed class RunExecutor
 
             if (turn.ToolCalls.Count == 0)
             {
+                // Only this turn wrote steps since they were read: its message step.
+                IReadOnlyList<RunStep> all = turn.MessageStep is { } written ? [.. steps, written] : steps;
                 var limited = turn.FinishReason == ChatFinishReason.Length && maxOutput is not null;
                 return limited
-                    ? await EndAsync(run, RunStatus.Incomplete, null, new RunIncompleteDetails("max_completion_tokens"))
-                    : await EndAsync(run, RunStatus.Completed, null, null);
+                    ? await EndAsync(run, RunStatus.Incomplete, null, new RunIncompleteDetails("max_completion_tokens"), all)
+                    : await EndAsync(run, RunStatus.Completed, null, null, all);
             }
 
             if (run.Profile?.MaxToolCalls is int maxToolCalls && CountEngineCalls(steps, toolSet, turn) > maxToolCalls)
@@ -235,13 +237,18 @@ public sealed class RunExecutor
                 IncompleteAt = truncated ? now : null,
                 IncompleteDetails = truncated ? new IncompleteDetails("max_tokens") : null,
             };
-            await store.SaveMessageAsync(message, cancellationToken);
-            events.Publish(new MessageCompleted(message) { RunId = run.Id });
-
             // With tool calls to follow, the tool step carries the turn's usage; counted once. The turn's reasoning goes
             // with its first step.
-            messageStep = messageStep! with { Usage = calls.Count == 0 ? usageOfTurn : Zero, Reasoning = thought };
-            await CompleteStepAsync(messageStep, cancellationToken);
+            messageStep = messageStep! with
+            {
+                Usage = calls.Count == 0 ? usageOfTurn : Zero,
+                Reasoning = thought,
+                Status = StepStatus.Completed,
+                CompletedAt = time.UnixNow(),
+            };
+            await store.SaveMessageWithStepAsync(message, messageStep, cancellationToken);
+            events.Publish(new MessageCompleted(message) { RunId = run.Id });
+            events.Publish(new StepCompleted(messageStep) { RunId = run.Id });
         }
 
         return new ModelTurn(message, messageStep, calls, usageOfTurn, finish) { Reasoning = message is null ? thought : null };
@@ -282,8 +289,7 @@ public sealed class RunExecutor
         };
         var step = NewStep(run, now, new StepDetails { Type = StepTypes.MessageCreation, MessageCreation = new MessageCreation(message.Id) });
 
-        await store.SaveStepAsync(step, cancellationToken);
-        await store.SaveMessageAsync(message, cancellationToken);
+        await store.SaveMessageWithStepAsync(message, step, cancellationToken);
         events.Publish(new StepStarted(step) { RunId = run.Id });
         events.Publish(new MessageStarted(message) { RunId = run.Id });
         return (message, step);
@@ -471,8 +477,8 @@ public sealed class RunExecutor
         events.Publish(new StepCompleted(completed) { RunId = step.RunId });
     }
 
-    private async Task<ThreadRun> EndAsync(ThreadRun run, string status, RunError? error, RunIncompleteDetails? incomplete) =>
-        await transitions.TryEndAsync(run, status, error, incomplete, CancellationToken.None) ?? throw new RunInterruptedException();
+    private async Task<ThreadRun> EndAsync(ThreadRun run, string status, RunError? error, RunIncompleteDetails? incomplete, IReadOnlyList<RunStep>? steps = null) =>
+        await transitions.TryEndAsync(run, status, error, incomplete, CancellationToken.None, steps) ?? throw new RunInterruptedException();
 
     private static RunStep NewStep(ThreadRun run, long now, StepDetails details) => new()
     {

@@ -14,7 +14,12 @@ public sealed class RunTransitions(IAgentStore store, IRunEventSink events, Time
     /// <summary>Saves <paramref name="next"/> if the stored run is still <paramref name="current"/>'s status, then publishes.</summary>
     public async Task<bool> TryMoveAsync(ThreadRun current, ThreadRun next, CancellationToken cancellationToken)
     {
-        next = await WithCostAsync(next, cancellationToken);
+        if (current.Status != RunStatus.Queued)
+        {
+            // A queued run has made no model call since its cost was last written.
+            next = await WithCostAsync(next, cancellationToken);
+        }
+
         if (!await store.TryUpdateRunAsync(next, current.Status, cancellationToken))
         {
             return false;
@@ -24,11 +29,15 @@ public sealed class RunTransitions(IAgentStore store, IRunEventSink events, Time
         return true;
     }
 
-    /// <summary>Ends the run in <paramref name="status"/> (a terminal one), closing what it left open.</summary>
-    public async Task<ThreadRun?> TryEndAsync(ThreadRun current, string status, RunError? error, RunIncompleteDetails? incomplete, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends the run in <paramref name="status"/> (a terminal one), closing what it left open. <paramref name="steps"/>,
+    /// when the caller holds them, are all the run's steps as stored; else they are read.
+    /// </summary>
+    public async Task<ThreadRun?> TryEndAsync(ThreadRun current, string status, RunError? error, RunIncompleteDetails? incomplete, CancellationToken cancellationToken,
+        IReadOnlyList<RunStep>? steps = null)
     {
         var now = time.UnixNow();
-        var steps = await AllStepsAsync(current, cancellationToken);
+        steps ??= await AllStepsAsync(current, cancellationToken);
         var next = current with
         {
             Status = status,

@@ -97,9 +97,10 @@ public sealed partial class RunWorker(
 
         using var cancellation = cancellations.Register(run.Id, stoppingToken);
         leased[run.Id] = false;
+        var released = false;
         try
         {
-            await DriveAsync(run, cancellation.Token);
+            released = await DriveAsync(run, cancellation.Token);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -128,22 +129,25 @@ public sealed partial class RunWorker(
         {
             leased.TryRemove(run.Id, out _);
             cancellations.Unregister(run.Id);
-            await store.ReleaseLeaseAsync(run.Id, owner, CancellationToken.None);
+            if (!released)
+            {
+                await store.ReleaseLeaseAsync(run.Id, owner, CancellationToken.None);
+            }
         }
     }
 
-    private async Task DriveAsync(ThreadRun run, CancellationToken cancellationToken)
+    /// <summary>Takes the run as far as it goes; true when a status written here ended or paused it, which gave up its lease.</summary>
+    private async Task<bool> DriveAsync(ThreadRun run, CancellationToken cancellationToken)
     {
         switch (run.Status)
         {
             case RunStatus.Cancelling:
-                await transitions.TryEndAsync(run, RunStatus.Cancelled, null, null, CancellationToken.None);
-                return;
+                return await transitions.TryEndAsync(run, RunStatus.Cancelled, null, null, CancellationToken.None) is not null;
             case RunStatus.Queued:
                 var started = run with { Status = RunStatus.InProgress, StartedAt = time.UnixNow() };
                 if (!await transitions.TryMoveAsync(run, started, cancellationToken))
                 {
-                    return;
+                    return false;
                 }
 
                 run = started;
@@ -152,18 +156,17 @@ public sealed partial class RunWorker(
                 // A foreground call's caller went with the process that was serving it: end it rather than finish it for no one.
                 LogNotResumed(logger, run.Id);
                 await store.DiscardUnfinishedWorkAsync(run.Id, cancellationToken);
-                await transitions.TryEndAsync(run, RunStatus.Failed, new RunError(RunErrorCodes.ServerError,
-                    "The server stopped while this response was in progress; it was not run in the background, so it was not resumed."), null, CancellationToken.None);
-                return;
+                return await transitions.TryEndAsync(run, RunStatus.Failed, new RunError(RunErrorCodes.ServerError,
+                    "The server stopped while this response was in progress; it was not run in the background, so it was not resumed."), null, CancellationToken.None) is not null;
             case RunStatus.InProgress:
                 LogResuming(logger, run.Id);
                 await store.DiscardUnfinishedWorkAsync(run.Id, cancellationToken);
                 break;
             default:
-                return;
+                return false;
         }
 
-        await executor.ExecuteAsync(run, cancellationToken);
+        return RunStatus.IsIdle((await executor.ExecuteAsync(run, cancellationToken)).Status);
     }
 
     private async Task SettleInterruptedAsync(ThreadRun leased)
@@ -220,7 +223,8 @@ public sealed partial class RunWorker(
     internal async Task SweepAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        // Only runs leased before the renewal started are checked: their leases were committed, so a missing one was lost.
+        // Only runs leased before the renewal started are checked: their leases were committed, so a missing one was lost —
+        // or went with the run's own final or pausing status write, after which its token guards nothing.
         var before = leased.Keys.ToList();
         var held = await store.RenewLeasesAsync(owner, now + options.LeaseDuration, cancellationToken);
         foreach (var runId in before.Except(held))

@@ -65,7 +65,11 @@ public interface IAgentStore
     Task<ThreadRun?> GetRunAsync(string threadId, string id, CancellationToken cancellationToken);
     Task<Page<ThreadRun>> ListRunsAsync(string threadId, ListQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Saves a run only if its stored status is still <paramref name="expectedStatus"/>; false when another writer got there first.</summary>
+    /// <summary>
+    /// Saves a run only if its stored status is still <paramref name="expectedStatus"/>; false when another writer got
+    /// there first. A run saved in a status with nothing left for a worker (<see cref="RunStatus.IsIdle"/>) loses its
+    /// lease in the same write, so the worker that ended or paused it has no lease to release.
+    /// </summary>
     Task<bool> TryUpdateRunAsync(ThreadRun run, string expectedStatus, CancellationToken cancellationToken);
 
     /// <summary>
@@ -75,6 +79,13 @@ public interface IAgentStore
     Task<bool> TryUpdateRunWithStepAsync(ThreadRun run, string expectedStatus, RunStep step, CancellationToken cancellationToken);
 
     Task SaveStepAsync(RunStep step, CancellationToken cancellationToken);
+
+    /// <summary>Saves a run's message and the step that writes it in one transaction: no reader sees one without the other.</summary>
+    async Task SaveMessageWithStepAsync(ThreadMessage message, RunStep step, CancellationToken cancellationToken)
+    {
+        await SaveStepAsync(step, cancellationToken);
+        await SaveMessageAsync(message, cancellationToken);
+    }
     Task<RunStep?> GetStepAsync(string threadId, string runId, string id, CancellationToken cancellationToken);
     Task<Page<RunStep>> ListStepsAsync(string threadId, string runId, ListQuery query, CancellationToken cancellationToken);
 

@@ -98,6 +98,23 @@ public sealed class InMemoryAgentStoreTests
         Assert.Equal("run_1", (await store.TryCreateRunAsync(second, null, [], CancellationToken.None))?.Id);
     }
 
+    [Fact]
+    public async Task AnEndedOrPausedRun_GivesUpItsLeaseInTheStatusWrite()
+    {
+        IAgentStore store = new InMemoryAgentStore();
+        var now = DateTimeOffset.UnixEpoch.AddDays(1);
+        var run = new ThreadRun { Id = "run_1", CreatedAt = 0, AssistantId = "asst_1", ThreadId = "thread_1", Model = "gpt-4o", Status = RunStatus.InProgress };
+        Assert.Null(await store.TryCreateRunAsync(run, new AssistantThread { Id = "thread_1", CreatedAt = 0 }, [], CancellationToken.None));
+        Assert.NotNull(await store.TryLeaseRunAsync("run_1", "a", now, now.AddSeconds(30), CancellationToken.None));
+
+        Assert.True(await store.TryUpdateRunAsync(run with { Status = RunStatus.RequiresAction }, RunStatus.InProgress, CancellationToken.None));
+        Assert.Empty(await store.RenewLeasesAsync("a", now.AddSeconds(30), CancellationToken.None));
+        Assert.True(await store.TryUpdateRunAsync(run, RunStatus.RequiresAction, CancellationToken.None));
+        Assert.NotNull(await store.TryLeaseRunAsync("run_1", "b", now, now.AddSeconds(30), CancellationToken.None));
+        Assert.True(await store.TryUpdateRunAsync(run with { Status = RunStatus.Completed }, RunStatus.InProgress, CancellationToken.None));
+        Assert.Empty(await store.RenewLeasesAsync("b", now.AddSeconds(30), CancellationToken.None));
+    }
+
     private static async Task<string> DumpAsync(IAgentStore store, string threadId)
     {
         var lines = new List<string>();
