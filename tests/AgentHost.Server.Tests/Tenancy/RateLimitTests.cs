@@ -113,6 +113,38 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task Responses_PastTheProjectsRequestLimit_Answer429WithOpenAIHeadersAndEnvelope()
+    {
+        var clock = Clock();
+        await using var server = await StartAsync(clock, new()
+        {
+            ["AgentHost:RateLimits:Project:gpt-4o:RequestsPerMinute"] = "2",
+            ["AgentHost:RateLimits:Project:gpt-4o:TokensPerMinute"] = "90000",
+        });
+        using var admin = new TenancyAdmin(server);
+        var (_, key) = await admin.CreateKeyAsync(await admin.CreateProjectAsync("A"));
+        server.Upstream.Enqueue(ScriptedTurn.Say("One."), ScriptedTurn.Say("Two."));
+
+        await server.Chat(CompatClients.Gpt, key).CompleteChatAsync("1");
+        OpenAI.Responses.ResponseResult second = await server.Responses(key).CreateResponseAsync(CompatClients.Gpt, "2");
+        var refused = await Assert.ThrowsAsync<ClientResultException>(() => server.Responses(key).CreateResponseAsync(CompatClients.Gpt, "3"));
+
+        Assert.Equal("Two.", second.GetOutputText());
+        Assert.Equal(429, refused.Status);
+        var headers = refused.GetRawResponse()!.Headers;
+        Assert.Equal("2", Header(headers, "x-ratelimit-limit-requests"));
+        Assert.Equal("0", Header(headers, "x-ratelimit-remaining-requests"));
+        Assert.Equal("50s", Header(headers, "x-ratelimit-reset-requests"));
+        Assert.Equal("90000", Header(headers, "x-ratelimit-limit-tokens"));
+        Assert.Equal("50s", Header(headers, "x-ratelimit-reset-tokens"));
+        Assert.Equal("50", Header(headers, "retry-after"));
+        var error = JsonDocument.Parse(refused.GetRawResponse()!.Content.ToString()).RootElement.GetProperty("error");
+        Assert.Equal(("rate_limit_exceeded", "requests"), (error.GetProperty("code").GetString(), error.GetProperty("type").GetString()));
+        Assert.Contains("Rate limit reached for gpt-4o in project proj_", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, server.Upstream.Paths.Count);
+    }
+
+    [Fact]
     public async Task KeyLimits_CountEachKeyOnItsOwn_WithinItsProject()
     {
         var clock = Clock();
