@@ -165,6 +165,31 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task AssistantsRuns_CountAgainstTheLimitsOfTheKeyThatCreatedThem()
+    {
+        var clock = Clock();
+        await using var server = await StartAsync(clock, new() { ["AgentHost:RateLimits:Key:*:RequestsPerMinute"] = "1" });
+        using var admin = new TenancyAdmin(server);
+        var project = await admin.CreateProjectAsync("A");
+        var (_, keyA) = await admin.CreateKeyAsync(project, "a");
+        var (_, keyB) = await admin.CreateKeyAsync(project, "b");
+        server.Upstream.Enqueue(ScriptedTurn.Say("Uses A's one request."), ScriptedTurn.Say("B's run."));
+        await server.Chat(CompatClients.Gpt, keyA).CompleteChatAsync("Hi");
+        Assistant assistant = await server.Assistants(keyA).CreateAssistantAsync(CompatClients.Gpt);
+
+        ThreadRun runOfA = await server.Assistants(keyA).WaitAsync(
+            await server.Assistants(keyA).CreateThreadAndRunAsync(assistant.Id, new ThreadCreationOptions { InitialMessages = { "Hello" } }));
+        ThreadRun runOfB = await server.Assistants(keyB).WaitAsync(
+            await server.Assistants(keyB).CreateThreadAndRunAsync(assistant.Id, new ThreadCreationOptions { InitialMessages = { "Hello" } }));
+
+        Assert.Equal(RunStatus.Failed, runOfA.Status);
+        Assert.Equal(RunErrorCode.RateLimitExceeded, runOfA.LastError.Code);
+        Assert.Contains("in key key_", runOfA.LastError.Message, StringComparison.Ordinal);
+        Assert.Equal(RunStatus.Completed, runOfB.Status);
+        Assert.Equal(2, server.Upstream.Paths.Count);
+    }
+
+    [Fact]
     public async Task AdminApi_ListsAndModifiesAProjectsLimits_WhichReplaceTheDefaultsForThatProjectOnly()
     {
         var clock = Clock();
