@@ -39,6 +39,7 @@ public static class ObservabilityServiceCollectionExtensions
         services.AddSingleton(sp => new RateLimitPolicy(sp.GetRequiredService<IOptions<RateLimitOptions>>(), sp.GetService<AgentHost.Core.Tenancy.IProjectStore>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RateLimiter>();
+        services.AddSingleton<AgentHost.Core.RateLimits.IRateLimitStanding>(sp => sp.GetRequiredService<RateLimiter>());
         services.AddSingleton<IModelCallLayer, RateLimitLayer>();
         services.AddSingleton<IModelCallLayer, ObservabilityLayer>();
         services.AddSingleton<IModelCallObserver, TraceModelCallObserver>();

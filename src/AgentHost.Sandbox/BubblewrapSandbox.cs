@@ -63,7 +63,7 @@ public sealed partial class BubblewrapSandbox : ICodeSandbox, IAsyncDisposable
         }
         else
         {
-            LogNoSeccomp(logger, options.Seccomp ? "the filter is built for x86_64 only" : "AgentHost:Sandbox:Seccomp is false");
+            LogNoSeccomp(logger, options.Seccomp ? $"the filter is built for x86_64 and aarch64 only, not {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}" : "AgentHost:Sandbox:Seccomp is false");
         }
     }
 

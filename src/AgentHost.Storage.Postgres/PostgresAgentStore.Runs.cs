@@ -32,8 +32,8 @@ public sealed partial class PostgresAgentStore
 
     /// <summary>Inserts the run; <paramref name="watchedBy"/> names the stream watching it from this node, if any (see <see cref="PostgresRunStreams"/>).</summary>
     internal static Task<int> InsertRunAsync(NpgsqlConnection c, NpgsqlTransaction t, ThreadRun run, string? watchedBy, CancellationToken ct) =>
-        c.Command("INSERT INTO runs (id, project, thread_id, status, expires_at, watched_by, data) VALUES (@id, @write_project, @thread, @status, @expires, @watched, @data)", t,
-            ("@id", run.Id), PostgresCommands.WriteProject, ("@thread", run.ThreadId), ("@status", run.Status), ("@expires", run.ExpiresAt), ("@watched", watchedBy),
+        c.Command("INSERT INTO runs (id, project, api_key, thread_id, status, expires_at, watched_by, data) VALUES (@id, @write_project, @api_key, @thread, @status, @expires, @watched, @data)", t,
+            ("@id", run.Id), PostgresCommands.WriteProject, ("@api_key", ProjectScope.KeyId), ("@thread", run.ThreadId), ("@status", run.Status), ("@expires", run.ExpiresAt), ("@watched", watchedBy),
             ("@data", PostgresCommands.Json(run, Json.ThreadRun))).RunAsync(ct);
 
     public Task<ThreadRun?> GetRunAsync(string threadId, string id, CancellationToken cancellationToken) =>
@@ -111,11 +111,11 @@ public sealed partial class PostgresAgentStore
                 UPDATE runs SET lease_owner = @owner, lease_until = @until
                 WHERE id = (SELECT id FROM runs WHERE id = @id AND status IN {ResumableStatuses}
                     AND (lease_until IS NULL OR lease_until < @now OR lease_owner = @owner) FOR UPDATE SKIP LOCKED)
-                RETURNING data, watched_by, project
+                RETURNING data, watched_by, project, api_key
                 """, t, ("@id", runId), ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds()), ("@now", now.ToUnixTimeMilliseconds()));
             await using var reader = await command.ExecuteReaderAsync(ct);
             return await reader.ReadAsync(ct)
-                ? (new LeasedRun(System.Text.Json.JsonSerializer.Deserialize(reader.GetString(0), Json.ThreadRun)!, reader.GetString(2)), reader.IsDBNull(1) ? null : reader.GetString(1))
+                ? (new LeasedRun(System.Text.Json.JsonSerializer.Deserialize(reader.GetString(0), Json.ThreadRun)!, reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)), reader.IsDBNull(1) ? null : reader.GetString(1))
                 : ((LeasedRun?)null, (string?)null);
         }, cancellationToken);
         if (leased is not null)

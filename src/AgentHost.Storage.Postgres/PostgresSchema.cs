@@ -184,6 +184,11 @@ internal static class PostgresSchema
         ALTER TABLE messages ADD COLUMN tokens integer;
         ALTER TABLE messages ADD COLUMN tokens_key text;
         """,
+        // Per-key rate limits on runs: the key (its id, never its value) each run was created with, so the node executing
+        // it counts its model calls against that key's limits; runs created before have none (their project's limits only).
+        """
+        ALTER TABLE runs ADD COLUMN api_key text;
+        """,
     ];
 
     /// <summary>The version the schema is at after <see cref="MigrateAsync"/>.</summary>

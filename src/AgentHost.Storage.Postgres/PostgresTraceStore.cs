@@ -46,7 +46,7 @@ public sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStore
     public Task<IReadOnlyDictionary<string, long>> CountRunsByStatusAsync(CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyDictionary<string, long>>(async (c, ct) =>
         {
-            await using var command = c.Command("SELECT status, COUNT(*) FROM runs GROUP BY status");
+            await using var command = c.Command($"SELECT status, COUNT(*) FROM runs WHERE {PostgresCommands.InProject} GROUP BY status", null, PostgresCommands.Project);
             await using var reader = await command.ExecuteReaderAsync(ct);
             var counts = new Dictionary<string, long>(StringComparer.Ordinal);
             while (await reader.ReadAsync(ct))

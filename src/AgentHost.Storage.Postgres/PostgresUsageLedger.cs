@@ -21,6 +21,14 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
         reported, input_pusd, cached_pusd, cache_write_pusd, output_pusd, priced_as, tools_offered, tool_calls, project
         """;
 
+    /// <summary>
+    /// A session (a <c>usage_totals</c> row of scope <c>session</c>) is seen in a project when one of its calls was made in
+    /// it; every session when there is no current project. Session ids are the clients' own, so the totals of an id two
+    /// projects both use are shared (docs/tenancy.md); each project sees only its own calls of it.
+    /// </summary>
+    private const string InSessionProject =
+        "(@project::text IS NULL OR EXISTS (SELECT 1 FROM model_calls m WHERE m.session_id = usage_totals.scope_id AND m.project = @project::text))";
+
     private const string TotalsColumns =
         "calls, unpriced_calls, errors, input_tokens, cached_tokens, cache_write_tokens, output_tokens, input_pusd, output_pusd, cache_pusd, first_at, last_at";
 
@@ -96,10 +104,10 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
             await using var command = c.Command(
                 $"""
                 SELECT scope_id, last_model, {TotalsColumns} FROM usage_totals
-                WHERE scope = 'session' AND (@after::text IS NULL OR (last_at, scope_id) < (
+                WHERE scope = 'session' AND {InSessionProject} AND (@after::text IS NULL OR (last_at, scope_id) < (
                     SELECT last_at, scope_id FROM usage_totals WHERE scope = 'session' AND scope_id = @after::text AND period = ''))
                 ORDER BY last_at DESC, scope_id DESC LIMIT @limit
-                """, null, ("@after", after), ("@limit", limit));
+                """, null, ("@after", after), ("@limit", limit), PostgresCommands.Project);
             await using var reader = await command.ExecuteReaderAsync(ct);
             var sessions = new List<GatewaySession>();
             while (await reader.ReadAsync(ct))
@@ -113,8 +121,8 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
     public Task<GatewaySession?> GetSessionAsync(string id, CancellationToken cancellationToken) =>
         database.ReadAsync(async (c, ct) =>
         {
-            await using var command = c.Command($"SELECT last_model, {TotalsColumns} FROM usage_totals WHERE scope = 'session' AND scope_id = @id AND period = ''",
-                null, ("@id", id));
+            await using var command = c.Command($"SELECT last_model, {TotalsColumns} FROM usage_totals WHERE scope = 'session' AND scope_id = @id AND period = '' AND {InSessionProject}",
+                null, ("@id", id), PostgresCommands.Project);
             await using var reader = await command.ExecuteReaderAsync(ct);
             return await reader.ReadAsync(ct) ? new GatewaySession { Id = id, LastModel = reader.IsDBNull(0) ? null : reader.GetString(0), Spend = ReadSpend(reader, 1) } : null;
         }, cancellationToken);
@@ -122,7 +130,7 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
     public Task<IReadOnlyList<ModelCallRecord>> ListSessionCallsAsync(string id, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<ModelCallRecord>>(async (c, ct) =>
         {
-            await using var command = c.Command($"SELECT {CallColumns} FROM model_calls WHERE session_id = @id ORDER BY seq", null, ("@id", id));
+            await using var command = c.Command($"SELECT {CallColumns} FROM model_calls WHERE session_id = @id AND {PostgresCommands.InProject} ORDER BY seq", null, ("@id", id), PostgresCommands.Project);
             await using var reader = await command.ExecuteReaderAsync(ct);
             var calls = new List<ModelCallRecord>();
             while (await reader.ReadAsync(ct))

@@ -34,8 +34,8 @@ public sealed partial class SqliteAgentStore
     }
 
     internal static void InsertRun(SqliteConnection c, SqliteTransaction t, ThreadRun run) =>
-        c.Command("INSERT INTO runs (id, project, thread_id, status, expires_at, data) VALUES (@id, @write_project, @thread, @status, @expires, @data)", t,
-            ("@id", run.Id), SqliteCommands.WriteProject, ("@thread", run.ThreadId), ("@status", run.Status), ("@expires", run.ExpiresAt),
+        c.Command("INSERT INTO runs (id, project, api_key, thread_id, status, expires_at, data) VALUES (@id, @write_project, @api_key, @thread, @status, @expires, @data)", t,
+            ("@id", run.Id), SqliteCommands.WriteProject, ("@api_key", ProjectScope.KeyId), ("@thread", run.ThreadId), ("@status", run.Status), ("@expires", run.ExpiresAt),
             ("@data", JsonSerializer.Serialize(run, Json.ThreadRun))).Run();
 
     public async Task<ThreadRun?> GetRunAsync(string threadId, string id, CancellationToken cancellationToken)
@@ -107,10 +107,12 @@ public sealed partial class SqliteAgentStore
             using var command = c.Command($"""
                 UPDATE runs SET lease_owner = @owner, lease_until = @until
                 WHERE id = @id AND status IN {ResumableStatuses} AND (lease_until IS NULL OR lease_until < @now OR lease_owner = @owner)
-                RETURNING data, project
+                RETURNING data, project, api_key
                 """, t, ("@id", runId), ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds()), ("@now", now.ToUnixTimeMilliseconds()));
             using var reader = command.ExecuteReader();
-            return reader.Read() ? new LeasedRun(JsonSerializer.Deserialize(reader.GetString(0), Json.ThreadRun)!, reader.GetString(1)) : null;
+            return reader.Read()
+                ? new LeasedRun(JsonSerializer.Deserialize(reader.GetString(0), Json.ThreadRun)!, reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2))
+                : null;
         }, cancellationToken);
 
     public async Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, DateTimeOffset queuedBefore, int max, CancellationToken cancellationToken)

@@ -61,6 +61,8 @@ internal static class SqliteSchema
         SqliteRateLimitSchema.Migration,
         // Long threads: each message's token count kept with it, and the messages of a run indexed.
         SqliteMessageTokensSchema.Migration,
+        // Per-key rate limits on runs: the key each run was created with.
+        SqliteRunKeySchema.Migration,
     ];
 
     /// <summary>The migration steps, in order (step N is schema version N).</summary>

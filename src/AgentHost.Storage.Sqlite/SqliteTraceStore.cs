@@ -52,7 +52,7 @@ public sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
     public async Task<IReadOnlyDictionary<string, long>> CountRunsByStatusAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        using var command = connection.Command("SELECT status, COUNT(*) FROM runs GROUP BY status");
+        using var command = connection.Command($"SELECT status, COUNT(*) FROM runs WHERE {SqliteCommands.InProject} GROUP BY status", null, SqliteCommands.Project);
         using var reader = command.ExecuteReader();
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         while (reader.Read())

@@ -43,6 +43,14 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         reported, input_pusd, cached_pusd, cache_write_pusd, output_pusd, priced_as, tools_offered, tool_calls, project
         """;
 
+    /// <summary>
+    /// A session (a <c>usage_totals</c> row of scope <c>session</c>) is seen in a project when one of its calls was made in
+    /// it; every session when there is no current project. Session ids are the clients' own, so the totals of an id two
+    /// projects both use are shared (docs/tenancy.md); each project sees only its own calls of it.
+    /// </summary>
+    private const string InSessionProject =
+        "(@project IS NULL OR EXISTS (SELECT 1 FROM model_calls m WHERE m.session_id = usage_totals.scope_id AND m.project = @project))";
+
     private const string TotalsColumns =
         "calls, unpriced_calls, errors, input_tokens, cached_tokens, cache_write_tokens, output_tokens, input_pusd, output_pusd, cache_pusd, first_at, last_at";
 
@@ -112,10 +120,10 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         using var command = connection.Command(
             $"""
             SELECT scope_id, last_model, {TotalsColumns} FROM usage_totals
-            WHERE scope = 'session' AND (@after IS NULL OR (last_at, scope_id) < (
+            WHERE scope = 'session' AND {InSessionProject} AND (@after IS NULL OR (last_at, scope_id) < (
                 SELECT last_at, scope_id FROM usage_totals WHERE scope = 'session' AND scope_id = @after AND period = ''))
             ORDER BY last_at DESC, scope_id DESC LIMIT @limit
-            """, null, ("@after", after), ("@limit", limit));
+            """, null, ("@after", after), ("@limit", limit), SqliteCommands.Project);
         using var reader = command.ExecuteReader();
         var sessions = new List<GatewaySession>();
         while (reader.Read())
@@ -129,8 +137,8 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
     public async Task<GatewaySession?> GetSessionAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        using var command = connection.Command($"SELECT last_model, {TotalsColumns} FROM usage_totals WHERE scope = 'session' AND scope_id = @id AND period = ''",
-            null, ("@id", id));
+        using var command = connection.Command($"SELECT last_model, {TotalsColumns} FROM usage_totals WHERE scope = 'session' AND scope_id = @id AND period = '' AND {InSessionProject}",
+            null, ("@id", id), SqliteCommands.Project);
         using var reader = command.ExecuteReader();
         return reader.Read() ? new GatewaySession { Id = id, LastModel = reader.IsDBNull(0) ? null : reader.GetString(0), Spend = ReadSpend(reader, 1) } : null;
     }
@@ -138,7 +146,7 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
     public async Task<IReadOnlyList<ModelCallRecord>> ListSessionCallsAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        using var command = connection.Command($"SELECT {CallColumns} FROM model_calls WHERE session_id = @id ORDER BY seq", null, ("@id", id));
+        using var command = connection.Command($"SELECT {CallColumns} FROM model_calls WHERE session_id = @id AND {SqliteCommands.InProject} ORDER BY seq", null, ("@id", id), SqliteCommands.Project);
         using var reader = command.ExecuteReader();
         var calls = new List<ModelCallRecord>();
         while (reader.Read())

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using AgentHost.Core.Sandbox;
 using AgentHost.Sandbox.Resources;
 using AgentHost.Testing.Requirements;
@@ -102,22 +103,21 @@ public sealed class ResourceTests
     public async Task SystemCallsPythonNeverNeeds_FailWithEperm()
     {
         await using var sandbox = TestSandbox.Create();
-        if (SeccompFilter.Build() is null)
-        {
-            return; // the filter is built for x86_64 only
-        }
-
+        var x64 = RuntimeInformation.ProcessArchitecture == Architecture.X64;
+        Assert.True(x64 || RuntimeInformation.ProcessArchitecture == Architecture.Arm64, "The filter is built for x86_64 and aarch64.");
         await using var session = await sandbox.StartSessionAsync(CancellationToken.None);
+        string[] probed = ["io_uring_setup", "userfaultfd", "keyctl", "bpf", "perf_event_open", "ptrace", "mount", "unshare"];
+        var calls = string.Join(", ", probed.Select(name => SeccompFilter.Denied.Single(d => d.Name == name))
+            .Select(d => $"(\"{d.Name}\", {(x64 ? d.X8664 : d.Aarch64)})"));
 
-        var result = await session.RunAsync("""
+        var result = await session.RunAsync($$"""
             import ctypes, errno, os
             libc = ctypes.CDLL(None, use_errno=True)
-            for name, number in [("io_uring_setup", 425), ("userfaultfd", 323), ("keyctl", 250), ("bpf", 321),
-                                 ("perf_event_open", 298), ("ptrace", 101), ("mount", 165), ("unshare", 272)]:
+            for name, number in [{{calls}}]:
                 ctypes.set_errno(0)
                 rc = libc.syscall(number, 0, 0, 0, 0, 0)
                 print(name, rc, errno.errorcode.get(ctypes.get_errno()))
-            print("getpid", libc.syscall(39) == os.getpid())
+            print("getpid", libc.syscall({{(x64 ? 39 : 172)}}) == os.getpid())
             """);
 
         Assert.Equal("""
@@ -134,21 +134,45 @@ public sealed class ResourceTests
             """.ReplaceLineEndings("\n"), result.Logs);
     }
 
-    [Fact]
-    public void TheSeccompProgram_JumpsToTheDenyReturn_ForEveryDeniedCall()
+    [Theory]
+    [InlineData(Architecture.X64, 0xC000003Eu, 5)]
+    [InlineData(Architecture.Arm64, 0xC00000B7u, 4)]
+    public void TheSeccompProgram_ChecksItsArchitecture_AndJumpsToTheDenyReturn_ForEveryDeniedCall(Architecture architecture, uint auditArch, int firstComparison)
     {
-        var program = SeccompFilter.Build();
-        if (program is null)
-        {
-            return;
-        }
+        var program = SeccompFilter.Build(architecture)!;
 
         var count = program.Length / 8;
+        Assert.Equal(auditArch, BitConverter.ToUInt32(program, 1 * 8 + 4)); // the architecture compared with seccomp_data.arch
+        Assert.Equal(0x80000000u, BitConverter.ToUInt32(program, 2 * 8 + 4)); // any other: KILL_PROCESS
         Assert.Equal(0x00050001u, BitConverter.ToUInt32(program, (count - 1) * 8 + 4)); // last: ERRNO(EPERM)
         Assert.Equal(0x7FFF0000u, BitConverter.ToUInt32(program, (count - 2) * 8 + 4)); // before it: ALLOW
-        for (var i = 5; i < count - 2; i++)
+        Assert.Equal(firstComparison + SeccompFilter.Denied.Count + 2, count);
+        for (var i = firstComparison - (architecture == Architecture.X64 ? 1 : 0); i < count - 2; i++)
         {
-            Assert.Equal(count - 1, i + 1 + program[i * 8 + 2]); // each comparison's true branch lands on the deny
+            Assert.Equal(count - 1, i + 1 + program[i * 8 + 2]); // each test's true branch lands on the deny (x86_64's x32 test too)
+        }
+
+        var numbers = SeccompFilter.Denied.Select(d => architecture == Architecture.X64 ? d.X8664 : d.Aarch64).ToList();
+        Assert.Equal(numbers, Enumerable.Range(firstComparison, numbers.Count).Select(i => BitConverter.ToUInt32(program, i * 8 + 4)));
+    }
+
+    [Fact]
+    public void TheSeccompProgram_IsNotBuiltForOtherArchitectures() =>
+        Assert.Equal((byte[]?)null, SeccompFilter.Build(Architecture.Arm));
+
+    /// <summary>The numbers of every denied call on x86_64 and on aarch64 are libseccomp's for that architecture.</summary>
+    [RequiresFact("seccomp")]
+    public async Task TheDeniedCallsNumbers_AreLibseccompsForEachArchitecture()
+    {
+        foreach (var (arch, numberOf) in new (string, Func<(string Name, uint X8664, uint Aarch64), uint>)[] { ("x86_64", d => d.X8664), ("aarch64", d => d.Aarch64) })
+        {
+            foreach (var denied in SeccompFilter.Denied)
+            {
+                var resolver = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("scmp_sys_resolver", ["-a", arch, denied.Name]) { RedirectStandardOutput = true })!;
+                var output = (await resolver.StandardOutput.ReadToEndAsync()).Trim();
+                await resolver.WaitForExitAsync();
+                Assert.True(numberOf(denied).ToString(CultureInfo.InvariantCulture) == output, $"{denied.Name} on {arch}: {numberOf(denied)} here, {output} in libseccomp");
+            }
         }
     }
 

@@ -131,6 +131,25 @@ public abstract class RunStoreContract<TFactory> : StoreContract<TFactory>
     }
 
     [StoreFact]
+    public async Task Lease_ReturnsTheProjectAndKeyTheRunWasCreatedWith()
+    {
+        ThreadRun withKey;
+        using (ProjectScope.Enter("proj_a", "key_a"))
+        {
+            withKey = await QueuedRunAsync();
+        }
+
+        var withoutKey = await QueuedRunAsync();
+        var now = Time.GetUtcNow();
+
+        var leased = await Store.TryLeaseRunAsync(withKey.Id, "node-a", now, now.AddSeconds(30), None);
+        var leasedWithoutKey = await Store.TryLeaseRunAsync(withoutKey.Id, "node-a", now, now.AddSeconds(30), None);
+
+        Assert.Equal(("proj_a", "key_a"), (leased?.Project, leased?.KeyId));
+        Assert.Equal((Projects.Default, (string?)null), (leasedWithoutKey?.Project, leasedWithoutKey?.KeyId));
+    }
+
+    [StoreFact]
     public async Task RenewLeases_KeepsTheOwnersRunsAndReleaseFreesOne()
     {
         var mine = await QueuedRunAsync();

@@ -91,8 +91,9 @@ public sealed partial class RunWorker(
             return;
         }
 
-        // Everything the run does — its messages, steps, files, model calls — belongs to the run's project.
-        using var project = ProjectScope.Enter(lease.Project);
+        // Everything the run does — its messages, steps, files, model calls — belongs to the run's project, and its model
+        // calls count against the rate limits of the key that created it.
+        using var project = ProjectScope.Enter(lease.Project, lease.KeyId);
         var run = lease.Run;
 
         using var cancellation = cancellations.Register(run.Id, stoppingToken);

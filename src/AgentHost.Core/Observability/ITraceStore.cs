@@ -12,6 +12,6 @@ public interface ITraceStore
     /// <summary>A gateway session's spans in the order they started.</summary>
     Task<IReadOnlyList<TraceSpan>> GetSessionSpansAsync(string sessionId, CancellationToken cancellationToken);
 
-    /// <summary>How many runs are in each status, for metrics.</summary>
+    /// <summary>How many runs of the current project (every project when there is none) are in each status, for metrics.</summary>
     Task<IReadOnlyDictionary<string, long>> CountRunsByStatusAsync(CancellationToken cancellationToken);
 }

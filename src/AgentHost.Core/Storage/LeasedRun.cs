@@ -2,5 +2,9 @@ using AgentHost.Core.Domain;
 
 namespace AgentHost.Core.Storage;
 
-/// <summary>A run its worker now holds, and the project it belongs to, so work done for it in the background stays there.</summary>
-public sealed record LeasedRun(ThreadRun Run, string Project);
+/// <summary>
+/// A run its worker now holds, the project it belongs to, so work done for it in the background stays there, and the
+/// key that created it (<see cref="ProjectScope.KeyId"/> then; null for a run created without a key, or before keys were
+/// kept), so its model calls count against that key's rate limits.
+/// </summary>
+public sealed record LeasedRun(ThreadRun Run, string Project, string? KeyId = null);

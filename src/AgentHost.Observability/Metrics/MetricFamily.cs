@@ -14,11 +14,17 @@ internal sealed class MetricFamily(string name, string type, string help, string
 
     public void Observe(double value, params string[] labelValues) => Get(labelValues).Observe(value, buckets!);
 
-    public void Write(StringBuilder text)
+    /// <summary>Writes the family; with <paramref name="project"/>, only the series whose first label (<c>project</c>) is it.</summary>
+    public void Write(StringBuilder text, string? project = null)
     {
         PrometheusText.Header(text, name, type, help);
         foreach (var (_, entry) in series.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
+            if (project is not null && !string.Equals(entry.LabelValues[0], project, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             var labels = labelNames.Zip(entry.LabelValues, (n, v) => new KeyValuePair<string, string>(n, v)).ToList();
             lock (entry)
             {

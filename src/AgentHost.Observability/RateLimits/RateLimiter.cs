@@ -18,6 +18,7 @@ namespace AgentHost.Observability.RateLimits;
 /// <c>rate_limit_exceeded</c>. When the call ends, its tokens are settled to what it really used.
 /// </summary>
 internal sealed class RateLimiter(RateLimitPolicy policy, IRateLimitCounter counter, ITokenCounter tokens, IOptions<RateLimitOptions> options, TimeProvider time)
+    : IRateLimitStanding
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
@@ -60,6 +61,29 @@ internal sealed class RateLimiter(RateLimitPolicy policy, IRateLimitCounter coun
         }
 
         await counter.AddAsync([.. reservation.Charges.Select(c => c with { Requests = 0, Tokens = delta })], CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Reads each counter the model's calls are charged to (adding nothing) and reports the most constrained: an
+    /// exhausted request limit first, else the one with the fewest tokens left.
+    /// </summary>
+    public async ValueTask<RateLimitState?> StandingAsync(string model, CancellationToken cancellationToken)
+    {
+        var rules = await policy.RulesAsync(ProjectScope.ForWrite, ProjectScope.KeyId, model, cancellationToken);
+        if (rules.Length == 0)
+        {
+            return null;
+        }
+
+        var window = time.GetUtcNow().ToUnixTimeSeconds() / 60;
+        var totals = await counter.AddAsync([.. rules.Select(r => new RateLimitCharge(r.Bucket, window, 0, 0))], cancellationToken);
+        var reset = DateTimeOffset.FromUnixTimeSeconds((window + 1) * 60);
+        return rules
+            .Select((rule, i) => new RateLimitState(rule.Requests, Math.Max(0, (rule.Requests ?? 0) - totals[i].Requests), rule.Tokens,
+                Math.Max(0, (rule.Tokens ?? 0) - totals[i].Tokens), reset))
+            .OrderBy(state => state.RequestsLimit is not null && state.RequestsRemaining == 0 ? 0 : 1)
+            .ThenBy(state => state.TokensLimit is null ? long.MaxValue : state.TokensRemaining)
+            .First();
     }
 
     /// <summary>The refusal when <paramref name="total"/> (this call included) passes one of the rule's limits, else null.</summary>

@@ -204,7 +204,7 @@ internal sealed class ModelCallRecorder
             ToolsOffered = options?.Tools?.Count ?? 0,
             ToolCalls = names,
         });
-        recording.Metrics.ModelCall(provider, servedBy, status, elapsed, firstUpdateMs, usage, cost);
+        recording.Metrics.ModelCall(project, provider, servedBy, status, elapsed, firstUpdateMs, usage, cost);
         if (scope.RunId is { } runId && cost is not null)
         {
             recording.CostShares.Record(runId, cost, toolCalls.ConvertAll(c => c.CallId));

@@ -68,7 +68,7 @@ internal sealed class ToolCallRecorder : IToolCallTrace
     private void Record(string? output, string? error)
     {
         var elapsed = recording.Time.GetElapsedTime(startTimestamp);
-        recording.Metrics.ToolCall(toolType, elapsed, error is not null);
+        recording.Metrics.ToolCall(project, toolType, elapsed, error is not null);
         var apiKeyId = recording.ApiKeyIdOf(scope);
         recording.Traces.Enqueue(() => ModelCallRecording.NewSpan(TraceSpanKinds.ToolCall, scope, apiKeyId, project, startedAt) with
         {

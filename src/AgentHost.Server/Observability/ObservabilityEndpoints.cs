@@ -83,7 +83,8 @@ public static class ObservabilityEndpoints
 
     private static async Task GetMetricsAsync(HttpContext http, ITraceStore traces, AgentHostMetrics metrics, CancellationToken cancellationToken)
     {
-        var text = metrics.Render(await traces.CountRunsByStatusAsync(cancellationToken));
+        // A project key sees its project's runs and series; the admin key, and a scrape without a key, see every project's.
+        var text = metrics.Render(await traces.CountRunsByStatusAsync(cancellationToken), Core.Storage.ProjectScope.Current);
         http.Response.ContentType = PrometheusText.ContentType;
         await http.Response.WriteAsync(text, cancellationToken);
     }

@@ -70,7 +70,7 @@ internal static class ResponseEndpoints
             var response = ResponseObject.Build(id, creation.Settings, ended, await records.OutputAsync(ended, view, cancellationToken));
             if (stream is null)
             {
-                return ended.Status == RunStatus.Failed && ended.LastError is { } error ? ResponseFailure.Of(error) : Json(response);
+                return ended.Status == RunStatus.Failed && ended.LastError is { } error ? await ResponseFailure.OfAsync(http, error, ended.Model, cancellationToken) : Json(response);
             }
 
             await stream.WriteAsync(renderer.Ended(response), cancellationToken);

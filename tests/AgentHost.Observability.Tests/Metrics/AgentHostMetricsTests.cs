@@ -13,17 +13,36 @@ public sealed class AgentHostMetricsTests
 
         for (var i = 0; i < 50; i++)
         {
-            metrics.ModelCall("anthropic", $"claude-invented-{i}", ModelCallStatuses.Error, TimeSpan.FromMilliseconds(5), null, null, null);
+            metrics.ModelCall("default", "anthropic", $"claude-invented-{i}", ModelCallStatuses.Error, TimeSpan.FromMilliseconds(5), null, null, null);
         }
 
-        metrics.ModelCall("anthropic", "claude-sonnet-4-5", ModelCallStatuses.Error, TimeSpan.FromMilliseconds(5), null, null, null);
-        metrics.ModelCall("openai", "my-finetune", ModelCallStatuses.Ok, TimeSpan.FromMilliseconds(5), null, null, null);
-        metrics.ModelCall("openai", "my-finetune", ModelCallStatuses.Error, TimeSpan.FromMilliseconds(5), null, null, null);
+        metrics.ModelCall("default", "anthropic", "claude-sonnet-4-5", ModelCallStatuses.Error, TimeSpan.FromMilliseconds(5), null, null, null);
+        metrics.ModelCall("default", "openai", "my-finetune", ModelCallStatuses.Ok, TimeSpan.FromMilliseconds(5), null, null, null);
+        metrics.ModelCall("default", "openai", "my-finetune", ModelCallStatuses.Error, TimeSpan.FromMilliseconds(5), null, null, null);
         var text = metrics.Render(new Dictionary<string, long>());
 
         Assert.DoesNotContain("claude-invented", text);
-        Assert.Contains("agenthost_model_call_duration_seconds_count{provider=\"anthropic\",model=\"other\",status=\"error\"} 50", text);
+        Assert.Contains("agenthost_model_call_duration_seconds_count{project=\"default\",provider=\"anthropic\",model=\"other\",status=\"error\"} 50", text);
         Assert.Contains("model=\"claude-sonnet-4-5\",status=\"error\"", text);
         Assert.Contains("model=\"my-finetune\",status=\"error\"", text);
+    }
+
+    [Fact]
+    public void ARenderForOneProject_ShowsOnlyItsSeries_AndTheFullRenderShowsEveryProject()
+    {
+        using var metrics = new AgentHostMetrics(() => ["gpt-4o"]);
+        metrics.ModelCall("proj_a", "openai", "gpt-4o", ModelCallStatuses.Ok, TimeSpan.FromMilliseconds(5), null, new TraceUsage { InputTokens = 10, OutputTokens = 1 }, null);
+        metrics.ModelCall("proj_b", "openai", "gpt-4o", ModelCallStatuses.Ok, TimeSpan.FromMilliseconds(5), null, new TraceUsage { InputTokens = 20, OutputTokens = 2 }, null);
+        metrics.ToolCall("proj_b", "code_interpreter", TimeSpan.FromMilliseconds(5), failed: true);
+
+        var forA = metrics.Render(new Dictionary<string, long>(), "proj_a");
+        var all = metrics.Render(new Dictionary<string, long>());
+
+        Assert.Contains("agenthost_model_tokens_total{project=\"proj_a\",provider=\"openai\",model=\"gpt-4o\",type=\"input\"} 10\n", forA);
+        Assert.DoesNotContain("proj_b", forA);
+        Assert.Contains("# TYPE agenthost_tool_call_errors_total counter\n", forA);
+        Assert.Contains("agenthost_model_tokens_total{project=\"proj_b\",provider=\"openai\",model=\"gpt-4o\",type=\"input\"} 20\n", all);
+        Assert.Contains("agenthost_tool_call_errors_total{project=\"proj_b\",tool=\"code_interpreter\"} 1\n", all);
+        Assert.Contains("project=\"proj_a\"", all);
     }
 }

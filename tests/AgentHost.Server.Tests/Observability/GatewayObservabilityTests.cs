@@ -51,7 +51,7 @@ public sealed class GatewayObservabilityTests
         var byDoor = JsonNode.Parse(await http.GetStringAsync("agenthost/usage?start_time=0&group_by=entry_point"))!["data"]!.AsArray();
         Assert.Equal([("chat_completions", 2), ("messages", 2)], byDoor.Select(r => (r!["key"]!.GetValue<string>(), r["model_calls"]!.GetValue<int>())));
         var metrics = await http.GetStringAsync(server.BaseUri.GetLeftPart(UriPartial.Authority) + "/metrics");
-        Assert.Contains("agenthost_model_cost_usd_total{provider=\"anthropic\",model=\"claude-sonnet-4-5\"} 0.0045", metrics, StringComparison.Ordinal);
+        Assert.Contains("agenthost_model_cost_usd_total{project=\"default\",provider=\"anthropic\",model=\"claude-sonnet-4-5\"} 0.0045", metrics, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("agenthost/sessions/no-such-session")).StatusCode);
     }
 

@@ -24,12 +24,55 @@ public sealed partial class MetricsTests
         var samples = Parse(text);
         Assert.Equal(1, samples["agenthost_runs{status=\"completed\"}"]);
         Assert.Equal(0, samples["agenthost_run_queue_depth"]);
-        Assert.Equal(1000, samples["agenthost_model_tokens_total{provider=\"openai\",model=\"gpt-4o-mini\",type=\"input\"}"]);
-        Assert.Equal(100, samples["agenthost_model_tokens_total{provider=\"openai\",model=\"gpt-4o-mini\",type=\"output\"}"]);
+        Assert.Equal(1000, samples["agenthost_model_tokens_total{project=\"default\",provider=\"openai\",model=\"gpt-4o-mini\",type=\"input\"}"]);
+        Assert.Equal(100, samples["agenthost_model_tokens_total{project=\"default\",provider=\"openai\",model=\"gpt-4o-mini\",type=\"output\"}"]);
         // 1,000 × $0.15 + 100 × $0.60, per million.
-        Assert.Equal(0.00021, samples["agenthost_model_cost_usd_total{provider=\"openai\",model=\"gpt-4o-mini\"}"], 10);
-        Assert.Equal(1, samples["agenthost_model_call_duration_seconds_count{provider=\"openai\",model=\"gpt-4o-mini\",status=\"ok\"}"]);
-        Assert.Equal(1, samples["agenthost_model_call_duration_seconds_bucket{provider=\"openai\",model=\"gpt-4o-mini\",status=\"ok\",le=\"+Inf\"}"]);
+        Assert.Equal(0.00021, samples["agenthost_model_cost_usd_total{project=\"default\",provider=\"openai\",model=\"gpt-4o-mini\"}"], 10);
+        Assert.Equal(1, samples["agenthost_model_call_duration_seconds_count{project=\"default\",provider=\"openai\",model=\"gpt-4o-mini\",status=\"ok\"}"]);
+        Assert.Equal(1, samples["agenthost_model_call_duration_seconds_bucket{project=\"default\",provider=\"openai\",model=\"gpt-4o-mini\",status=\"ok\",le=\"+Inf\"}"]);
+    }
+
+    [Fact]
+    public async Task Metrics_WithAProjectKey_ShowOnlyThatProjectsSeriesAndRuns_AndWithTheAdminKeyEveryProjects()
+    {
+        await using var server = await AgentHostServer.StartAsync(settings: Tenancy.TenancyAdmin.Settings());
+        using var admin = new Tenancy.TenancyAdmin(server);
+        var projectA = await admin.CreateProjectAsync("A");
+        var projectB = await admin.CreateProjectAsync("B");
+        var (_, keyA) = await admin.CreateKeyAsync(projectA);
+        var (_, keyB) = await admin.CreateKeyAsync(projectB);
+        server.Upstream.Enqueue(
+            ScriptedTurn.Say("a") with { PromptTokens = 1000, CompletionTokens = 100 },
+            ScriptedTurn.Say("b") with { PromptTokens = 2000, CompletionTokens = 200 });
+        var assistants = server.Assistants(keyA);
+        Assistant assistant = await assistants.CreateAssistantAsync("gpt-4o-mini");
+        await assistants.WaitAsync(await assistants.CreateThreadAndRunAsync(assistant.Id, new ThreadCreationOptions { InitialMessages = { "hi" } }));
+        await server.Chat("gpt-4o-mini", keyB).CompleteChatAsync("hi");
+
+        var forA = Parse(await ScrapeAsync(server, keyA));
+        var forB = Parse(await ScrapeAsync(server, keyB));
+        var forAdmin = Parse(await ScrapeAsync(server, Tenancy.TenancyAdmin.AdminKey));
+
+        var inputA = $"agenthost_model_tokens_total{{project=\"{projectA}\",provider=\"openai\",model=\"gpt-4o-mini\",type=\"input\"}}";
+        var inputB = $"agenthost_model_tokens_total{{project=\"{projectB}\",provider=\"openai\",model=\"gpt-4o-mini\",type=\"input\"}}";
+        Assert.Equal(1000, forA[inputA]);
+        Assert.DoesNotContain(forA.Keys, k => k.Contains(projectB, StringComparison.Ordinal));
+        Assert.Equal(1, forA["agenthost_runs{status=\"completed\"}"]);
+        Assert.Equal(2000, forB[inputB]);
+        Assert.DoesNotContain(forB.Keys, k => k.Contains(projectA, StringComparison.Ordinal));
+        Assert.False(forB.ContainsKey("agenthost_runs{status=\"completed\"}"));
+        Assert.Equal((1000, 2000), (forAdmin[inputA], forAdmin[inputB]));
+        Assert.Equal(1, forAdmin["agenthost_runs{status=\"completed\"}"]);
+    }
+
+    private static async Task<string> ScrapeAsync(AgentHostServer server, string key)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(server.BaseUri.GetLeftPart(UriPartial.Authority)) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        using var response = await http.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
     }
 
     /// <summary>

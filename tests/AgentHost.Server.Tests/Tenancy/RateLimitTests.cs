@@ -113,6 +113,38 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task Responses_PastTheProjectsRequestLimit_Answer429WithOpenAIHeadersAndEnvelope()
+    {
+        var clock = Clock();
+        await using var server = await StartAsync(clock, new()
+        {
+            ["AgentHost:RateLimits:Project:gpt-4o:RequestsPerMinute"] = "2",
+            ["AgentHost:RateLimits:Project:gpt-4o:TokensPerMinute"] = "90000",
+        });
+        using var admin = new TenancyAdmin(server);
+        var (_, key) = await admin.CreateKeyAsync(await admin.CreateProjectAsync("A"));
+        server.Upstream.Enqueue(ScriptedTurn.Say("One."), ScriptedTurn.Say("Two."));
+
+        await server.Chat(CompatClients.Gpt, key).CompleteChatAsync("1");
+        OpenAI.Responses.ResponseResult second = await server.Responses(key).CreateResponseAsync(CompatClients.Gpt, "2");
+        var refused = await Assert.ThrowsAsync<ClientResultException>(() => server.Responses(key).CreateResponseAsync(CompatClients.Gpt, "3"));
+
+        Assert.Equal("Two.", second.GetOutputText());
+        Assert.Equal(429, refused.Status);
+        var headers = refused.GetRawResponse()!.Headers;
+        Assert.Equal("2", Header(headers, "x-ratelimit-limit-requests"));
+        Assert.Equal("0", Header(headers, "x-ratelimit-remaining-requests"));
+        Assert.Equal("50s", Header(headers, "x-ratelimit-reset-requests"));
+        Assert.Equal("90000", Header(headers, "x-ratelimit-limit-tokens"));
+        Assert.Equal("50s", Header(headers, "x-ratelimit-reset-tokens"));
+        Assert.Equal("50", Header(headers, "retry-after"));
+        var error = JsonDocument.Parse(refused.GetRawResponse()!.Content.ToString()).RootElement.GetProperty("error");
+        Assert.Equal(("rate_limit_exceeded", "requests"), (error.GetProperty("code").GetString(), error.GetProperty("type").GetString()));
+        Assert.Contains("Rate limit reached for gpt-4o in project proj_", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, server.Upstream.Paths.Count);
+    }
+
+    [Fact]
     public async Task KeyLimits_CountEachKeyOnItsOwn_WithinItsProject()
     {
         var clock = Clock();
@@ -130,6 +162,31 @@ public sealed class RateLimitTests
         Assert.Equal(429, refused.Status);
         Assert.Contains("in key key_", refused.Message, StringComparison.Ordinal);
         Assert.Equal("Second key.", other.Content[0].Text);
+    }
+
+    [Fact]
+    public async Task AssistantsRuns_CountAgainstTheLimitsOfTheKeyThatCreatedThem()
+    {
+        var clock = Clock();
+        await using var server = await StartAsync(clock, new() { ["AgentHost:RateLimits:Key:*:RequestsPerMinute"] = "1" });
+        using var admin = new TenancyAdmin(server);
+        var project = await admin.CreateProjectAsync("A");
+        var (_, keyA) = await admin.CreateKeyAsync(project, "a");
+        var (_, keyB) = await admin.CreateKeyAsync(project, "b");
+        server.Upstream.Enqueue(ScriptedTurn.Say("Uses A's one request."), ScriptedTurn.Say("B's run."));
+        await server.Chat(CompatClients.Gpt, keyA).CompleteChatAsync("Hi");
+        Assistant assistant = await server.Assistants(keyA).CreateAssistantAsync(CompatClients.Gpt);
+
+        ThreadRun runOfA = await server.Assistants(keyA).WaitAsync(
+            await server.Assistants(keyA).CreateThreadAndRunAsync(assistant.Id, new ThreadCreationOptions { InitialMessages = { "Hello" } }));
+        ThreadRun runOfB = await server.Assistants(keyB).WaitAsync(
+            await server.Assistants(keyB).CreateThreadAndRunAsync(assistant.Id, new ThreadCreationOptions { InitialMessages = { "Hello" } }));
+
+        Assert.Equal(RunStatus.Failed, runOfA.Status);
+        Assert.Equal(RunErrorCode.RateLimitExceeded, runOfA.LastError.Code);
+        Assert.Contains("in key key_", runOfA.LastError.Message, StringComparison.Ordinal);
+        Assert.Equal(RunStatus.Completed, runOfB.Status);
+        Assert.Equal(2, server.Upstream.Paths.Count);
     }
 
     [Fact]

@@ -25,13 +25,14 @@ public static class TestComponents
 
     /// <summary>Why <paramref name="component"/> is missing, or null when it is there.</summary>
     /// <remarks>
-    /// Names: <c>shared</c>; <c>bwrap</c>; <c>postgres</c> (a connection string in <c>AGENTHOST_TEST_POSTGRES</c>);
+    /// Names: <c>shared</c>; <c>bwrap</c>; <c>seccomp</c> (libseccomp's <c>scmp_sys_resolver</c>); <c>postgres</c> (a connection string in <c>AGENTHOST_TEST_POSTGRES</c>);
     /// <c>node:&lt;name&gt;</c> (the npm project <c>tests/clients/&lt;name&gt;</c> installed).
     /// </remarks>
     public static string? Missing(string component) => component switch
     {
         "shared" => SharedFolder is null ? "../shared/ is not beside this clone (CI provides it)" : null,
         "bwrap" => OnPath("bwrap") ? null : "bubblewrap is not installed (apt-get install bubblewrap, or run scripts/test.sh)",
+        "seccomp" => OnPath("scmp_sys_resolver") ? null : "libseccomp's scmp_sys_resolver is not installed (apt-get install seccomp, or run scripts/test.sh)",
         "postgres" => string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AGENTHOST_TEST_POSTGRES"))
             ? "AGENTHOST_TEST_POSTGRES names no PostgreSQL server (scripts/test.sh starts one)"
             : null,
