@@ -32,6 +32,13 @@ if (options.Scenario is "session-history")
     return;
 }
 
+if (options.Scenario is "streams")
+{
+    // Its own host, in front of an upstream that holds every answer open.
+    await StreamsScenario.RunAsync(options);
+    return;
+}
+
 if (options.Scenario is "threads")
 {
     // Its own host: the bench model gets a small context window, so that `auto` truncates long threads.
