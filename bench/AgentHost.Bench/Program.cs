@@ -105,6 +105,11 @@ if (options.Scenario is "throughput" or "all")
     Report.Load("Completed runs per second", options, [await throughput.RunStreamedAsync(), await throughput.RunPolledAsync()]);
 }
 
+if (options.Scenario is "issue16")
+{
+    await Issue16Scenario.RunAsync(host, assistantId, options);
+}
+
 if (options.Scenario is "layers")
 {
     Report.Load("Cost of the layers under a run", options, await new LayersScenario(host, assistantId, options).RunAsync());
