@@ -61,9 +61,9 @@ internal static class ResponseEndpoints
             var stream = creation.Stream ? new ResponseEventStream(http.Response) : null;
             if (stream is not null)
             {
-                // Sent with the first burst of the run's events (the relay flushes before it waits).
+                // Sent at once, before the run is started: the client hears of its response first.
                 await stream.StartAsync();
-                stream.Write(renderer.Created(run, creation.Background));
+                await stream.WriteAsync(renderer.Created(run, creation.Background), cancellationToken);
             }
 
             service.Start(id);
