@@ -75,5 +75,5 @@ internal sealed record BenchOptions
     }
 
     private static ArgumentException Usage(string problem) => new(
-        problem + " Usage: --scenario throughput|latency|layers|sandbox|compat|gateway|responses|retrieval|library|all [--duration seconds] [--warmup seconds] [--concurrency n] [--iterations n] [--poll-ms ms]");
+        problem + " Usage: --scenario throughput|latency|layers|sandbox|compat|gateway|responses|retrieval|library|all [--duration seconds] [--warmup seconds] [--concurrency n] [--iterations n] [--poll-ms ms] [--streams n] [--hold seconds] [--rounds n]");
 }
