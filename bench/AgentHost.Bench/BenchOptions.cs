@@ -51,7 +51,7 @@ internal sealed record BenchOptions
             var value = i + 1 < args.Length ? args[i + 1] : throw Usage($"{args[i]} needs a value.");
             options = args[i] switch
             {
-                "--scenario" when value is "throughput" or "latency" or "layers" or "sandbox" or "compat" or "gateway" or "retrieval" or "retrieval-http" or "retrieval-scale" or "retrieval-embed" or "retrieval-eval" or "retrieval-ingest" or "retrieval-profile" or "library" or "responses" or "nodes" or "session-history" or "threads" or "streams" or "issue16" or "all" => options with { Scenario = value },
+                "--scenario" when value is "throughput" or "latency" or "layers" or "sandbox" or "compat" or "gateway" or "retrieval" or "retrieval-http" or "retrieval-scale" or "retrieval-embed" or "retrieval-eval" or "retrieval-ingest" or "retrieval-profile" or "retrieval-pipeline" or "retrieval-stages" or "library" or "responses" or "nodes" or "session-history" or "threads" or "streams" or "issue16" or "all" => options with { Scenario = value },
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
                 "--concurrency" => options with { Concurrency = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },

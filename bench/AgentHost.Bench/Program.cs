@@ -69,6 +69,13 @@ if (options.Scenario is "retrieval-ingest")
     return;
 }
 
+if (options.Scenario is "retrieval-stages")
+{
+    Console.WriteLine("CPU per ingested chunk, stage by stage (in-process), then the model's floor:");
+    await AgentHost.Bench.Retrieval.IngestionStagesScenario.RunAsync(AgentHost.Bench.Retrieval.Cisi.Load(), options.QueryLimit > 0 ? options.QueryLimit : 20);
+    return;
+}
+
 if (options.Scenario is "retrieval-profile")
 {
     Console.WriteLine("ONNX Runtime profile of a local model embedding CISI chunks:");
@@ -87,6 +94,13 @@ if (options.Scenario is "retrieval-eval")
 {
     var collections = AgentHost.Bench.Retrieval.Eval.EvalCollection.LoadAll(options.Collections, options.QueryLimit);
     await new AgentHost.Bench.Retrieval.Eval.EvalScenario(host, options.Models.Split(',')).RunAsync(collections);
+    return;
+}
+
+if (options.Scenario is "retrieval-pipeline")
+{
+    Console.WriteLine("Ingestion through the real pipeline (upload, file batch, worker, index, SQLite):");
+    await new AgentHost.Bench.Retrieval.IngestionPipelineScenario(host, AgentHost.Bench.Retrieval.Cisi.Load()).RunAsync(options.QueryLimit > 0 ? options.QueryLimit : 50);
     return;
 }
 

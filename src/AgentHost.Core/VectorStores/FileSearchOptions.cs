@@ -3,8 +3,11 @@ namespace AgentHost.Core.VectorStores;
 /// <summary>Ingestion and file search settings (section <c>AgentHost:FileSearch</c>).</summary>
 public sealed class FileSearchOptions
 {
-    /// <summary>Files ingested at once by this process; 0 leaves ingestion to other processes on the same data.</summary>
-    public int IngestionConcurrency { get; set; } = 2;
+    /// <summary>
+    /// Files ingested at once by this process; 0 leaves ingestion to other processes on the same data. More files than
+    /// cores lets one file's text be extracted and its chunks written while others embed.
+    /// </summary>
+    public int IngestionConcurrency { get; set; } = 4;
 
     /// <summary>How often the ingestion queue is checked when nothing wakes it (files queued by another process).</summary>
     public TimeSpan IngestionPollInterval { get; set; } = TimeSpan.FromSeconds(1);

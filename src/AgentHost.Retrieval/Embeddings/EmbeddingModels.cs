@@ -51,14 +51,26 @@ internal sealed class EmbeddingModels : IDisposable
                 "embedding_model", "invalid_value");
 
     /// <summary>Embeds search queries, each with the model's query prefix when it has one.</summary>
-    public Task<float[][]> EmbedQueriesAsync(EmbeddingModel model, IReadOnlyList<string> queries, CancellationToken cancellationToken) =>
-        EmbedAsync(model, model.QueryPrefix is null ? queries : [.. queries.Select(q => model.QueryPrefix + q)], cancellationToken);
+    public Task<float[][]> EmbedQueriesAsync(EmbeddingModel model, IReadOnlyList<string> queries, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> texts = model.QueryPrefix is null ? queries : [.. queries.Select(q => model.QueryPrefix + q)];
+        return texts.Count > 0 && model.Generator is LocalEmbeddingGenerator local
+            ? local.EmbedQueriesAsync(texts, cancellationToken)
+            : EmbedAsync(model, texts, cancellationToken);
+    }
 
+    /// <summary>Embeds documents (chunks); a local model runs them side by side with other files' on every core.</summary>
     public async Task<float[][]> EmbedAsync(EmbeddingModel model, IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         if (texts.Count == 0)
         {
             return [];
+        }
+
+        if (model.Generator is LocalEmbeddingGenerator local)
+        {
+            // The local encoder's vectors are already L2-normalised.
+            return await local.EmbedDocumentsAsync(texts, cancellationToken);
         }
 
         var generated = await model.Generator.GenerateAsync(texts, cancellationToken: cancellationToken);

@@ -23,6 +23,12 @@ internal sealed class OnnxSentenceEncoder : IDisposable
     /// <param name="tokenBudget">Most padded positions per run (texts × longest text), which bounds a run's memory and latency.</param>
     /// <param name="int8">Run the model's matrix products on int8 weights (<see cref="OnnxWeightQuantizer"/>).</param>
     public OnnxSentenceEncoder(LocalModel model, SessionOptions options, int maxBatch, int tokenBudget, bool int8)
+        : this(model, Graph(model, int8), options, maxBatch, tokenBudget)
+    {
+    }
+
+    /// <param name="graph">The model's ONNX graph as <see cref="Graph"/> gives it, shared by the model's sessions.</param>
+    public OnnxSentenceEncoder(LocalModel model, byte[] graph, SessionOptions options, int maxBatch, int tokenBudget)
     {
         this.model = model;
         this.maxBatch = Math.Max(1, maxBatch);
@@ -32,16 +38,20 @@ internal sealed class OnnxSentenceEncoder : IDisposable
             tokenizer = BertTokenizer.Create(vocabulary, new BertOptions { LowerCaseBeforeTokenization = true, RemoveNonSpacingMarks = true });
         }
 
-        using (var graph = model.OpenResource("model.onnx"))
-        using (var bytes = new MemoryStream(checked((int)graph.Length)))
-        {
-            graph.CopyTo(bytes);
-            var onnx = bytes.ToArray();
-            session = new InferenceSession(int8 ? OnnxWeightQuantizer.Quantize(onnx, out _) : onnx, options);
-        }
+        session = new InferenceSession(graph, options);
 
         hasTokenTypes = session.InputMetadata.ContainsKey("token_type_ids");
         outputName = session.OutputMetadata.Keys.First();
+    }
+
+    /// <summary>The model's ONNX graph from its package, its weight products rewritten to int8 when <paramref name="int8"/>.</summary>
+    public static byte[] Graph(LocalModel model, bool int8)
+    {
+        using var graph = model.OpenResource("model.onnx");
+        using var bytes = new MemoryStream(checked((int)graph.Length));
+        graph.CopyTo(bytes);
+        var onnx = bytes.ToArray();
+        return int8 ? OnnxWeightQuantizer.Quantize(onnx, out _) : onnx;
     }
 
     /// <summary>The model's WordPiece ids for a text, <c>[CLS]</c> and <c>[SEP]</c> included, cut to the model's window.</summary>
@@ -73,8 +83,42 @@ internal sealed class OnnxSentenceEncoder : IDisposable
     /// <summary>Embeds tokenised texts, shortest first, in batches cut by <c>maxBatch</c> and the token budget.</summary>
     public float[][] Encode(IReadOnlyList<long[]> ids, CancellationToken cancellationToken)
     {
-        var order = Enumerable.Range(0, ids.Count).OrderBy(i => ids[i].Length).ToArray();
         var vectors = new float[ids.Count][];
+        foreach (var (start, count, order) in Batches(ids))
+        {
+            RunBatch(ids, order.AsSpan(start, count), vectors, cancellationToken);
+        }
+
+        return vectors;
+    }
+
+    /// <summary>
+    /// As <see cref="Encode(IReadOnlyList{long[]}, CancellationToken)"/>, each batch run while holding one of
+    /// <paramref name="slots"/>, so that runs of every caller share the cores in turns, batch by batch.
+    /// </summary>
+    public async Task<float[][]> EncodeAsync(IReadOnlyList<long[]> ids, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        var vectors = new float[ids.Count][];
+        foreach (var (start, count, order) in Batches(ids))
+        {
+            await slots.WaitAsync(cancellationToken);
+            try
+            {
+                RunBatch(ids, order.AsSpan(start, count), vectors, cancellationToken);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+
+        return vectors;
+    }
+
+    /// <summary>The texts' order by length, cut into runs of at most <c>maxBatch</c> texts and <c>tokenBudget</c> padded positions.</summary>
+    private IEnumerable<(int Start, int Count, int[] Order)> Batches(IReadOnlyList<long[]> ids)
+    {
+        var order = Enumerable.Range(0, ids.Count).OrderBy(i => ids[i].Length).ToArray();
         var start = 0;
         while (start < order.Length)
         {
@@ -84,11 +128,9 @@ internal sealed class OnnxSentenceEncoder : IDisposable
                 end++;
             }
 
-            RunBatch(ids, order.AsSpan(start, end - start), vectors, cancellationToken);
+            yield return (start, end - start, order);
             start = end;
         }
-
-        return vectors;
     }
 
     private void RunBatch(IReadOnlyList<long[]> ids, ReadOnlySpan<int> batch, float[][] vectors, CancellationToken cancellationToken)

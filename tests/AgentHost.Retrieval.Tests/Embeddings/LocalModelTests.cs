@@ -115,4 +115,45 @@ public sealed class LocalModelTests
             Assert.True(cosine < 0.99999f, "int8 weights should not give float32's exact vectors");
         }
     }
+
+    [Theory]
+    [InlineData(MiniLm)]
+    [InlineData(Arctic)]
+    public void Int8Rewrite_MovesEveryWeightProductsBiasIntoTheKernel(string name)
+    {
+        var model = LocalModel.All.Single(m => m.Name == name);
+        using var resource = model.OpenResource("model.onnx");
+        using var bytes = new MemoryStream();
+        resource.CopyTo(bytes);
+
+        OnnxWeightQuantizer.Quantize(bytes.ToArray(), out var quantized, out var folded);
+
+        // Six layers × (query, key, value, attention output, two feed-forward products), each followed by its bias Add.
+        Assert.Equal(36, quantized);
+        Assert.Equal(36, folded);
+    }
+
+    [Fact]
+    public async Task DocumentsEmbeddedByManyCallersAtOnce_GetTheSameVectorsAsAlone()
+    {
+        using var models = new EmbeddingModels(Options.Create(new RetrievalOptions { EmbeddingRuns = 2, EmbeddingBatchTokens = 64 }));
+        var model = models.Resolve(MiniLm);
+        var files = Enumerable.Range(0, 8).Select(f => Enumerable.Range(0, 5).Select(c => $"file {f} chunk {c} about tides, yeast and the moon {new string('x', f + c)}").ToArray()).ToArray();
+
+        var alone = new List<float[][]>();
+        foreach (var file in files)
+        {
+            alone.Add(await models.EmbedAsync(model, file, CancellationToken.None));
+        }
+
+        var together = await Task.WhenAll(files.Select(file => Task.Run(() => models.EmbedAsync(model, file, CancellationToken.None))));
+
+        for (var f = 0; f < files.Length; f++)
+        {
+            for (var c = 0; c < files[f].Length; c++)
+            {
+                Assert.Equal(alone[f][c], together[f][c]);
+            }
+        }
+    }
 }
