@@ -34,6 +34,15 @@ internal sealed record BenchOptions
     /// <summary>nodes: the PostgreSQL server the nodes share (a fresh schema per node count); AGENTHOST_TEST_POSTGRES when unset.</summary>
     public string? Postgres { get; init; }
 
+    /// <summary>streams: concurrent streamed runs held open at once.</summary>
+    public int Streams { get; init; } = 1000;
+
+    /// <summary>streams: how long the upstream holds each answer open.</summary>
+    public TimeSpan Hold { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>streams: rounds of streams one after another in the same process (memory after each round shows what stays).</summary>
+    public int Rounds { get; init; } = 1;
+
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
@@ -42,7 +51,7 @@ internal sealed record BenchOptions
             var value = i + 1 < args.Length ? args[i + 1] : throw Usage($"{args[i]} needs a value.");
             options = args[i] switch
             {
-                "--scenario" when value is "throughput" or "latency" or "layers" or "sandbox" or "compat" or "gateway" or "retrieval" or "retrieval-http" or "retrieval-scale" or "retrieval-embed" or "retrieval-eval" or "retrieval-ingest" or "retrieval-profile" or "retrieval-pipeline" or "retrieval-stages" or "library" or "responses" or "nodes" or "session-history" or "threads" or "all" => options with { Scenario = value },
+                "--scenario" when value is "throughput" or "latency" or "layers" or "sandbox" or "compat" or "gateway" or "retrieval" or "retrieval-http" or "retrieval-scale" or "retrieval-embed" or "retrieval-eval" or "retrieval-ingest" or "retrieval-profile" or "retrieval-pipeline" or "retrieval-stages" or "library" or "responses" or "nodes" or "session-history" or "threads" or "streams" or "issue16" or "all" => options with { Scenario = value },
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
                 "--concurrency" => options with { Concurrency = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
@@ -53,6 +62,9 @@ internal sealed record BenchOptions
                 "--collections" => options with { Collections = value },
                 "--models" => options with { Models = value },
                 "--postgres" => options with { Postgres = value },
+                "--streams" => options with { Streams = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
+                "--hold" => options with { Hold = TimeSpan.FromSeconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
+                "--rounds" => options with { Rounds = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
                 "--query-limit" => options with { QueryLimit = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
                 _ => throw Usage($"Unknown option or value: {args[i]} {value}"),
             };
@@ -63,5 +75,5 @@ internal sealed record BenchOptions
     }
 
     private static ArgumentException Usage(string problem) => new(
-        problem + " Usage: --scenario throughput|latency|layers|sandbox|compat|gateway|responses|retrieval|library|all [--duration seconds] [--warmup seconds] [--concurrency n] [--iterations n] [--poll-ms ms]");
+        problem + " Usage: --scenario throughput|latency|layers|sandbox|compat|gateway|responses|retrieval|library|all [--duration seconds] [--warmup seconds] [--concurrency n] [--iterations n] [--poll-ms ms] [--streams n] [--hold seconds] [--rounds n]");
 }

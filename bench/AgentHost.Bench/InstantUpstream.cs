@@ -38,6 +38,15 @@ internal sealed class InstantUpstream : IAsyncDisposable
     private static readonly byte[] AnthropicJsonAnswer = Encoding.UTF8.GetBytes(
         """{"id":"msg_bench","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"text","text":"Hello from the bench."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":12,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":4}}""");
 
+    private static readonly byte[] RoleChunk = Encoding.UTF8.GetBytes(Chunk("""{"role":"assistant","content":""}""", "null"));
+
+    private static readonly byte[] WordChunk = Encoding.UTF8.GetBytes(Chunk("""{"content":" word"}""", "null"));
+
+    private static readonly byte[] TrickleEnd = Encoding.UTF8.GetBytes(string.Concat(
+        Chunk("{}", "\"stop\""),
+        """data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":4,"total_tokens":16}}""" + "\n\n",
+        "data: [DONE]\n\n"));
+
     private readonly LoopbackServer server;
 
     private InstantUpstream(LoopbackServer server) => this.server = server;
@@ -50,6 +59,35 @@ internal sealed class InstantUpstream : IAsyncDisposable
         app.MapPost("/v1/chat/completions", AnswerAsync);
         app.MapPost("/v1/messages", AnswerAnthropicAsync);
     }));
+
+    /// <summary>
+    /// An upstream that holds every streamed Chat Completions answer open for <paramref name="hold"/>: the role chunk
+    /// at once, then <paramref name="deltas"/> one-word deltas spread evenly over the hold, then finish, usage and
+    /// <c>[DONE]</c>. Each chunk is flushed as it is written, as a model streaming tokens does.
+    /// </summary>
+    public static async Task<InstantUpstream> StartTricklingAsync(TimeSpan hold, int deltas) => new(await LoopbackServer.StartAsync(app =>
+        app.MapPost("/v1/chat/completions", context => TrickleAsync(context, hold, deltas))));
+
+    private static async Task TrickleAsync(HttpContext context, TimeSpan hold, int deltas)
+    {
+        using (await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted))
+        {
+        }
+
+        context.Response.ContentType = "text/event-stream";
+        await context.Response.Body.WriteAsync(RoleChunk, context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+        var gap = hold / (deltas + 1);
+        for (var i = 0; i < deltas; i++)
+        {
+            await Task.Delay(gap, context.RequestAborted);
+            await context.Response.Body.WriteAsync(WordChunk, context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
+
+        await Task.Delay(gap, context.RequestAborted);
+        await context.Response.Body.WriteAsync(TrickleEnd, context.RequestAborted);
+    }
 
     private static async Task AnswerAsync(HttpContext context)
     {

@@ -8,8 +8,13 @@ namespace AgentHost.Bench;
 /// </summary>
 internal static class LoadRunner
 {
-    public sealed record Result(string Name, int Completed, int Failed, double Seconds, double CpuSeconds, long AllocatedBytes)
+    /// <param name="MeasureFrom">Start of the measured window (<see cref="Stopwatch.GetTimestamp"/>).</param>
+    /// <param name="MeasureTo">End of the measured window.</param>
+    public sealed record Result(string Name, int Completed, int Failed, double Seconds, double CpuSeconds, long AllocatedBytes, long MeasureFrom = 0, long MeasureTo = 0)
     {
+        /// <summary>Whether a moment (<see cref="Stopwatch.GetTimestamp"/>) falls in the measured window.</summary>
+        public bool InWindow(long timestamp) => timestamp >= MeasureFrom && timestamp < MeasureTo;
+
         public double PerSecond => Completed / Seconds;
 
         public double CpuMillisecondsPerOperation => Completed == 0 ? double.NaN : CpuSeconds * 1000 / Completed;
@@ -50,6 +55,6 @@ internal static class LoadRunner
         var cost = CostInWindowAsync();
         await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(ClientAsync)));
         var (cpu, allocated) = await cost;
-        return new Result(name, completed, failed, options.Duration.TotalSeconds, cpu, allocated);
+        return new Result(name, completed, failed, options.Duration.TotalSeconds, cpu, allocated, measureFrom, measureTo);
     }
 }

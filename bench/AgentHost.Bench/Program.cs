@@ -32,6 +32,13 @@ if (options.Scenario is "session-history")
     return;
 }
 
+if (options.Scenario is "streams")
+{
+    // Its own host, in front of an upstream that holds every answer open.
+    await StreamsScenario.RunAsync(options);
+    return;
+}
+
 if (options.Scenario is "threads")
 {
     // Its own host: the bench model gets a small context window, so that `auto` truncates long threads.
@@ -110,6 +117,11 @@ if (options.Scenario is "throughput" or "all")
 {
     var throughput = new ThroughputScenario(host, assistantId, options);
     Report.Load("Completed runs per second", options, [await throughput.RunStreamedAsync(), await throughput.RunPolledAsync()]);
+}
+
+if (options.Scenario is "issue16")
+{
+    await Issue16Scenario.RunAsync(host, assistantId, options);
 }
 
 if (options.Scenario is "layers")

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using AgentHost.Core.Engine;
 using AgentHost.Core.Events;
 using AgentHost.Server.Runs;
@@ -10,6 +8,8 @@ namespace AgentHost.Server.Http;
 /// <param name="includeFileSearchContent">Whether <c>include[]</c> asked for file_search result content in step events.</param>
 internal sealed class EventStream(HttpResponse response, bool includeFileSearchContent = false)
 {
+    private readonly AssistantsSseWriter sse = new(response.BodyWriter);
+
     public async Task StartAsync()
     {
         response.StatusCode = StatusCodes.Status200OK;
@@ -22,24 +22,10 @@ internal sealed class EventStream(HttpResponse response, bool includeFileSearchC
     public bool IncludeFileSearchContent => includeFileSearchContent;
 
     /// <summary>Buffers what <paramref name="agentEvent"/> renders as (none, one or two SSE events); the next flush sends it.</summary>
-    public void Write(AgentEvent agentEvent)
-    {
-        foreach (var sseEvent in AssistantsStreamEvents.Render(agentEvent, includeFileSearchContent))
-        {
-            Write(sseEvent);
-        }
-    }
+    public void Write(AgentEvent agentEvent) => AssistantsStreamEvents.Write(agentEvent, includeFileSearchContent, sse);
 
     /// <summary>Buffers one event in the response's pipe, encoded straight into it; the next flush sends it.</summary>
-    public void Write(AssistantsSseEvent sseEvent)
-    {
-        var body = response.BodyWriter;
-        body.Write("event: "u8);
-        Encoding.UTF8.GetBytes(sseEvent.Name, body);
-        body.Write("\ndata: "u8);
-        Encoding.UTF8.GetBytes(sseEvent.Data, body);
-        body.Write("\n\n"u8);
-    }
+    public void Write(AssistantsSseEvent sseEvent) => sse.Frame(sseEvent);
 
     public async Task WriteAsync(AssistantsSseEvent sseEvent, CancellationToken cancellationToken)
     {

@@ -61,6 +61,7 @@ internal static class ResponseEndpoints
             var stream = creation.Stream ? new ResponseEventStream(http.Response) : null;
             if (stream is not null)
             {
+                // Sent at once, before the run is started: the client hears of its response first.
                 await stream.StartAsync();
                 await stream.WriteAsync(renderer.Created(run, creation.Background), cancellationToken);
             }
@@ -93,12 +94,25 @@ internal static class ResponseEndpoints
     private static async Task<bool> RunEndedAsync(ResponseRecords records, string id) =>
         await records.Runs.GetRunAsync(id, id, CancellationToken.None) is { } run && RunStatus.IsTerminal(run.Status);
 
-    /// <summary>Renders the run's events (to the stream, if any) until it ends; returns the ended run.</summary>
+    /// <summary>
+    /// Renders the run's events (to the stream, if any) until it ends; returns the ended run. Events already published
+    /// are sent together: one flush (one write to the socket) per burst, not per event.
+    /// </summary>
     private static async Task<ThreadRun> RelayUntilEndAsync(RunSubscription subscription, ResponseStreamRenderer renderer, ResponseEventStream? stream,
         CancellationToken cancellationToken)
     {
-        while (await subscription.WaitToReadAsync(cancellationToken))
+        while (true)
         {
+            if (stream is not null)
+            {
+                await stream.FlushAsync(cancellationToken);
+            }
+
+            if (!await subscription.WaitToReadAsync(cancellationToken))
+            {
+                break;
+            }
+
             while (subscription.TryRead(out var agentEvent))
             {
                 if (agentEvent is RunStatusChanged changed && RunStatus.IsTerminal(changed.Run.Status))
@@ -113,7 +127,7 @@ internal static class ResponseEndpoints
 
                 foreach (var streamEvent in await renderer.RenderAsync(agentEvent))
                 {
-                    await stream.WriteAsync(streamEvent, cancellationToken);
+                    stream.Write(streamEvent);
                 }
             }
         }
@@ -200,13 +214,17 @@ internal static class ResponseEndpoints
             foreach (var streamEvent in events)
             {
                 var type = JsonNode.Parse(streamEvent.Data)!["type"]!.GetValue<string>();
-                await stream.WriteRawAsync(type, streamEvent.Data, cancellationToken);
+                stream.WriteRaw(type, streamEvent.Data);
                 after = streamEvent.SequenceNumber;
                 if (Array.IndexOf(EndEvents, type) >= 0)
                 {
+                    await stream.FlushAsync(cancellationToken);
                     return Results.Empty;
                 }
             }
+
+            // The events read together go out together.
+            await stream.FlushAsync(cancellationToken);
 
             if (events.Count == 0 && (await records.Store.GetAsync(id, cancellationToken) is null || !await recorder.FinishIfAbandonedAsync(id, cancellationToken)))
             {

@@ -56,7 +56,15 @@ internal sealed partial class ResponseStreamRenderer(string responseId, JsonObje
                     Event("response.content_part.added", Part(started.Message.Id, index, ResponseInputReader.OutputText(string.Empty), "part")),
                 ];
             case TextDelta delta when IndexOf(delta.MessageId) is int at:
-                return [Event("response.output_text.delta", Part(delta.MessageId, at, null, null, ("delta", delta.Text), ("logprobs", new JsonArray())))];
+                // The hottest event, built in wire order at once (what Event and Part would give, without the reordering copy).
+                return
+                [
+                    new JsonObject
+                    {
+                        ["type"] = "response.output_text.delta", ["sequence_number"] = sequence++, ["item_id"] = delta.MessageId, ["output_index"] = at,
+                        ["content_index"] = 0, ["delta"] = delta.Text, ["logprobs"] = new JsonArray(),
+                    },
+                ];
             case MessageCompleted completed when IndexOf(completed.Message.Id) is int at:
                 return MessageDone(completed.Message, at);
             case ReasoningDelta { ItemId: { } reasoningId } thinking:

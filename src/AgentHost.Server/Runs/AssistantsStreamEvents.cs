@@ -19,26 +19,63 @@ internal static class AssistantsStreamEvents
     /// <summary>The <c>mcp</c> tool's type (AgentHost.Tools.Mcp), whose calls stream as step deltas too.</summary>
     private const string McpType = "mcp";
 
+    /// <summary>The events <paramref name="agentEvent"/> renders as (none, one or two), as text: see <see cref="Write"/>.</summary>
     /// <param name="includeFileSearchContent">Whether <c>include[]</c> asked for file_search result content in step events.</param>
-    public static AssistantsSseEvent[] Render(AgentEvent agentEvent, bool includeFileSearchContent) => agentEvent switch
+    public static AssistantsSseEvent[] Render(AgentEvent agentEvent, bool includeFileSearchContent)
     {
-        RunStatusChanged changed => [Run("thread.run." + changed.Run.Status, changed.Run)],
-        StepStarted started => Pair("thread.run.step.created", "thread.run.step.in_progress", StepJson(started.Step, includeFileSearchContent)),
-        StepCompleted completed => [new("thread.run.step." + completed.Step.Status, StepJson(completed.Step, includeFileSearchContent))],
-        MessageStarted started => Pair("thread.message.created", "thread.message.in_progress", MessageJson(started.Message)),
-        TextDelta delta => [new("thread.message.delta", Write(w => WriteMessageDelta(w, delta)))],
-        MessageCompleted completed => [new("thread.message." + completed.Message.Status, MessageJson(completed.Message))],
-        ToolCallStarted or ToolCallArgumentsDelta or ToolCallProgress => StepDelta((ToolCallEvent)agentEvent),
-        ToolCallCompleted { ToolType: McpType } completed => StepDelta(completed),
-        ErrorOccurred error => [new("error", Write(w =>
+        var frames = new ArrayBufferWriter<byte>(512);
+        Write(agentEvent, includeFileSearchContent, new AssistantsSseWriter(frames));
+        return AssistantsSseWriter.Parse(frames.WrittenSpan);
+    }
+
+    /// <summary>Writes what <paramref name="agentEvent"/> renders as (none, one or two events) as UTF-8 SSE frames.</summary>
+    /// <param name="includeFileSearchContent">Whether <c>include[]</c> asked for file_search result content in step events.</param>
+    public static void Write(AgentEvent agentEvent, bool includeFileSearchContent, AssistantsSseWriter sse)
+    {
+        switch (agentEvent)
         {
-            w.WriteStartObject();
-            w.WriteString("code", error.Code);
-            w.WriteString("message", error.Message);
-            w.WriteEndObject();
-        }))],
-        _ => [],
-    };
+            case RunStatusChanged changed:
+                JsonSerializer.Serialize(sse.BeginData(), changed.Run, CoreJsonContext.Default.ThreadRun);
+                sse.Frame("thread.run.", changed.Run.Status);
+                break;
+            case StepStarted started:
+                WriteStep(sse.BeginData(), started.Step, includeFileSearchContent);
+                sse.Frame("thread.run.step.created");
+                sse.Frame("thread.run.step.in_progress");
+                break;
+            case StepCompleted completed:
+                WriteStep(sse.BeginData(), completed.Step, includeFileSearchContent);
+                sse.Frame("thread.run.step.", completed.Step.Status);
+                break;
+            case MessageStarted started:
+                JsonSerializer.Serialize(sse.BeginData(), started.Message, CoreJsonContext.Default.ThreadMessage);
+                sse.Frame("thread.message.created");
+                sse.Frame("thread.message.in_progress");
+                break;
+            case TextDelta delta:
+                WriteMessageDelta(sse.BeginData(), delta);
+                sse.Frame("thread.message.delta");
+                break;
+            case MessageCompleted completed:
+                JsonSerializer.Serialize(sse.BeginData(), completed.Message, CoreJsonContext.Default.ThreadMessage);
+                sse.Frame("thread.message.", completed.Message.Status);
+                break;
+            case ToolCallStarted or ToolCallArgumentsDelta or ToolCallProgress:
+                StepDelta((ToolCallEvent)agentEvent, sse);
+                break;
+            case ToolCallCompleted { ToolType: McpType } completed:
+                StepDelta(completed, sse);
+                break;
+            case ErrorOccurred error:
+                var w = sse.BeginData();
+                w.WriteStartObject();
+                w.WriteString("code", error.Code);
+                w.WriteString("message", error.Message);
+                w.WriteEndObject();
+                sse.Frame("error");
+                break;
+        }
+    }
 
     /// <summary><c>thread.created</c>, written by create thread-and-run before the run's own events.</summary>
     public static AssistantsSseEvent ThreadCreated(AssistantThread thread) =>
@@ -50,12 +87,11 @@ internal static class AssistantsStreamEvents
     /// <summary>A step event written by the endpoint itself, e.g. the tool step completed by submit_tool_outputs.</summary>
     public static AssistantsSseEvent Step(string name, RunStep step, bool includeFileSearchContent) => new(name, StepJson(step, includeFileSearchContent));
 
-    private static AssistantsSseEvent[] Pair(string first, string second, string data) => [new(first, data), new(second, data)];
-
     private static string StepJson(RunStep step, bool includeFileSearchContent) =>
         JsonSerializer.Serialize(FileSearchStepView.ForClient(step, includeFileSearchContent), CoreJsonContext.Default.RunStep);
 
-    private static string MessageJson(ThreadMessage message) => JsonSerializer.Serialize(message, CoreJsonContext.Default.ThreadMessage);
+    private static void WriteStep(Utf8JsonWriter w, RunStep step, bool includeFileSearchContent) =>
+        JsonSerializer.Serialize(w, FileSearchStepView.ForClient(step, includeFileSearchContent), CoreJsonContext.Default.RunStep);
 
     private static void WriteMessageDelta(Utf8JsonWriter w, TextDelta delta)
     {
@@ -87,51 +123,51 @@ internal static class AssistantsStreamEvents
     /// <c>thread.run.step.delta</c> for the tool calls the original streamed: functions (name, then arguments) and the
     /// code interpreter (empty call, then its input, then each output). Other tools show up in the step events only.
     /// </summary>
-    private static AssistantsSseEvent[] StepDelta(ToolCallEvent call)
+    private static void StepDelta(ToolCallEvent call, AssistantsSseWriter sse)
     {
         if (call.ToolType is not (ToolTypes.Function or ToolTypes.CodeInterpreter or McpType) || call is ToolCallProgress && call.ToolType == ToolTypes.Function)
         {
-            return [];
+            return;
         }
 
-        return [new("thread.run.step.delta", Write(w =>
+        var w = sse.BeginData();
+        w.WriteStartObject();
+        w.WriteString("id", call.StepId);
+        w.WriteString("object", "thread.run.step.delta");
+        w.WriteStartObject("delta");
+        w.WriteStartObject("step_details");
+        w.WriteString("type", "tool_calls");
+        w.WriteStartArray("tool_calls");
+        w.WriteStartObject();
+        w.WriteNumber("index", call.Index);
+        if (call is ToolCallStarted)
         {
-            w.WriteStartObject();
-            w.WriteString("id", call.StepId);
-            w.WriteString("object", "thread.run.step.delta");
-            w.WriteStartObject("delta");
-            w.WriteStartObject("step_details");
-            w.WriteString("type", "tool_calls");
-            w.WriteStartArray("tool_calls");
-            w.WriteStartObject();
-            w.WriteNumber("index", call.Index);
-            if (call is ToolCallStarted)
-            {
-                w.WriteString("id", call.CallId);
-            }
+            w.WriteString("id", call.CallId);
+        }
 
-            w.WriteString("type", call.ToolType);
-            w.WriteStartObject(call.ToolType);
-            if (call.ToolType == ToolTypes.Function)
-            {
-                WriteFunction(w, call);
-            }
-            else if (call.ToolType == McpType)
-            {
-                WriteMcp(w, call);
-            }
-            else
-            {
-                WriteCodeInterpreter(w, call);
-            }
+        w.WriteString("type", call.ToolType);
+        w.WriteStartObject(call.ToolType);
+        if (call.ToolType == ToolTypes.Function)
+        {
+            WriteFunction(w, call);
+        }
+        else if (call.ToolType == McpType)
+        {
+            WriteMcp(w, call);
+        }
+        else
+        {
+            WriteCodeInterpreter(w, call);
+        }
 
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteEndArray();
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }))];
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndObject();
+
+        sse.Frame("thread.run.step.delta");
     }
 
     private static void WriteFunction(Utf8JsonWriter w, ToolCallEvent call)
@@ -211,16 +247,5 @@ internal static class AssistantsStreamEvents
                 w.WriteEndArray();
                 break;
         }
-    }
-
-    private static string Write(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            write(writer);
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

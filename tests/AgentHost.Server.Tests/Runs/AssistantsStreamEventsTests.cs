@@ -1,5 +1,7 @@
+using System.Text.Json;
 using AgentHost.Core.Domain;
 using AgentHost.Core.Events;
+using AgentHost.Core.Json;
 using AgentHost.Server.Runs;
 
 namespace AgentHost.Server.Tests.Runs;
@@ -86,6 +88,67 @@ public sealed class AssistantsStreamEventsTests
         Assert.Equal("""{"code":"server_error","message":"It broke."}""", error.Data);
         Assert.Empty(AssistantsStreamEvents.Render(new ModelCallStarted("gpt-4o") { RunId = "run_1" }, false));
         Assert.Empty(AssistantsStreamEvents.Render(new ReasoningDelta("hmm") { RunId = "run_1" }, false));
+    }
+
+    /// <summary>
+    /// Runs, steps and messages are now serialized by the source-generated context straight into the frame buffer; the
+    /// data must be byte for byte what the previous renderer's <c>JsonSerializer.Serialize</c> to a string gave.
+    /// </summary>
+    [Fact]
+    public void RunStepAndMessageEvents_WriteTheSameBytesAsSerializingToAString()
+    {
+        var text = "It's <b>\"warm\"</b> & caf\u00E9 \U0001F600 \u2028";
+        using var annotation = JsonDocument.Parse("""{"type":"file_citation","text":"\u3010source\u3011","file_citation":{"file_id":"file_1"}}""");
+        var message = new ThreadMessage
+        {
+            Id = "msg_1", CreatedAt = 2, ThreadId = "thread_1", RunId = "run_1", AssistantId = "asst_1", Role = MessageRoles.Assistant,
+            Content = [new MessageContent { Type = "text", Text = new MessageText { Value = text, Annotations = [annotation.RootElement.Clone()] } }],
+            Metadata = new Dictionary<string, string> { ["k"] = text },
+        };
+        var run = new ThreadRun
+        {
+            Id = "run_1", CreatedAt = 1, AssistantId = "asst_1", ThreadId = "thread_1", Model = "gpt-4o", Instructions = text, Status = RunStatus.Completed,
+            Metadata = new Dictionary<string, string> { ["k"] = text },
+        };
+        var step = new RunStep
+        {
+            Id = "step_1", CreatedAt = 1, RunId = "run_1", AssistantId = "asst_1", ThreadId = "thread_1", Type = StepTypes.MessageCreation, Status = "completed",
+            StepDetails = new StepDetails { Type = StepTypes.MessageCreation, MessageCreation = new MessageCreation("msg_1") },
+        };
+
+        foreach (var status in new[] { RunStatus.InProgress, RunStatus.Completed, RunStatus.Failed })
+        {
+            var changed = run with { Status = status };
+            var rendered = Single(new RunStatusChanged(changed) { RunId = "run_1" });
+            Assert.Equal("thread.run." + status, rendered.Name);
+            Assert.Equal(JsonSerializer.Serialize(changed, CoreJsonContext.Default.ThreadRun), rendered.Data);
+        }
+
+        var messageJson = JsonSerializer.Serialize(message, CoreJsonContext.Default.ThreadMessage);
+        Assert.Equal([("thread.message.created", messageJson), ("thread.message.in_progress", messageJson)],
+            AssistantsStreamEvents.Render(new MessageStarted(message) { RunId = "run_1" }, false).Select(e => (e.Name, e.Data)));
+        Assert.Equal(("thread.message.completed", messageJson), (Single(new MessageCompleted(message) { RunId = "run_1" }).Name, Single(new MessageCompleted(message) { RunId = "run_1" }).Data));
+        var stepJson = JsonSerializer.Serialize(step, CoreJsonContext.Default.RunStep);
+        Assert.Equal([("thread.run.step.created", stepJson), ("thread.run.step.in_progress", stepJson)],
+            AssistantsStreamEvents.Render(new StepStarted(step) { RunId = "run_1" }, false).Select(e => (e.Name, e.Data)));
+        Assert.Equal(("thread.run.step.completed", stepJson), (Single(new StepCompleted(step) { RunId = "run_1" }).Name, Single(new StepCompleted(step) { RunId = "run_1" }).Data));
+    }
+
+    /// <summary>The frames EventStream writes are <c>event: name\ndata: json\n\n</c>, one per rendered event, in order.</summary>
+    [Fact]
+    public void Writer_FramesEachEventAsTheOriginalDid()
+    {
+        var frames = new System.Buffers.ArrayBufferWriter<byte>();
+        var writer = new AssistantsSseWriter(frames);
+
+        AssistantsStreamEvents.Write(new TextDelta("msg_5", 0, 0, "Hi\n") { RunId = "run_1" }, false, writer);
+        AssistantsStreamEvents.Write(new ErrorOccurred("server_error", "It broke.") { RunId = "run_1" }, false, writer);
+        writer.Frame(new AssistantsSseEvent("done", "[DONE]"));
+
+        Assert.Equal(
+            "event: thread.message.delta\ndata: {\"id\":\"msg_5\",\"object\":\"thread.message.delta\",\"delta\":{\"content\":[{\"index\":0,\"type\":\"text\",\"text\":{\"value\":\"Hi\\n\",\"annotations\":[]}}]}}\n\n"
+            + "event: error\ndata: {\"code\":\"server_error\",\"message\":\"It broke.\"}\n\nevent: done\ndata: [DONE]\n\n",
+            System.Text.Encoding.UTF8.GetString(frames.WrittenSpan));
     }
 
     private static AssistantsSseEvent Single(AgentEvent agentEvent) => Assert.Single(AssistantsStreamEvents.Render(agentEvent, false));
