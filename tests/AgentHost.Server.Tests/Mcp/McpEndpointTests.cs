@@ -175,7 +175,14 @@ public sealed class McpEndpointTests
             TransportMode = HttpTransportMode.StreamableHttp,
             AdditionalHeaders = headers,
         });
-        return McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = protocolVersion });
+        // On a loaded machine server/discover can take longer than the client's short default probe, after which the
+        // client falls back to the initialize handshake (and gets a session): the probe waits as long as the handshake.
+        return McpClient.CreateAsync(transport, new McpClientOptions
+        {
+            ProtocolVersion = protocolVersion,
+            DiscoverProbeTimeout = TimeSpan.FromSeconds(60),
+            InitializationTimeout = TimeSpan.FromSeconds(120),
+        });
     }
 
     private static Uri McpUri(AgentHostServer server) => new(server.BaseUri.ToString()[..^"/v1".Length] + "/mcp");
