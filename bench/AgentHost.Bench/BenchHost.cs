@@ -69,6 +69,26 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
+    /// <summary>POSTs JSON to <paramref name="path"/> (from the host, e.g. <c>/v1/vector_stores</c>) and returns the answer's body.</summary>
+    public async Task<JsonElement> PostJsonAsync(string path, string json)
+    {
+        using var response = await Client.PostAsync(BaseUrl + path, Json(json));
+        return await ReadJsonAsync(response);
+    }
+
+    /// <summary>The answer's JSON body; an error status throws with the body in the message.</summary>
+    public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"{(int)response.StatusCode}: {text}");
+        }
+
+        using var body = JsonDocument.Parse(text);
+        return body.RootElement.Clone();
+    }
+
     private static HttpClient CreateClient() => new(new SocketsHttpHandler
     {
         // Enough pooled connections for every concurrent client; no proxy lookup, no decompression.

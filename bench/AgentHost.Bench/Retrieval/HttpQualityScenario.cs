@@ -100,21 +100,7 @@ internal sealed class HttpQualityScenario(BenchHost host, Cisi cisi)
             .Select(hit => hit.GetProperty("attributes").GetProperty("doc_id").GetString()!).Distinct(StringComparer.Ordinal)];
     }
 
-    private async Task<string> PostAsync(string path, string json)
-    {
-        using var response = await host.Client.PostAsync(host.BaseUrl + path, BenchHost.Json(json));
-        return await IdAsync(response);
-    }
+    private async Task<string> PostAsync(string path, string json) => (await host.PostJsonAsync(path, json)).GetProperty("id").GetString()!;
 
-    private static async Task<string> IdAsync(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new HttpRequestException($"{(int)response.StatusCode}: {text}");
-        }
-
-        using var body = JsonDocument.Parse(text);
-        return body.RootElement.GetProperty("id").GetString()!;
-    }
+    private static async Task<string> IdAsync(HttpResponseMessage response) => (await BenchHost.ReadJsonAsync(response)).GetProperty("id").GetString()!;
 }

@@ -154,21 +154,7 @@ internal sealed class EvalScenario(BenchHost host, IReadOnlyList<string> models)
         return new StoreRankings(collection, withPrefix ? model : model + " (queries without prefix)", queries);
     }
 
-    private async Task<JsonElement> PostAsync(string path, string json)
-    {
-        using var response = await host.Client.PostAsync(host.BaseUrl + path, BenchHost.Json(json));
-        return await ReadAsync(response);
-    }
+    private Task<JsonElement> PostAsync(string path, string json) => host.PostJsonAsync(path, json);
 
-    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new HttpRequestException($"{(int)response.StatusCode}: {text}");
-        }
-
-        using var body = JsonDocument.Parse(text);
-        return body.RootElement.Clone();
-    }
+    private static Task<JsonElement> ReadAsync(HttpResponseMessage response) => BenchHost.ReadJsonAsync(response);
 }
