@@ -99,6 +99,7 @@ internal static class SessionEventEndpoints
         {
             while (!cancellationToken.IsCancellationRequested)
             {
+                var appended = log.AppendedAsync(sessionId, cancellationToken);
                 var records = await store.EventsAfterAsync(sessionId, seen, cancellationToken);
                 while (watch is not null && watch.Reader.TryRead(out var preview))
                 {
@@ -139,11 +140,11 @@ internal static class SessionEventEndpoints
 
                 if (watch is null || pending.Count > 0)
                 {
-                    await log.AppendedAsync(sessionId, cancellationToken);
+                    await appended;
                 }
                 else
                 {
-                    await Task.WhenAny(log.AppendedAsync(sessionId, cancellationToken), watch.Reader.WaitToReadAsync(cancellationToken).AsTask());
+                    await Task.WhenAny(appended, watch.Reader.WaitToReadAsync(cancellationToken).AsTask());
                 }
             }
         }

@@ -51,7 +51,11 @@ internal sealed class SessionEventLog(IManagedAgentStore store, TimeProvider tim
     public Task<IReadOnlyList<SessionEventRecord>> AppendAsync(string sessionId, string? runId, CancellationToken cancellationToken, params JsonObject[] events) =>
         AppendAsync(sessionId, [.. events.Select(e => (e, runId, (string?)null))], cancellationToken);
 
-    /// <summary>Completes when events may have been appended to the session (or after a second, to catch other nodes' writes).</summary>
+    /// <summary>
+    /// Completes when events may have been appended to the session after this call (or after a second, to catch other
+    /// nodes' writes). Call it before reading the events it should wake for: an append between the read and the wait
+    /// then still completes it.
+    /// </summary>
     public Task AppendedAsync(string sessionId, CancellationToken cancellationToken) =>
         appended.GetOrAdd(sessionId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task
             .WaitAsync(TimeSpan.FromSeconds(1), time, cancellationToken)

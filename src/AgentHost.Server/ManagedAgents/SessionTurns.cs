@@ -182,9 +182,15 @@ internal sealed class SessionTurns(SessionRecords sessions, SessionEventLog log,
         }
 
         var deadline = time.GetUtcNow() + InterruptWait;
-        while (time.GetUtcNow() < deadline && (await sessions.FindAsync(session.Id, cancellationToken))?.RunId == runId)
+        while (time.GetUtcNow() < deadline)
         {
-            await log.AppendedAsync(session.Id, cancellationToken);
+            var appended = log.AppendedAsync(session.Id, cancellationToken);
+            if ((await sessions.FindAsync(session.Id, cancellationToken))?.RunId != runId)
+            {
+                break;
+            }
+
+            await appended;
         }
 
         return stamped;
