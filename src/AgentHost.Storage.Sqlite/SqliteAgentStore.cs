@@ -67,7 +67,7 @@ public sealed partial class SqliteAgentStore(SqliteDatabase database, ITokenCoun
     public Task<bool> DeleteThreadAsync(string id, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) =>
         {
-            if (c.Command($"SELECT 1 FROM threads WHERE id = @id AND {SqliteCommands.InProject}", t, ("@id", id), SqliteCommands.Project).ExecuteScalar() is null)
+            if (c.Command($"SELECT 1 FROM threads WHERE id = @id AND {SqliteCommands.InProject}", t, ("@id", id), SqliteCommands.Project).Scalar() is null)
             {
                 return false; // no such thread in the caller's project
             }

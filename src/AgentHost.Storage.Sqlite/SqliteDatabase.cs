@@ -33,6 +33,7 @@ public sealed class SqliteDatabase : IDisposable
         writer.Open();
         Execute(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
         SqliteSchema.Migrate(writer);
+        SqliteStatementCache.Attach(writer);
     }
 
     public async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
@@ -196,6 +197,7 @@ public sealed class SqliteDatabase : IDisposable
     public void Dispose()
     {
         var acquired = writeLock.Wait(TimeSpan.FromSeconds(10));
+        SqliteStatementCache.Close(writer);
         writer.Dispose();
         while (pending.TryDequeue(out var write))
         {
