@@ -1,3 +1,4 @@
+using AgentHost.Core.Domain;
 using AgentHost.Core.Engine;
 using AgentHost.Core.Events;
 using AgentHost.Server.Runs;
@@ -19,13 +20,20 @@ internal sealed class EventStream(HttpResponse response, bool includeFileSearchC
         await response.StartAsync();
     }
 
-    public bool IncludeFileSearchContent => includeFileSearchContent;
-
     /// <summary>Buffers what <paramref name="agentEvent"/> renders as (none, one or two SSE events); the next flush sends it.</summary>
     public void Write(AgentEvent agentEvent) => AssistantsStreamEvents.Write(agentEvent, includeFileSearchContent, sse);
 
     /// <summary>Buffers one event in the response's pipe, encoded straight into it; the next flush sends it.</summary>
     public void Write(AssistantsSseEvent sseEvent) => sse.Frame(sseEvent);
+
+    /// <summary>Buffers <c>thread.created</c>.</summary>
+    public void WriteThreadCreated(AssistantThread thread) => AssistantsStreamEvents.WriteThreadCreated(thread, sse);
+
+    /// <summary>Buffers one event per name, each carrying <paramref name="run"/> (serialized once).</summary>
+    public void WriteRun(ThreadRun run, params ReadOnlySpan<string> names) => AssistantsStreamEvents.WriteRun(run, sse, names);
+
+    /// <summary>Buffers a step event named <paramref name="name"/>.</summary>
+    public void WriteStep(string name, RunStep step) => AssistantsStreamEvents.WriteStep(name, step, includeFileSearchContent, sse);
 
     public async Task WriteAsync(AssistantsSseEvent sseEvent, CancellationToken cancellationToken)
     {

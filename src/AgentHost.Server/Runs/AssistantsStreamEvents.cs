@@ -78,17 +78,28 @@ internal static class AssistantsStreamEvents
     }
 
     /// <summary><c>thread.created</c>, written by create thread-and-run before the run's own events.</summary>
-    public static AssistantsSseEvent ThreadCreated(AssistantThread thread) =>
-        new("thread.created", JsonSerializer.Serialize(thread, CoreJsonContext.Default.AssistantThread));
+    public static void WriteThreadCreated(AssistantThread thread, AssistantsSseWriter sse)
+    {
+        JsonSerializer.Serialize(sse.BeginData(), thread, CoreJsonContext.Default.AssistantThread);
+        sse.Frame("thread.created");
+    }
 
-    /// <summary>A run event written by the endpoint itself, e.g. <c>thread.run.created</c>.</summary>
-    public static AssistantsSseEvent Run(string name, ThreadRun run) => new(name, JsonSerializer.Serialize(run, CoreJsonContext.Default.ThreadRun));
+    /// <summary>Run events written by the endpoint itself (e.g. <c>thread.run.created</c> then <c>thread.run.queued</c>), each with the run.</summary>
+    public static void WriteRun(ThreadRun run, AssistantsSseWriter sse, params ReadOnlySpan<string> names)
+    {
+        JsonSerializer.Serialize(sse.BeginData(), run, CoreJsonContext.Default.ThreadRun);
+        foreach (var name in names)
+        {
+            sse.Frame(name);
+        }
+    }
 
     /// <summary>A step event written by the endpoint itself, e.g. the tool step completed by submit_tool_outputs.</summary>
-    public static AssistantsSseEvent Step(string name, RunStep step, bool includeFileSearchContent) => new(name, StepJson(step, includeFileSearchContent));
-
-    private static string StepJson(RunStep step, bool includeFileSearchContent) =>
-        JsonSerializer.Serialize(FileSearchStepView.ForClient(step, includeFileSearchContent), CoreJsonContext.Default.RunStep);
+    public static void WriteStep(string name, RunStep step, bool includeFileSearchContent, AssistantsSseWriter sse)
+    {
+        WriteStep(sse.BeginData(), step, includeFileSearchContent);
+        sse.Frame(name);
+    }
 
     private static void WriteStep(Utf8JsonWriter w, RunStep step, bool includeFileSearchContent) =>
         JsonSerializer.Serialize(w, FileSearchStepView.ForClient(step, includeFileSearchContent), CoreJsonContext.Default.RunStep);

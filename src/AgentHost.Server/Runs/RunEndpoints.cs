@@ -59,8 +59,7 @@ internal static class RunEndpoints
         var run = await runs.CreateRunAsync(threadId, runRequest, runId, cancellationToken);
         var stream = new EventStream(http.Response, FileSearchStepView.Includes(http.Request.Query["include[]"]));
         await stream.StartAsync();
-        stream.Write(AssistantsStreamEvents.Run("thread.run.created", run));
-        stream.Write(AssistantsStreamEvents.Run("thread.run.queued", run));
+        stream.WriteRun(run, "thread.run.created", "thread.run.queued");
         runs.Start(runId);
         await stream.RelayAsync(subscription, cancellationToken);
         return Results.Empty;
@@ -93,9 +92,8 @@ internal static class RunEndpoints
         created.Commit();
         var stream = new EventStream(http.Response);
         await stream.StartAsync();
-        stream.Write(AssistantsStreamEvents.ThreadCreated(newlyCreated));
-        stream.Write(AssistantsStreamEvents.Run("thread.run.created", run));
-        stream.Write(AssistantsStreamEvents.Run("thread.run.queued", run));
+        stream.WriteThreadCreated(newlyCreated);
+        stream.WriteRun(run, "thread.run.created", "thread.run.queued");
         runs.Start(runId);
         await stream.RelayAsync(subscription, cancellationToken);
         return Results.Empty;
@@ -126,10 +124,10 @@ internal static class RunEndpoints
         if (step.Status == StepStatus.Completed)
         {
             // A step with approved calls still to run is completed by the executor, which publishes it then.
-            stream.Write(AssistantsStreamEvents.Step("thread.run.step.completed", step, stream.IncludeFileSearchContent));
+            stream.WriteStep("thread.run.step.completed", step);
         }
 
-        stream.Write(AssistantsStreamEvents.Run("thread.run.queued", run));
+        stream.WriteRun(run, "thread.run.queued");
         runs.Start(runId);
         await stream.RelayAsync(subscription, cancellationToken);
         return Results.Empty;
