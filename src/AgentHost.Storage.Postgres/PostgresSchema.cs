@@ -218,6 +218,9 @@ internal static class PostgresSchema
         """,
     ];
 
+    /// <summary>The migration steps, in order (step N is schema version N).</summary>
+    internal static IReadOnlyList<string> Steps => Migrations;
+
     /// <summary>The version the schema is at after <see cref="MigrateAsync"/>.</summary>
     public static int LatestVersion => Migrations.Length;
 
