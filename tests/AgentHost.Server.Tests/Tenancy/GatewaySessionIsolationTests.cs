@@ -9,7 +9,7 @@ namespace AgentHost.Server.Tests.Tenancy;
 /// <summary>
 /// Gateway sessions (<c>/v1/agenthost/sessions</c>) through raw HTTP in two projects, on SQLite and on PostgreSQL: a
 /// project key sees only its own sessions, another project's session answers 404 like a missing one, and the admin
-/// key sees all.
+/// key sees all; a session id two projects both use has each project's own totals and session budget.
 /// </summary>
 public sealed class GatewaySessionIsolationTests
 {
