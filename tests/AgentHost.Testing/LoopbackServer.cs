@@ -26,7 +26,9 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     public static async Task<LoopbackServer> StartAsync(Action<WebApplication> map)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // No configuration file is watched: the watch would cover the working directory recursively, and the data
+        // directories of the servers under test (bench/ runs from /tmp) would wake it at every SQLite write.
+        var builder = WebApplication.CreateSlimBuilder(["--hostBuilder:reloadConfigOnChange=false"]);
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
