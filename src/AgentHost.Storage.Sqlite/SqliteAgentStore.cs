@@ -24,16 +24,38 @@ public sealed partial class SqliteAgentStore(SqliteDatabase database, ITokenCoun
 
     public async Task<Assistant?> GetAssistantAsync(string id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReaderAsync(cancellationToken);
-        return connection.Command($"SELECT data FROM assistants WHERE id = @id AND {SqliteCommands.InProject}", null, ("@id", id), SqliteCommands.Project).ReadOne(Json.Assistant);
+        var cache = database.Assistants;
+        if (!cache.TryGet(id, out var row))
+        {
+            var readIn = cache.Generation;
+            await using var connection = await database.OpenReaderAsync(cancellationToken);
+            using var command = connection.Command("SELECT project, data FROM assistants WHERE id = @id", null, ("@id", id));
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            row = (reader.GetString(0), reader.GetString(1));
+            cache.Keep(id, row.Project, row.Json, readIn);
+        }
+
+        return ProjectScope.Allows(row.Project) ? JsonSerializer.Deserialize(row.Json, Json.Assistant) : null;
     }
 
-    public Task UpdateAssistantAsync(Assistant assistant, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t) => c.Command("UPDATE assistants SET data = @data WHERE id = @id", t,
+    public async Task UpdateAssistantAsync(Assistant assistant, CancellationToken cancellationToken)
+    {
+        await database.WriteAsync((c, t) => c.Command("UPDATE assistants SET data = @data WHERE id = @id", t,
             ("@id", assistant.Id), ("@data", JsonSerializer.Serialize(assistant, Json.Assistant))).Run(), cancellationToken);
+        database.Assistants.Forget(assistant.Id);
+    }
 
-    public Task<bool> DeleteAssistantAsync(string id, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t) => c.Command($"DELETE FROM assistants WHERE id = @id AND {SqliteCommands.InProject}", t, ("@id", id), SqliteCommands.Project).Run() > 0, cancellationToken);
+    public async Task<bool> DeleteAssistantAsync(string id, CancellationToken cancellationToken)
+    {
+        var deleted = await database.WriteAsync((c, t) => c.Command($"DELETE FROM assistants WHERE id = @id AND {SqliteCommands.InProject}", t, ("@id", id), SqliteCommands.Project).Run() > 0, cancellationToken);
+        database.Assistants.Forget(id);
+        return deleted;
+    }
 
     public async Task<Page<Assistant>> ListAssistantsAsync(ListQuery query, CancellationToken cancellationToken)
     {
@@ -67,7 +89,7 @@ public sealed partial class SqliteAgentStore(SqliteDatabase database, ITokenCoun
     public Task<bool> DeleteThreadAsync(string id, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) =>
         {
-            if (c.Command($"SELECT 1 FROM threads WHERE id = @id AND {SqliteCommands.InProject}", t, ("@id", id), SqliteCommands.Project).ExecuteScalar() is null)
+            if (c.Command($"SELECT 1 FROM threads WHERE id = @id AND {SqliteCommands.InProject}", t, ("@id", id), SqliteCommands.Project).Scalar() is null)
             {
                 return false; // no such thread in the caller's project
             }

@@ -17,8 +17,14 @@ internal static class SqliteCommands
     /// <summary>The <c>@write_project</c> a new row is written into.</summary>
     public static (string Name, object? Value) WriteProject => ("@write_project", ProjectScope.ForWrite);
 
+    /// <summary>A command for <paramref name="sql"/> with the values bound: on the write connection, the one kept compiled (<see cref="SqliteStatementCache"/>).</summary>
     public static SqliteCommand Command(this SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params (string Name, object? Value)[] parameters)
     {
+        if (SqliteStatementCache.Of(connection)?.Rent(sql, transaction, parameters) is { } kept)
+        {
+            return kept;
+        }
+
         var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;
@@ -51,6 +57,15 @@ internal static class SqliteCommands
             }
 
             return items;
+        }
+    }
+
+    /// <summary>The first column of the first row (null when there is none), disposing the command.</summary>
+    public static object? Scalar(this SqliteCommand command)
+    {
+        using (command)
+        {
+            return command.ExecuteScalar();
         }
     }
 

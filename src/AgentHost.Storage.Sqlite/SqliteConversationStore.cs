@@ -29,7 +29,7 @@ public sealed class SqliteConversationStore(SqliteDatabase database) : IConversa
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) =>
         {
-            if (c.Command($"SELECT 1 FROM conversations WHERE id = @id AND {SqliteCommands.InProject}", t, ("@id", id), SqliteCommands.Project).ExecuteScalar() is null)
+            if (c.Command($"SELECT 1 FROM conversations WHERE id = @id AND {SqliteCommands.InProject}", t, ("@id", id), SqliteCommands.Project).Scalar() is null)
             {
                 return false; // no such conversation in the caller's project
             }

@@ -14,13 +14,15 @@ public sealed class SqliteDatabase : IDisposable
 {
     /// <summary>Most writes one transaction holds, so a long queue still commits (and answers) in steady steps.</summary>
     private const int MaxWritesPerCommit = 64;
-    private const string Savepoint = "w";
 
     private readonly string connectionString;
     private readonly SemaphoreSlim writeLock = new(1, 1);
     private readonly ConcurrentQueue<PendingWrite> pending = new();
     private readonly List<PendingWrite> batch = new(MaxWritesPerCommit);
     private readonly SqliteConnection writer;
+
+    /// <summary>Assistants by id, read by every run's model calls (budgets) and kept until written.</summary>
+    internal SqliteRowCache Assistants { get; } = new(capacity: 10_000);
 
     public SqliteDatabase(string path)
     {
@@ -33,6 +35,7 @@ public sealed class SqliteDatabase : IDisposable
         writer.Open();
         Execute(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
         SqliteSchema.Migrate(writer);
+        SqliteStatementCache.Attach(writer);
     }
 
     public async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
@@ -144,7 +147,7 @@ public sealed class SqliteDatabase : IDisposable
                 }
                 else
                 {
-                    transaction.Save(Savepoint);
+                    writer.Command("SAVEPOINT w", transaction).Run();
                     write.Run(writer, transaction);
                 }
 
@@ -152,7 +155,7 @@ public sealed class SqliteDatabase : IDisposable
                 {
                     if (!alone)
                     {
-                        transaction.Release(Savepoint);
+                        writer.Command("RELEASE w", transaction).Run();
                     }
                 }
                 else if (alone || SQLitePCL.raw.sqlite3_get_autocommit(writer.Handle) != 0)
@@ -162,8 +165,8 @@ public sealed class SqliteDatabase : IDisposable
                 }
                 else
                 {
-                    transaction.Rollback(Savepoint);
-                    transaction.Release(Savepoint);
+                    writer.Command("ROLLBACK TO w", transaction).Run();
+                    writer.Command("RELEASE w", transaction).Run();
                 }
             }
 
@@ -196,6 +199,7 @@ public sealed class SqliteDatabase : IDisposable
     public void Dispose()
     {
         var acquired = writeLock.Wait(TimeSpan.FromSeconds(10));
+        SqliteStatementCache.Close(writer);
         writer.Dispose();
         while (pending.TryDequeue(out var write))
         {

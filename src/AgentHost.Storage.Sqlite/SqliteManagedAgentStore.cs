@@ -152,7 +152,7 @@ public sealed class SqliteManagedAgentStore(SqliteDatabase database) : IManagedA
         database.WriteAsync((c, t) =>
         {
             if (c.Command($"SELECT 1 FROM managed_objects WHERE kind = @kind AND id = @id AND {SqliteCommands.InProject}", t,
-                ("@kind", kind), ("@id", id), SqliteCommands.Project).ExecuteScalar() is null)
+                ("@kind", kind), ("@id", id), SqliteCommands.Project).Scalar() is null)
             {
                 return false; // no such object in the caller's project
             }

@@ -89,7 +89,7 @@ public sealed class SqliteResponseStore(SqliteDatabase database) : IResponseStor
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) =>
         {
-            if (c.Command($"SELECT 1 FROM responses WHERE id = @id AND {SqliteCommands.InProject}", t, ("@id", id), SqliteCommands.Project).ExecuteScalar() is null)
+            if (c.Command($"SELECT 1 FROM responses WHERE id = @id AND {SqliteCommands.InProject}", t, ("@id", id), SqliteCommands.Project).Scalar() is null)
             {
                 return false; // no such response in the caller's project
             }

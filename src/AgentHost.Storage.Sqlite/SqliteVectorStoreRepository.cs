@@ -47,7 +47,7 @@ public sealed partial class SqliteVectorStoreRepository(SqliteDatabase database,
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) =>
         {
-            if (c.Command($"SELECT 1 FROM vector_stores WHERE id = @id AND {SqliteCommands.InProject}", t, ("@id", id), SqliteCommands.Project).ExecuteScalar() is null)
+            if (c.Command($"SELECT 1 FROM vector_stores WHERE id = @id AND {SqliteCommands.InProject}", t, ("@id", id), SqliteCommands.Project).Scalar() is null)
             {
                 return false; // no such vector store in the caller's project
             }

@@ -29,9 +29,18 @@ public sealed class PriceTable
             return null;
         }
 
-        var name = model.Contains(':', StringComparison.Ordinal) ? model[(model.IndexOf(':', StringComparison.Ordinal) + 1)..] : model;
-        return models.FirstOrDefault(m => name.Equals(m.Model, StringComparison.OrdinalIgnoreCase)
-            || (name.StartsWith(m.Model + "-", StringComparison.OrdinalIgnoreCase) && IsSnapshotSuffix(name[(m.Model.Length + 1)..])));
+        var name = model.AsSpan(model.IndexOf(':', StringComparison.Ordinal) + 1);
+        foreach (var priced in models)
+        {
+            var length = priced.Model.Length;
+            if (name.StartsWith(priced.Model, StringComparison.OrdinalIgnoreCase)
+                && (name.Length == length || (name[length] == '-' && IsSnapshotSuffix(name[(length + 1)..]))))
+            {
+                return priced;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The price in force on <paramref name="day"/>: the latest that took effect by then, else the earliest.</summary>
@@ -72,8 +81,8 @@ public sealed class PriceTable
         return (price.Input, price.CachedInput ?? price.Input, price.CacheWrite ?? price.Input, price.Output);
     }
 
-    private static bool IsSnapshotSuffix(string suffix) =>
-        suffix.Equals("latest", StringComparison.OrdinalIgnoreCase) || (suffix.Length > 0 && (char.IsDigit(suffix[0]) || suffix.StartsWith('v')));
+    private static bool IsSnapshotSuffix(ReadOnlySpan<char> suffix) =>
+        suffix.Equals("latest", StringComparison.OrdinalIgnoreCase) || (suffix.Length > 0 && (char.IsDigit(suffix[0]) || suffix[0] == 'v'));
 
     private static DateOnly Day(string effective) => DateOnly.ParseExact(effective, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
