@@ -9,7 +9,7 @@ namespace AgentHost.Storage.Sqlite;
 
 /// <summary>
 /// <see cref="IUsageLedger"/> on SQLite: one <c>model_calls</c> row per call and <c>usage_totals</c> running totals
-/// per scope and period, written in one transaction. Money is kept in whole picodollars (10⁻¹² USD), so totals add
+/// per scope, period and (for a session, whose id is the client's) project, written in one transaction. Money is kept in whole picodollars (10⁻¹² USD), so totals add
 /// up exactly: every price in the table is a whole number of picodollars per token.
 /// </summary>
 public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
