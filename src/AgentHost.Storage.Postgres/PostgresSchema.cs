@@ -189,7 +189,37 @@ internal static class PostgresSchema
         """
         ALTER TABLE runs ADD COLUMN api_key text;
         """,
+        // Session totals per project: usage_totals' project joins its key, so two projects using one client-chosen session id
+        // keep separate totals and budgets. A session's row is its project's; every other scope's id belongs to one project
+        // and its row has ''. A session row written before belongs to the project of its calls (the default project when
+        // none is left); a session whose calls were made in more than one project is split, each project's totals added up
+        // again from its model_calls (a call counts when it produced tokens or did not fail).
+        """
+        ALTER TABLE usage_totals DROP CONSTRAINT usage_totals_pkey;
+        ALTER TABLE usage_totals ALTER COLUMN project SET DEFAULT '';
+        UPDATE usage_totals SET project = '' WHERE scope <> 'session';
+        CREATE TEMP TABLE shared_sessions ON COMMIT DROP AS
+            SELECT session_id FROM model_calls WHERE session_id IS NOT NULL GROUP BY session_id HAVING COUNT(DISTINCT project) > 1;
+        UPDATE usage_totals AS u SET project = COALESCE((SELECT m.project FROM model_calls AS m WHERE m.session_id = u.scope_id LIMIT 1), 'default')
+            WHERE u.scope = 'session' AND u.scope_id NOT IN (SELECT session_id FROM shared_sessions);
+        DELETE FROM usage_totals WHERE scope = 'session' AND scope_id IN (SELECT session_id FROM shared_sessions);
+        INSERT INTO usage_totals (scope, scope_id, period, project, calls, unpriced_calls, errors, input_tokens, cached_tokens,
+            cache_write_tokens, output_tokens, input_pusd, output_pusd, cache_pusd, first_at, last_at, last_model)
+        SELECT 'session', m.session_id, '', m.project,
+            COUNT(*) FILTER (WHERE m.input_tokens + m.output_tokens > 0 OR m.status <> 'error'),
+            COUNT(*) FILTER (WHERE (m.input_tokens + m.output_tokens > 0 OR m.status <> 'error') AND m.priced_as IS NULL),
+            COUNT(*) FILTER (WHERE m.status = 'error'), SUM(m.input_tokens), SUM(m.cached_tokens), SUM(m.cache_write_tokens),
+            SUM(m.output_tokens), SUM(m.input_pusd), SUM(m.output_pusd), SUM(m.cached_pusd + m.cache_write_pusd), MIN(m.started_at),
+            MAX(m.started_at), (array_agg(m.model ORDER BY m.seq DESC))[1]
+        FROM model_calls AS m WHERE m.session_id IN (SELECT session_id FROM shared_sessions)
+        GROUP BY m.session_id, m.project;
+        ALTER TABLE usage_totals ADD PRIMARY KEY (scope, scope_id, period, project);
+        CREATE INDEX usage_totals_by_project ON usage_totals (scope, project, last_at, scope_id);
+        """,
     ];
+
+    /// <summary>The migration steps, in order (step N is schema version N).</summary>
+    internal static IReadOnlyList<string> Steps => Migrations;
 
     /// <summary>The version the schema is at after <see cref="MigrateAsync"/>.</summary>
     public static int LatestVersion => Migrations.Length;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AgentHost.Core.Observability;
+using AgentHost.Core.Storage;
 using Npgsql;
 using static AgentHost.Core.Observability.UsageLedgerRows;
 
@@ -8,7 +9,7 @@ namespace AgentHost.Storage.Postgres;
 
 /// <summary>
 /// <see cref="IUsageLedger"/> on PostgreSQL: one <c>model_calls</c> row per call and <c>usage_totals</c> running totals
-/// per scope and period, written in one transaction (the totals as upserts, so nodes recording at once add up). Money is kept in whole picodollars (10⁻¹² USD), so totals add
+/// per scope, period and (for a session, whose id is the client's) project, written in one transaction (the totals as upserts, so nodes recording at once add up). Money is kept in whole picodollars (10⁻¹² USD), so totals add
 /// up exactly: every price in the table is a whole number of picodollars per token.
 /// </summary>
 public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedger
@@ -22,12 +23,16 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
         """;
 
     /// <summary>
-    /// A session (a <c>usage_totals</c> row of scope <c>session</c>) is seen in a project when one of its calls was made in
-    /// it; every session when there is no current project. Session ids are the clients' own, so the totals of an id two
-    /// projects both use are shared (docs/tenancy.md); each project sees only its own calls of it.
+    /// A session's rows (one per project that used its id) in view: the current project's, every project's when there is
+    /// none (the admin, who sees an id's totals summed over its projects). <paramref name="alias"/> names the table.
     /// </summary>
-    private const string InSessionProject =
-        "(@project::text IS NULL OR EXISTS (SELECT 1 FROM model_calls m WHERE m.session_id = usage_totals.scope_id AND m.project = @project::text))";
+    private static string InSessionProject(string alias) => ProjectScope.Current is null ? "" : $" AND {alias}.project = @project::text";
+
+    /// <summary>The totals of a session's rows in view, in <see cref="ReadSpend"/>'s order.</summary>
+    private const string SummedTotals =
+        "SUM(t.calls)::bigint, SUM(t.unpriced_calls)::bigint, SUM(t.errors)::bigint, SUM(t.input_tokens)::bigint, SUM(t.cached_tokens)::bigint, " +
+        "SUM(t.cache_write_tokens)::bigint, SUM(t.output_tokens)::bigint, SUM(t.input_pusd)::bigint, SUM(t.output_pusd)::bigint, " +
+        "SUM(t.cache_pusd)::bigint, MIN(t.first_at), MAX(t.last_at)";
 
     private const string TotalsColumns =
         "calls, unpriced_calls, errors, input_tokens, cached_tokens, cache_write_tokens, output_tokens, input_pusd, output_pusd, cache_pusd, first_at, last_at";
@@ -74,11 +79,11 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
             ? recordCall
             : $"""
               WITH recorded AS ({recordCall})
-              INSERT INTO usage_totals (scope, scope_id, period, {TotalsColumns}, last_model)
-              SELECT v.scope, v.scope_id, v.period, @counted, @unpriced, @errors, @input, @cached, @write, @output, @input_p, @output_p, @cache_p, @started, @started, @model
+              INSERT INTO usage_totals (scope, scope_id, period, project, {TotalsColumns}, last_model)
+              SELECT v.scope, v.scope_id, v.period, CASE WHEN v.scope = 'session' THEN @project ELSE '' END, @counted, @unpriced, @errors, @input, @cached, @write, @output, @input_p, @output_p, @cache_p, @started, @started, @model
               FROM (VALUES {rows}) AS v (scope, scope_id, period) CROSS JOIN recorded
               ORDER BY v.scope, v.scope_id, v.period
-              ON CONFLICT (scope, scope_id, period) DO UPDATE SET calls = usage_totals.calls + excluded.calls,
+              ON CONFLICT (scope, scope_id, period, project) DO UPDATE SET calls = usage_totals.calls + excluded.calls,
                   unpriced_calls = usage_totals.unpriced_calls + excluded.unpriced_calls, errors = usage_totals.errors + excluded.errors,
                   input_tokens = usage_totals.input_tokens + excluded.input_tokens, cached_tokens = usage_totals.cached_tokens + excluded.cached_tokens,
                   cache_write_tokens = usage_totals.cache_write_tokens + excluded.cache_write_tokens, output_tokens = usage_totals.output_tokens + excluded.output_tokens,
@@ -90,10 +95,22 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
     }
 
     public Task<ScopeSpend> GetSpendAsync(string scope, string id, string period, CancellationToken cancellationToken) =>
+        scope == SpendScopes.Session
+            ? throw new ArgumentException("A session's totals are its project's: read them with GetSessionSpendAsync.", nameof(scope))
+            : database.ReadAsync(async (c, ct) =>
+            {
+                await using var command = c.Command($"SELECT {TotalsColumns} FROM usage_totals WHERE scope = @scope AND scope_id = @id AND period = @period AND project = ''",
+                    null, ("@scope", scope), ("@id", id), ("@period", period));
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                return await reader.ReadAsync(ct) ? ReadSpend(reader, 0) : ScopeSpend.None;
+            }, cancellationToken);
+
+    public Task<ScopeSpend> GetSessionSpendAsync(string project, string sessionId, CancellationToken cancellationToken) =>
         database.ReadAsync(async (c, ct) =>
         {
-            await using var command = c.Command($"SELECT {TotalsColumns} FROM usage_totals WHERE scope = @scope AND scope_id = @id AND period = @period",
-                null, ("@scope", scope), ("@id", id), ("@period", period));
+            await using var command = c.Command(
+                $"SELECT {TotalsColumns} FROM usage_totals WHERE scope = 'session' AND scope_id = @id AND period = '' AND project = @project",
+                null, ("@id", sessionId), ("@project", project));
             await using var reader = await command.ExecuteReaderAsync(ct);
             return await reader.ReadAsync(ct) ? ReadSpend(reader, 0) : ScopeSpend.None;
         }, cancellationToken);
@@ -101,12 +118,23 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
     public Task<IReadOnlyList<GatewaySession>> ListSessionsAsync(int limit, string? after, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<GatewaySession>>(async (c, ct) =>
         {
+            // The page holds each id once, at its most recent row in view (the admin may see one per project); its totals are
+            // then summed over its rows in view. The cursor is the id's most recent activity, so no id is skipped or repeated.
             await using var command = c.Command(
                 $"""
-                SELECT scope_id, last_model, {TotalsColumns} FROM usage_totals
-                WHERE scope = 'session' AND {InSessionProject} AND (@after::text IS NULL OR (last_at, scope_id) < (
-                    SELECT last_at, scope_id FROM usage_totals WHERE scope = 'session' AND scope_id = @after::text AND period = ''))
-                ORDER BY last_at DESC, scope_id DESC LIMIT @limit
+                WITH page AS (
+                    SELECT u.scope_id, u.last_at, u.last_model FROM usage_totals AS u
+                    WHERE u.scope = 'session' AND u.period = ''{InSessionProject("u")}
+                        AND NOT EXISTS (SELECT 1 FROM usage_totals AS n WHERE n.scope = 'session' AND n.scope_id = u.scope_id AND n.period = ''{InSessionProject("n")}
+                            AND (n.last_at > u.last_at OR (n.last_at = u.last_at AND n.project > u.project)))
+                        AND (@after::text IS NULL OR (u.last_at, u.scope_id) < (
+                            SELECT MAX(a.last_at), @after::text FROM usage_totals AS a
+                            WHERE a.scope = 'session' AND a.scope_id = @after::text AND a.period = ''{InSessionProject("a")}))
+                    ORDER BY u.last_at DESC, u.scope_id DESC LIMIT @limit)
+                SELECT p.scope_id, p.last_model, {SummedTotals}
+                FROM page AS p JOIN usage_totals AS t ON t.scope = 'session' AND t.scope_id = p.scope_id AND t.period = ''{InSessionProject("t")}
+                GROUP BY p.scope_id, p.last_at, p.last_model
+                ORDER BY p.last_at DESC, p.scope_id DESC
                 """, null, ("@after", after), ("@limit", limit), PostgresCommands.Project);
             await using var reader = await command.ExecuteReaderAsync(ct);
             var sessions = new List<GatewaySession>();
@@ -121,8 +149,13 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
     public Task<GatewaySession?> GetSessionAsync(string id, CancellationToken cancellationToken) =>
         database.ReadAsync(async (c, ct) =>
         {
-            await using var command = c.Command($"SELECT last_model, {TotalsColumns} FROM usage_totals WHERE scope = 'session' AND scope_id = @id AND period = '' AND {InSessionProject}",
-                null, ("@id", id), PostgresCommands.Project);
+            await using var command = c.Command(
+                $"""
+                SELECT (SELECT l.last_model FROM usage_totals AS l WHERE l.scope = 'session' AND l.scope_id = @id AND l.period = ''{InSessionProject("l")}
+                        ORDER BY l.last_at DESC, l.project DESC LIMIT 1), {SummedTotals}
+                FROM usage_totals AS t WHERE t.scope = 'session' AND t.scope_id = @id AND t.period = ''{InSessionProject("t")}
+                HAVING COUNT(*) > 0
+                """, null, ("@id", id), PostgresCommands.Project);
             await using var reader = await command.ExecuteReaderAsync(ct);
             return await reader.ReadAsync(ct) ? new GatewaySession { Id = id, LastModel = reader.IsDBNull(0) ? null : reader.GetString(0), Spend = ReadSpend(reader, 1) } : null;
         }, cancellationToken);

@@ -63,6 +63,8 @@ internal static class SqliteSchema
         SqliteMessageTokensSchema.Migration,
         // Per-key rate limits on runs: the key each run was created with.
         SqliteRunKeySchema.Migration,
+        // Session totals per project: two projects using one session id keep separate totals and budgets.
+        SqliteSessionTotalsSchema.Migration,
     ];
 
     /// <summary>The migration steps, in order (step N is schema version N).</summary>

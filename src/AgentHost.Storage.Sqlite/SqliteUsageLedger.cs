@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AgentHost.Core.Observability;
+using AgentHost.Core.Storage;
 using Microsoft.Data.Sqlite;
 using static AgentHost.Core.Observability.UsageLedgerRows;
 
@@ -8,7 +9,7 @@ namespace AgentHost.Storage.Sqlite;
 
 /// <summary>
 /// <see cref="IUsageLedger"/> on SQLite: one <c>model_calls</c> row per call and <c>usage_totals</c> running totals
-/// per scope and period, written in one transaction. Money is kept in whole picodollars (10⁻¹² USD), so totals add
+/// per scope, period and (for a session, whose id is the client's) project, written in one transaction. Money is kept in whole picodollars (10⁻¹² USD), so totals add
 /// up exactly: every price in the table is a whole number of picodollars per token.
 /// </summary>
 public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
@@ -44,12 +45,15 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         """;
 
     /// <summary>
-    /// A session (a <c>usage_totals</c> row of scope <c>session</c>) is seen in a project when one of its calls was made in
-    /// it; every session when there is no current project. Session ids are the clients' own, so the totals of an id two
-    /// projects both use are shared (docs/tenancy.md); each project sees only its own calls of it.
+    /// A session's rows (one per project that used its id) in view: the current project's, every project's when there is
+    /// none (the admin, who sees an id's totals summed over its projects). <paramref name="alias"/> names the table.
     /// </summary>
-    private const string InSessionProject =
-        "(@project IS NULL OR EXISTS (SELECT 1 FROM model_calls m WHERE m.session_id = usage_totals.scope_id AND m.project = @project))";
+    private static string InSessionProject(string alias) => ProjectScope.Current is null ? "" : $" AND {alias}.project = @project";
+
+    /// <summary>The totals of a session's rows in view, in <see cref="ReadSpend"/>'s order.</summary>
+    private const string SummedTotals =
+        "SUM(t.calls), SUM(t.unpriced_calls), SUM(t.errors), SUM(t.input_tokens), SUM(t.cached_tokens), SUM(t.cache_write_tokens), " +
+        "SUM(t.output_tokens), SUM(t.input_pusd), SUM(t.output_pusd), SUM(t.cache_pusd), MIN(t.first_at), MAX(t.last_at)";
 
     private const string TotalsColumns =
         "calls, unpriced_calls, errors, input_tokens, cached_tokens, cache_write_tokens, output_tokens, input_pusd, output_pusd, cache_pusd, first_at, last_at";
@@ -87,9 +91,9 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
             {
                 c.Command(
                     $"""
-                    INSERT INTO usage_totals (scope, scope_id, period, {TotalsColumns}, last_model)
-                    VALUES (@scope, @id, @period, @calls, @unpriced, @errors, @input, @cached, @write, @output, @input_p, @output_p, @cache_p, @at, @at, @model)
-                    ON CONFLICT (scope, scope_id, period) DO UPDATE SET calls = calls + excluded.calls,
+                    INSERT INTO usage_totals (scope, scope_id, period, project, {TotalsColumns}, last_model)
+                    VALUES (@scope, @id, @period, @project, @calls, @unpriced, @errors, @input, @cached, @write, @output, @input_p, @output_p, @cache_p, @at, @at, @model)
+                    ON CONFLICT (scope, scope_id, period, project) DO UPDATE SET calls = calls + excluded.calls,
                         unpriced_calls = unpriced_calls + excluded.unpriced_calls, errors = errors + excluded.errors,
                         input_tokens = input_tokens + excluded.input_tokens, cached_tokens = cached_tokens + excluded.cached_tokens,
                         cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens, output_tokens = output_tokens + excluded.output_tokens,
@@ -97,7 +101,7 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
                         cache_pusd = cache_pusd + excluded.cache_pusd, first_at = MIN(first_at, excluded.first_at),
                         last_at = MAX(last_at, excluded.last_at), last_model = excluded.last_model
                     """, t,
-                    ("@scope", scope), ("@id", id), ("@period", period), ("@calls", spent ? 1 : 0), ("@unpriced", spent && cost is null ? 1 : 0),
+                    ("@scope", scope), ("@id", id), ("@period", period), ("@project", TotalsProject(scope, call)), ("@calls", spent ? 1 : 0), ("@unpriced", spent && cost is null ? 1 : 0),
                     ("@errors", failed ? 1 : 0), ("@input", usage?.InputTokens ?? 0), ("@cached", usage?.CachedInputTokens ?? 0),
                     ("@write", usage?.CacheWriteTokens ?? 0), ("@output", usage?.OutputTokens ?? 0), ("@input_p", Picos(cost?.InputUsd)),
                     ("@output_p", Picos(cost?.OutputUsd)), ("@cache_p", cached + write), ("@at", call.StartedAt), ("@model", call.Model)).Run();
@@ -107,22 +111,47 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
 
     public async Task<ScopeSpend> GetSpendAsync(string scope, string id, string period, CancellationToken cancellationToken)
     {
+        if (scope == SpendScopes.Session)
+        {
+            throw new ArgumentException("A session's totals are its project's: read them with GetSessionSpendAsync.", nameof(scope));
+        }
+
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        using var command = connection.Command($"SELECT {TotalsColumns} FROM usage_totals WHERE scope = @scope AND scope_id = @id AND period = @period",
+        using var command = connection.Command($"SELECT {TotalsColumns} FROM usage_totals WHERE scope = @scope AND scope_id = @id AND period = @period AND project = ''",
             null, ("@scope", scope), ("@id", id), ("@period", period));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadSpend(reader, 0) : ScopeSpend.None;
+    }
+
+    public async Task<ScopeSpend> GetSessionSpendAsync(string project, string sessionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        using var command = connection.Command(
+            $"SELECT {TotalsColumns} FROM usage_totals WHERE scope = 'session' AND scope_id = @id AND period = '' AND project = @project",
+            null, ("@id", sessionId), ("@project", project));
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadSpend(reader, 0) : ScopeSpend.None;
     }
 
     public async Task<IReadOnlyList<GatewaySession>> ListSessionsAsync(int limit, string? after, CancellationToken cancellationToken)
     {
+        // The page holds each id once, at its most recent row in view (the admin may see one per project); its totals are
+        // then summed over its rows in view. The cursor is the id's most recent activity, so no id is skipped or repeated.
         await using var connection = await database.OpenReaderAsync(cancellationToken);
         using var command = connection.Command(
             $"""
-            SELECT scope_id, last_model, {TotalsColumns} FROM usage_totals
-            WHERE scope = 'session' AND {InSessionProject} AND (@after IS NULL OR (last_at, scope_id) < (
-                SELECT last_at, scope_id FROM usage_totals WHERE scope = 'session' AND scope_id = @after AND period = ''))
-            ORDER BY last_at DESC, scope_id DESC LIMIT @limit
+            WITH page AS (
+                SELECT u.scope_id, u.last_at, u.last_model FROM usage_totals AS u
+                WHERE u.scope = 'session' AND u.period = ''{InSessionProject("u")}
+                    AND NOT EXISTS (SELECT 1 FROM usage_totals AS n WHERE n.scope = 'session' AND n.scope_id = u.scope_id AND n.period = ''{InSessionProject("n")}
+                        AND (n.last_at > u.last_at OR (n.last_at = u.last_at AND n.project > u.project)))
+                    AND (@after IS NULL OR (u.last_at, u.scope_id) < (
+                        SELECT MAX(a.last_at), @after FROM usage_totals AS a WHERE a.scope = 'session' AND a.scope_id = @after AND a.period = ''{InSessionProject("a")}))
+                ORDER BY u.last_at DESC, u.scope_id DESC LIMIT @limit)
+            SELECT p.scope_id, p.last_model, {SummedTotals}
+            FROM page AS p JOIN usage_totals AS t ON t.scope = 'session' AND t.scope_id = p.scope_id AND t.period = ''{InSessionProject("t")}
+            GROUP BY p.scope_id, p.last_at, p.last_model
+            ORDER BY p.last_at DESC, p.scope_id DESC
             """, null, ("@after", after), ("@limit", limit), SqliteCommands.Project);
         using var reader = command.ExecuteReader();
         var sessions = new List<GatewaySession>();
@@ -137,8 +166,13 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
     public async Task<GatewaySession?> GetSessionAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        using var command = connection.Command($"SELECT last_model, {TotalsColumns} FROM usage_totals WHERE scope = 'session' AND scope_id = @id AND period = '' AND {InSessionProject}",
-            null, ("@id", id), SqliteCommands.Project);
+        using var command = connection.Command(
+            $"""
+            SELECT (SELECT l.last_model FROM usage_totals AS l WHERE l.scope = 'session' AND l.scope_id = @id AND l.period = ''{InSessionProject("l")}
+                    ORDER BY l.last_at DESC, l.project DESC LIMIT 1), {SummedTotals}
+            FROM usage_totals AS t WHERE t.scope = 'session' AND t.scope_id = @id AND t.period = ''{InSessionProject("t")}
+            HAVING COUNT(*) > 0
+            """, null, ("@id", id), SqliteCommands.Project);
         using var reader = command.ExecuteReader();
         return reader.Read() ? new GatewaySession { Id = id, LastModel = reader.IsDBNull(0) ? null : reader.GetString(0), Spend = ReadSpend(reader, 1) } : null;
     }

@@ -26,7 +26,7 @@ public sealed class ObservedChatClientTests : IDisposable
         Assert.Equal(0.0035m, call.Cost!.TotalUsd);
         Assert.Equal("stop", call.StopReason);
         Assert.NotNull(call.TimeToFirstUpdateMs);
-        var session = await models.Ledger.GetSpendAsync(SpendScopes.Session, "sess-1", SpendScopes.Lifetime, CancellationToken.None);
+        var session = await models.Ledger.GetSessionSpendAsync(AgentHost.Core.Storage.Projects.Default, "sess-1", CancellationToken.None);
         Assert.Equal((1L, 1000L, 100L, 0.0035m), (session.ModelCalls, session.InputTokens, session.OutputTokens, session.CostUsd));
 
         await models.FlushTracesAsync();

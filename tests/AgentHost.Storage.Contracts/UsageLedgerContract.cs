@@ -1,5 +1,6 @@
 using AgentHost.Core.Domain;
 using AgentHost.Core.Observability;
+using AgentHost.Core.Storage;
 
 namespace AgentHost.Storage.Contracts;
 
@@ -57,6 +58,48 @@ public abstract class UsageLedgerContract<TFactory> : StoreContract<TFactory>
         Assert.Equal([March, March + 3], calls.Select(c => c.StartedAt));
         Assert.Equivalent(Call(0, null, "sess_a"), calls[0], strict: true);
         Assert.Null(await Stores.Ledger.GetSessionAsync("sess_none", None));
+    }
+
+    [StoreFact]
+    public async Task TwoProjectsUsingOneSessionId_KeepSeparateTotals_AndTheAdminSeesTheIdOnceWithBoth()
+    {
+        await Stores.Ledger.RecordAsync(Call(0, null, "main") with { Project = "proj_a" }, None);
+        await Stores.Ledger.RecordAsync(Call(1, null, "main") with { Project = "proj_b", Model = "claude" }, None);
+        await Stores.Ledger.RecordAsync(Call(2, null, "main") with { Project = "proj_b", Model = "claude" }, None);
+        await Stores.Ledger.RecordAsync(Call(3, null, "other") with { Project = "proj_a" }, None);
+
+        var a = await Stores.Ledger.GetSessionSpendAsync("proj_a", "main", None);
+        var b = await Stores.Ledger.GetSessionSpendAsync("proj_b", "main", None);
+        Assert.Equal((1L, 10L, March, March), (a.ModelCalls, a.InputTokens, a.FirstAt, a.LastAt));
+        Assert.Equal((2L, 20L, 2 * 0.000001234567m, March + 1, March + 2), (b.ModelCalls, b.InputTokens, b.CostUsd, b.FirstAt, b.LastAt));
+        Assert.Equal(ScopeSpend.None, await Stores.Ledger.GetSessionSpendAsync("proj_c", "main", None));
+        await Assert.ThrowsAsync<ArgumentException>(() => Stores.Ledger.GetSpendAsync(SpendScopes.Session, "main", SpendScopes.Lifetime, None));
+
+        using (ProjectScope.Enter("proj_a"))
+        {
+            var listed = await Stores.Ledger.ListSessionsAsync(10, null, None);
+            Assert.Equal([("other", 1L), ("main", 1L)], listed.Select(s => (s.Id, s.Spend.ModelCalls)));
+            var main = await Stores.Ledger.GetSessionAsync("main", None);
+            Assert.Equal((1L, "gpt-4o"), (main!.Spend.ModelCalls, main.LastModel));
+            Assert.Equal(["call_0"], (await Stores.Ledger.ListSessionCallsAsync("main", None)).Select(c => c.Id));
+        }
+
+        using (ProjectScope.Enter("proj_b"))
+        {
+            var listed = await Stores.Ledger.ListSessionsAsync(10, null, None);
+            Assert.Equal([("main", 2L, 20L)], listed.Select(s => (s.Id, s.Spend.ModelCalls, s.Spend.InputTokens)));
+            Assert.Null(await Stores.Ledger.GetSessionAsync("other", None));
+        }
+
+        // The admin (no project) sees each id once, at its latest call, with every project's calls of it.
+        var first = await Stores.Ledger.ListSessionsAsync(1, null, None);
+        var second = await Stores.Ledger.ListSessionsAsync(1, first[^1].Id, None);
+        var third = await Stores.Ledger.ListSessionsAsync(1, second[^1].Id, None);
+        Assert.Equal([("other", 1L)], first.Select(s => (s.Id, s.Spend.ModelCalls)));
+        Assert.Equal([("main", 3L, 30L, March, March + 2)], second.Select(s => (s.Id, s.Spend.ModelCalls, s.Spend.InputTokens, s.Spend.FirstAt, s.Spend.LastAt)));
+        Assert.Empty(third);
+        var all = await Stores.Ledger.GetSessionAsync("main", None);
+        Assert.Equal((3L, 3 * 0.000001234567m, "claude"), (all!.Spend.ModelCalls, all.Spend.CostUsd, all.LastModel));
     }
 
     [StoreFact]

@@ -64,6 +64,13 @@ public static class UsageLedgerRows
     }
 
     /// <summary>
+    /// The project a running total of <paramref name="scope"/> is kept under (<c>usage_totals.project</c>): a session's
+    /// totals are the call's project's, because clients choose session ids and two projects may use the same one; every
+    /// other scope's id is issued by AgentHost and belongs to one project, so it has one row, under <c>""</c>.
+    /// </summary>
+    public static string TotalsProject(string scope, ModelCallRecord call) => scope == SpendScopes.Session ? call.Project : "";
+
+    /// <summary>
     /// A scope's totals from twelve columns starting at <paramref name="at"/>: calls, unpriced calls, errors, four token
     /// counts, input, output and cache picodollars, first and last call.
     /// </summary>

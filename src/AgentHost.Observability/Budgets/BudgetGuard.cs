@@ -131,7 +131,10 @@ internal sealed class BudgetGuard(IUsageLedger ledger, IAgentStore agents, Price
     /// <summary>Whether <paramref name="next"/> would take the scope past its limit (a message saying by how much), and what it leaves.</summary>
     private async Task<(string? Over, BudgetHeadroom Left)> OverAsync(BudgetLimit limit, string scope, string id, string period, NextCall next, CancellationToken cancellationToken)
     {
-        var spent = await ledger.GetSpendAsync(scope, id, period, cancellationToken);
+        // A session's totals are the current project's: another project using the same session id spends its own.
+        var spent = scope == SpendScopes.Session
+            ? await ledger.GetSessionSpendAsync(ProjectScope.ForWrite, id, cancellationToken)
+            : await ledger.GetSpendAsync(scope, id, period, cancellationToken);
         var spentTokens = spent.InputTokens + spent.OutputTokens;
         var left = new BudgetHeadroom(scope, limit, limit.MaxUsd - spent.CostUsd, limit.MaxTokens - spentTokens);
         if (limit.MaxUsd is { } maxUsd && spent.CostUsd + next.CostUsd > maxUsd)

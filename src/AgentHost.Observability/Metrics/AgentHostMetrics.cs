@@ -10,12 +10,15 @@ namespace AgentHost.Observability.Metrics;
 /// <see cref="Meter"/> for OpenTelemetry export. Run counts by status and queue depth are read from the store at
 /// scrape time, so they are right after a restart. Every in-memory series carries the <c>project</c> it was counted
 /// in (project ids exist only for projects the admin created, so the label is bounded); a project key's scrape shows
-/// its own project's series only.
+/// its own project's series only. The meter's instruments carry it as the <c>agenthost.project</c> attribute.
 /// </summary>
 public sealed class AgentHostMetrics : IDisposable
 {
     private static readonly double[] LatencyBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
     private static readonly double[] ToolBuckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30];
+
+    /// <summary>The project a measurement on the meter was counted in (AgentHost's own attribute, so namespaced).</summary>
+    public const string ProjectAttribute = "agenthost.project";
 
     private readonly Meter meter = new(Tracing.AgentHostTelemetry.Name);
     private readonly Histogram<double> modelDuration;
@@ -49,7 +52,7 @@ public sealed class AgentHostMetrics : IDisposable
     {
         model = labels.For(model, status);
         modelCalls.Observe(elapsed.TotalSeconds, project, provider, model, status);
-        modelDuration.Record(elapsed.TotalSeconds, new("gen_ai.provider.name", provider), new("gen_ai.request.model", model));
+        modelDuration.Record(elapsed.TotalSeconds, new(ProjectAttribute, project), new("gen_ai.provider.name", provider), new("gen_ai.request.model", model));
         if (firstUpdateMs is { } first)
         {
             firstUpdate.Observe(first / 1000.0, project, provider, model);
@@ -61,14 +64,14 @@ public sealed class AgentHostMetrics : IDisposable
             tokens.Add(usage.OutputTokens, project, provider, model, "output");
             tokens.Add(usage.CachedInputTokens, project, provider, model, "cached_input");
             tokens.Add(usage.CacheWriteTokens, project, provider, model, "cache_write");
-            tokenCounter.Add(usage.InputTokens, new("gen_ai.provider.name", provider), new("gen_ai.request.model", model), new("gen_ai.token.type", "input"));
-            tokenCounter.Add(usage.OutputTokens, new("gen_ai.provider.name", provider), new("gen_ai.request.model", model), new("gen_ai.token.type", "output"));
+            tokenCounter.Add(usage.InputTokens, new(ProjectAttribute, project), new("gen_ai.provider.name", provider), new("gen_ai.request.model", model), new("gen_ai.token.type", "input"));
+            tokenCounter.Add(usage.OutputTokens, new(ProjectAttribute, project), new("gen_ai.provider.name", provider), new("gen_ai.request.model", model), new("gen_ai.token.type", "output"));
         }
 
         if (callCost is not null)
         {
             cost.Add((double)callCost.TotalUsd, project, provider, model);
-            costCounter.Add((double)callCost.TotalUsd, new("gen_ai.provider.name", provider), new("gen_ai.request.model", model));
+            costCounter.Add((double)callCost.TotalUsd, new(ProjectAttribute, project), new("gen_ai.provider.name", provider), new("gen_ai.request.model", model));
         }
     }
 
@@ -81,7 +84,7 @@ public sealed class AgentHostMetrics : IDisposable
     public void ToolCall(string project, string tool, TimeSpan elapsed, bool failed)
     {
         tools.Observe(elapsed.TotalSeconds, project, tool);
-        toolDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("gen_ai.tool.name", tool));
+        toolDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(ProjectAttribute, project), new KeyValuePair<string, object?>("gen_ai.tool.name", tool));
         toolErrors.Add(failed ? 1 : 0, project, tool);
     }
 

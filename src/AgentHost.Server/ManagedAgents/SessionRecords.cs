@@ -33,7 +33,7 @@ internal sealed class SessionRecords(IManagedAgentStore store, IUsageLedger ledg
     {
         var wire = session.Wire.DeepClone().AsObject();
         wire["resources"] = new JsonArray([.. session.Wire["resources"]!.AsArray().Select(r => (JsonNode)SessionResourceEndpoints.Render(r!))]);
-        var spend = await ledger.GetSpendAsync(SpendScopes.Session, session.Id, SpendScopes.Lifetime, cancellationToken);
+        var spend = await ledger.GetSessionSpendAsync(session.Stored.Project, session.Id, cancellationToken);
         wire["usage"] = new JsonObject
         {
             ["input_tokens"] = spend.InputTokens,

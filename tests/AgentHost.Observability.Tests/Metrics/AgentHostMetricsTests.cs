@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using AgentHost.Core.Observability;
 using AgentHost.Observability.Metrics;
 
@@ -44,5 +45,50 @@ public sealed class AgentHostMetricsTests
         Assert.Contains("agenthost_model_tokens_total{project=\"proj_b\",provider=\"openai\",model=\"gpt-4o\",type=\"input\"} 20\n", all);
         Assert.Contains("agenthost_tool_call_errors_total{project=\"proj_b\",tool=\"code_interpreter\"} 1\n", all);
         Assert.Contains("project=\"proj_a\"", all);
+    }
+
+    [Fact]
+    public void TheMetersInstruments_CarryTheProjectOfEachMeasurement()
+    {
+        // Other tests' metrics publish on a meter of the same name at the same time: only this test's projects are kept.
+        var seen = new List<(string Instrument, string? Project)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Tracing.AgentHostTelemetry.Name)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        void Record<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == AgentHostMetrics.ProjectAttribute && tag.Value is string project && project.StartsWith("proj_otel_", StringComparison.Ordinal))
+                {
+                    lock (seen)
+                    {
+                        seen.Add((instrument.Name, project));
+                    }
+                }
+            }
+        }
+
+        listener.SetMeasurementEventCallback<double>(Record);
+        listener.SetMeasurementEventCallback<long>(Record);
+        listener.Start();
+        using var metrics = new AgentHostMetrics(() => ["gpt-4o"]);
+
+        metrics.ModelCall("proj_otel_a", "openai", "gpt-4o", ModelCallStatuses.Ok, TimeSpan.FromMilliseconds(5), null, new TraceUsage { InputTokens = 10, OutputTokens = 1 },
+            new TraceCost { InputUsd = 0.01m, CachedInputUsd = 0, CacheWriteUsd = 0, OutputUsd = 0.001m, PricedAs = "gpt-4o" });
+        metrics.ToolCall("proj_otel_b", "code_interpreter", TimeSpan.FromMilliseconds(5), failed: false);
+
+        lock (seen)
+        {
+            Assert.Equal(
+                [("agenthost.model.cost", "proj_otel_a"), ("agenthost.tool.duration", "proj_otel_b"), ("gen_ai.client.operation.duration", "proj_otel_a"),
+                    ("gen_ai.client.token.usage", "proj_otel_a"), ("gen_ai.client.token.usage", "proj_otel_a")],
+                seen.Order());
+        }
     }
 }

@@ -9,7 +9,7 @@ namespace AgentHost.Server.Tests.Tenancy;
 /// <summary>
 /// Gateway sessions (<c>/v1/agenthost/sessions</c>) through raw HTTP in two projects, on SQLite and on PostgreSQL: a
 /// project key sees only its own sessions, another project's session answers 404 like a missing one, and the admin
-/// key sees all.
+/// key sees all; a session id two projects both use has each project's own totals and session budget.
 /// </summary>
 public sealed class GatewaySessionIsolationTests
 {
@@ -31,6 +31,57 @@ public sealed class GatewaySessionIsolationTests
         {
             await drop();
         }
+    }
+
+    [Fact]
+    public async Task TwoProjectsUsingOneSessionId_HaveSeparateTotals_AndOnesSpentBudgetDoesNotStopTheOther() =>
+        await AssertSessionTotalsAreTheProjectsOwnAsync(TenancyAdmin.Settings());
+
+    [RequiresFact("postgres")]
+    public async Task TwoProjectsUsingOneSessionId_HaveSeparateTotals_AndOnesSpentBudgetDoesNotStopTheOther_OnPostgres()
+    {
+        var (connectionString, drop) = await TestStore.CreatePostgresSchemaAsync();
+        try
+        {
+            var settings = TenancyAdmin.Settings();
+            settings["ConnectionStrings:Postgres"] = connectionString;
+            await AssertSessionTotalsAreTheProjectsOwnAsync(settings);
+        }
+        finally
+        {
+            await drop();
+        }
+    }
+
+    private static async Task AssertSessionTotalsAreTheProjectsOwnAsync(Dictionary<string, string?> settings)
+    {
+        await using var server = await AgentHostServer.StartAsync(settings: settings);
+        using var admin = new TenancyAdmin(server);
+        var (_, keyA) = await admin.CreateKeyAsync(await admin.CreateProjectAsync("A"));
+        var (_, keyB) = await admin.CreateKeyAsync(await admin.CreateProjectAsync("B"));
+        using var httpA = TenancyAdmin.Client(server, keyA);
+        using var httpB = TenancyAdmin.Client(server, keyB);
+        using var adminHttp = TenancyAdmin.Client(server, TenancyAdmin.AdminKey);
+        // A's call spends $0.0035 (1,000 in, 100 out on gpt-4o), passing the session budget of $0.003; B's spends $0.00035.
+        server.Upstream.Enqueue(ScriptedTurn.Say("A spends") with { PromptTokens = 1000, CompletionTokens = 100 },
+            ScriptedTurn.Say("B spends") with { PromptTokens = 100, CompletionTokens = 10 });
+
+        using var spentA = await ChatAsync(httpA, "main", budgetUsd: "0.003");
+        using var stoppedA = await ChatAsync(httpA, "main", budgetUsd: "0.003");
+        using var spentB = await ChatAsync(httpB, "main", budgetUsd: "0.003");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.OK), (spentA.StatusCode, stoppedA.StatusCode, spentB.StatusCode));
+        var stop = JsonNode.Parse(await stoppedA.Content.ReadAsStringAsync())!["error"]!;
+        Assert.Equal("session_budget_exceeded", stop["code"]!.GetValue<string>());
+        Assert.Contains("spent $0.0035", stop["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(2, server.Upstream.Requests.Count);
+
+        Assert.Equal((1, 1000, 0.0035m), await TotalsAsync(httpA, "agenthost/sessions/main"));
+        Assert.Equal((1, 100, 0.00035m), await TotalsAsync(httpB, "agenthost/sessions/main"));
+        Assert.Equal((2, 1100, 0.00385m), await TotalsAsync(adminHttp, "agenthost/sessions/main"));
+        Assert.Equal((1, 1000, 0.0035m), Totals(Assert.Single(await ListedAsync(httpA))!));
+        Assert.Equal((1, 100, 0.00035m), Totals(Assert.Single(await ListedAsync(httpB))!));
+        Assert.Equal((2, 1100, 0.00385m), Totals(Assert.Single(await ListedAsync(adminHttp))!));
     }
 
     private static async Task AssertSessionsStayInTheirProjectAsync(Dictionary<string, string?> settings)
@@ -72,14 +123,33 @@ public sealed class GatewaySessionIsolationTests
 
     private static async Task ChatAsync(HttpClient http, string session)
     {
+        using var response = await ChatAsync(http, session, budgetUsd: null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> ChatAsync(HttpClient http, string session, string? budgetUsd)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, "chat/completions")
         {
             Content = JsonBody.Of("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""),
         };
         request.Headers.Add("x-agenthost-session", session);
-        using var response = await http.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        if (budgetUsd is not null)
+        {
+            request.Headers.Add("x-agenthost-session-budget-usd", budgetUsd);
+        }
+
+        return await http.SendAsync(request);
     }
+
+    private static async Task<JsonArray> ListedAsync(HttpClient http) =>
+        JsonNode.Parse(await http.GetStringAsync("agenthost/sessions?limit=100"))!["data"]!.AsArray();
+
+    private static async Task<(int Calls, long InputTokens, decimal CostUsd)> TotalsAsync(HttpClient http, string path) =>
+        Totals(JsonNode.Parse(await http.GetStringAsync(path))!);
+
+    private static (int Calls, long InputTokens, decimal CostUsd) Totals(JsonNode session) =>
+        (session["model_calls"]!.GetValue<int>(), session["input_tokens"]!.GetValue<long>(), session["cost_usd"]!.GetValue<decimal>());
 
     private static async Task<List<string>> ListAsync(HttpClient http)
     {
