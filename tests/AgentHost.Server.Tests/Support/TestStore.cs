@@ -54,6 +54,21 @@ internal static class TestStore
         });
     }
 
+    /// <summary>Runs <paramref name="test"/> with <paramref name="settings"/> pointed at a new PostgreSQL schema, dropped after.</summary>
+    public static async Task OnNewPostgresSchemaAsync(Dictionary<string, string?> settings, Func<Dictionary<string, string?>, Task> test)
+    {
+        var (connectionString, drop) = await CreatePostgresSchemaAsync();
+        try
+        {
+            settings["ConnectionStrings:Postgres"] = connectionString;
+            await test(settings);
+        }
+        finally
+        {
+            await drop();
+        }
+    }
+
     private static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);

@@ -18,40 +18,16 @@ public sealed class GatewaySessionIsolationTests
         await AssertSessionsStayInTheirProjectAsync(TenancyAdmin.Settings());
 
     [RequiresFact("postgres")]
-    public async Task ASessionOfAnotherProject_Answers404_AndIsNeverListed_OnPostgres()
-    {
-        var (connectionString, drop) = await TestStore.CreatePostgresSchemaAsync();
-        try
-        {
-            var settings = TenancyAdmin.Settings();
-            settings["ConnectionStrings:Postgres"] = connectionString;
-            await AssertSessionsStayInTheirProjectAsync(settings);
-        }
-        finally
-        {
-            await drop();
-        }
-    }
+    public Task ASessionOfAnotherProject_Answers404_AndIsNeverListed_OnPostgres() =>
+        TestStore.OnNewPostgresSchemaAsync(TenancyAdmin.Settings(), AssertSessionsStayInTheirProjectAsync);
 
     [Fact]
     public async Task TwoProjectsUsingOneSessionId_HaveSeparateTotals_AndOnesSpentBudgetDoesNotStopTheOther() =>
         await AssertSessionTotalsAreTheProjectsOwnAsync(TenancyAdmin.Settings());
 
     [RequiresFact("postgres")]
-    public async Task TwoProjectsUsingOneSessionId_HaveSeparateTotals_AndOnesSpentBudgetDoesNotStopTheOther_OnPostgres()
-    {
-        var (connectionString, drop) = await TestStore.CreatePostgresSchemaAsync();
-        try
-        {
-            var settings = TenancyAdmin.Settings();
-            settings["ConnectionStrings:Postgres"] = connectionString;
-            await AssertSessionTotalsAreTheProjectsOwnAsync(settings);
-        }
-        finally
-        {
-            await drop();
-        }
-    }
+    public Task TwoProjectsUsingOneSessionId_HaveSeparateTotals_AndOnesSpentBudgetDoesNotStopTheOther_OnPostgres() =>
+        TestStore.OnNewPostgresSchemaAsync(TenancyAdmin.Settings(), AssertSessionTotalsAreTheProjectsOwnAsync);
 
     private static async Task AssertSessionTotalsAreTheProjectsOwnAsync(Dictionary<string, string?> settings)
     {
