@@ -32,12 +32,8 @@ public sealed class GatewaySessionIsolationTests
     private static async Task AssertSessionTotalsAreTheProjectsOwnAsync(Dictionary<string, string?> settings)
     {
         await using var server = await AgentHostServer.StartAsync(settings: settings);
-        using var admin = new TenancyAdmin(server);
-        var (_, keyA) = await admin.CreateKeyAsync(await admin.CreateProjectAsync("A"));
-        var (_, keyB) = await admin.CreateKeyAsync(await admin.CreateProjectAsync("B"));
-        using var httpA = TenancyAdmin.Client(server, keyA);
-        using var httpB = TenancyAdmin.Client(server, keyB);
-        using var adminHttp = TenancyAdmin.Client(server, TenancyAdmin.AdminKey);
+        using var clients = await ProjectClients.CreateAsync(server);
+        var (httpA, httpB, adminHttp) = clients;
         // A's call spends $0.0035 (1,000 in, 100 out on gpt-4o), passing the session budget of $0.003; B's spends $0.00035.
         server.Upstream.Enqueue(ScriptedTurn.Say("A spends") with { PromptTokens = 1000, CompletionTokens = 100 },
             ScriptedTurn.Say("B spends") with { PromptTokens = 100, CompletionTokens = 10 });
@@ -63,12 +59,8 @@ public sealed class GatewaySessionIsolationTests
     private static async Task AssertSessionsStayInTheirProjectAsync(Dictionary<string, string?> settings)
     {
         await using var server = await AgentHostServer.StartAsync(settings: settings);
-        using var admin = new TenancyAdmin(server);
-        var (_, keyA) = await admin.CreateKeyAsync(await admin.CreateProjectAsync("A"));
-        var (_, keyB) = await admin.CreateKeyAsync(await admin.CreateProjectAsync("B"));
-        using var httpA = TenancyAdmin.Client(server, keyA);
-        using var httpB = TenancyAdmin.Client(server, keyB);
-        using var adminHttp = TenancyAdmin.Client(server, TenancyAdmin.AdminKey);
+        using var clients = await ProjectClients.CreateAsync(server);
+        var (httpA, httpB, adminHttp) = clients;
         server.Upstream.Enqueue(ScriptedTurn.Say("a"), ScriptedTurn.Say("b"), ScriptedTurn.Say("a2"), ScriptedTurn.Say("b2"));
 
         await ChatAsync(httpA, "session-of-a");
@@ -135,4 +127,23 @@ public sealed class GatewaySessionIsolationTests
 
     private static async Task<int> CallCountAsync(HttpClient http, string session) =>
         JsonNode.Parse(await http.GetStringAsync($"agenthost/sessions/{session}"))!["calls"]!.AsArray().Count;
+
+    /// <summary>Clients with the keys of two new projects, A and B, and with the admin key.</summary>
+    private sealed record ProjectClients(HttpClient A, HttpClient B, HttpClient Admin) : IDisposable
+    {
+        public static async Task<ProjectClients> CreateAsync(AgentHostServer server)
+        {
+            using var admin = new TenancyAdmin(server);
+            var (_, keyA) = await admin.CreateKeyAsync(await admin.CreateProjectAsync("A"));
+            var (_, keyB) = await admin.CreateKeyAsync(await admin.CreateProjectAsync("B"));
+            return new(TenancyAdmin.Client(server, keyA), TenancyAdmin.Client(server, keyB), TenancyAdmin.Client(server, TenancyAdmin.AdminKey));
+        }
+
+        public void Dispose()
+        {
+            A.Dispose();
+            B.Dispose();
+            Admin.Dispose();
+        }
+    }
 }
