@@ -49,7 +49,16 @@ public sealed partial class SqliteAgentStore
     }
 
     public Task<bool> DeleteMessageAsync(string threadId, string id, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t) => c.Command($"DELETE FROM messages WHERE id = @id AND thread_id = @thread AND {SqliteCommands.InProject}", t, ("@id", id), ("@thread", threadId), SqliteCommands.Project).Run() > 0, cancellationToken);
+        database.WriteAsync((c, t) =>
+        {
+            if (c.Command($"DELETE FROM messages WHERE id = @id AND thread_id = @thread AND {SqliteCommands.InProject}", t, ("@id", id), ("@thread", threadId), SqliteCommands.Project).Run() == 0)
+            {
+                return false;
+            }
+
+            c.Command("DELETE FROM message_attachments WHERE message_id = @id", t, ("@id", id)).Run();
+            return true;
+        }, cancellationToken);
 
     public async Task<Page<ThreadMessage>> ListMessagesAsync(string threadId, ListQuery query, string? runId, CancellationToken cancellationToken)
     {
@@ -63,6 +72,12 @@ public sealed partial class SqliteAgentStore
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
         return connection.Command("SELECT data FROM messages WHERE thread_id = @thread ORDER BY seq", null, ("@thread", threadId)).ReadAll(Json.ThreadMessage);
+    }
+
+    public async Task<IReadOnlyList<string>> GetThreadAttachmentsAsync(string threadId, string toolType, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        return SqliteMessageAttachments.Read(connection, threadId, toolType);
     }
 
     public async Task<IReadOnlyList<HistoryMessage>> ReadThreadHistoryAsync(string threadId, string runId, long? before, int limit, CancellationToken cancellationToken)
@@ -93,10 +108,14 @@ public sealed partial class SqliteAgentStore
     /// <summary>The message's prompt token count and what counted it, stored with it; none when the counter's counts may not be kept.</summary>
     private (int? Count, string? Key) CountTokens(ThreadMessage message) => promptTokens.Key is null ? (null, null) : (promptTokens.Count(message), promptTokens.Key);
 
-    private static void UpsertMessage(SqliteConnection c, SqliteTransaction t, ThreadMessage message, (int? Count, string? Key) tokens) =>
+    /// <summary>Writes the message and its attachments index rows (<see cref="SqliteMessageAttachments"/>).</summary>
+    private static void UpsertMessage(SqliteConnection c, SqliteTransaction t, ThreadMessage message, (int? Count, string? Key) tokens)
+    {
         c.Command("""
             INSERT INTO messages (id, project, thread_id, run_id, status, tokens, tokens_key, data) VALUES (@id, @write_project, @thread, @run, @status, @tokens, @tokens_key, @data)
             ON CONFLICT (id) DO UPDATE SET status = excluded.status, tokens = excluded.tokens, tokens_key = excluded.tokens_key, data = excluded.data
             """, t, ("@id", message.Id), SqliteCommands.WriteProject, ("@thread", message.ThreadId), ("@run", message.RunId), ("@status", message.Status),
             ("@tokens", tokens.Count), ("@tokens_key", tokens.Key), ("@data", JsonSerializer.Serialize(message, Json.ThreadMessage))).Run();
+        SqliteMessageAttachments.Write(c, t, message);
+    }
 }
