@@ -38,15 +38,8 @@ public sealed partial class PostgresAgentStore
         }, cancellationToken);
 
     public Task<bool> DeleteMessageAsync(string threadId, string id, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (c, t, ct) =>
-        {
-            await using var command = c.Command($"""
-                WITH gone AS (DELETE FROM messages WHERE id = @id AND thread_id = @thread AND {PostgresCommands.InProject} RETURNING id),
-                    unindexed AS (DELETE FROM message_attachments WHERE message_id IN (SELECT id FROM gone))
-                SELECT COUNT(*) FROM gone
-                """, t, PostgresCommands.Project, ("@id", id), ("@thread", threadId));
-            return await command.ExecuteScalarAsync(ct) is long and > 0;
-        }, cancellationToken);
+        database.WriteAsync(async (c, t, ct) => await c.Command($"DELETE FROM messages WHERE id = @id AND thread_id = @thread AND {PostgresCommands.InProject}", t, PostgresCommands.Project,
+            ("@id", id), ("@thread", threadId)).RunAsync(ct) > 0, cancellationToken);
 
     public Task<Page<ThreadMessage>> ListMessagesAsync(string threadId, ListQuery query, string? runId, CancellationToken cancellationToken) =>
         database.ReadAsync((c, ct) => runId is null
@@ -93,8 +86,7 @@ public sealed partial class PostgresAgentStore
         var attachments = PostgresMessageAttachments.Write(message);
         return c.Command($"""
             INSERT INTO messages (id, project, thread_id, run_id, status, tokens, tokens_key, data) VALUES (@id, @write_project, @thread, @run, @status, @tokens, @tokens_key, @data)
-            ON CONFLICT (id) DO UPDATE SET status = excluded.status, tokens = excluded.tokens, tokens_key = excluded.tokens_key, data = excluded.data;
-            {attachments.Sql}
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, tokens = excluded.tokens, tokens_key = excluded.tokens_key, data = excluded.data{attachments.Sql}
             """, t, [("@id", message.Id), PostgresCommands.WriteProject, ("@thread", message.ThreadId), ("@run", message.RunId), ("@status", message.Status),
             ("@tokens", key is null ? null : promptTokens.Count(message)), ("@tokens_key", key), ("@data", PostgresCommands.Json(message, Json.ThreadMessage)), .. attachments.Parameters]).RunAsync(ct);
     }

@@ -94,10 +94,7 @@ public sealed partial class PostgresAgentStore
     public Task DiscardUnfinishedWorkAsync(string runId, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t, ct) =>
         {
-            await c.Command("""
-                WITH gone AS (DELETE FROM messages WHERE run_id = @run AND status = 'in_progress' RETURNING id)
-                DELETE FROM message_attachments WHERE message_id IN (SELECT id FROM gone)
-                """, t, ("@run", runId)).RunAsync(ct);
+            await c.Command("DELETE FROM messages WHERE run_id = @run AND status = 'in_progress'", t, ("@run", runId)).RunAsync(ct);
             await c.Command("DELETE FROM steps WHERE run_id = @run AND status = 'in_progress'", t, ("@run", runId)).RunAsync(ct);
         }, cancellationToken);
 

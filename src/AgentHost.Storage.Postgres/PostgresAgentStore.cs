@@ -69,7 +69,7 @@ public sealed partial class PostgresAgentStore(PostgresDatabase database, Postgr
 
             // Spend stays in the ledger (the money was spent; keys' and assistants' totals keep it), no longer tied to the thread.
             await PostgresUsageLedger.ForgetThreadAsync(c, t, id, ct);
-            foreach (var table in new[] { "steps", "runs", "messages", "message_attachments", "trace_spans" })
+            foreach (var table in new[] { "steps", "runs", "messages", "trace_spans" })
             {
                 await c.Command($"DELETE FROM {table} WHERE thread_id = @id", t, ("@id", id)).RunAsync(ct);
             }

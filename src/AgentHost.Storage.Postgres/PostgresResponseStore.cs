@@ -120,7 +120,7 @@ public sealed class PostgresResponseStore(PostgresDatabase database, PostgresRun
     /// <summary>The response's run (its thread id is the response id) with its steps and messages, and its items and events.</summary>
     private static async Task DeleteRunAndItemsAsync(NpgsqlConnection c, NpgsqlTransaction t, string id, CancellationToken ct)
     {
-        foreach (var table in new[] { "steps", "runs", "messages", "message_attachments" })
+        foreach (var table in new[] { "steps", "runs", "messages" })
         {
             await c.Command($"DELETE FROM {table} WHERE thread_id = @id", t, ("@id", id)).RunAsync(ct);
         }

@@ -49,16 +49,7 @@ public sealed partial class SqliteAgentStore
     }
 
     public Task<bool> DeleteMessageAsync(string threadId, string id, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t) =>
-        {
-            if (c.Command($"DELETE FROM messages WHERE id = @id AND thread_id = @thread AND {SqliteCommands.InProject}", t, ("@id", id), ("@thread", threadId), SqliteCommands.Project).Run() == 0)
-            {
-                return false;
-            }
-
-            c.Command("DELETE FROM message_attachments WHERE message_id = @id", t, ("@id", id)).Run();
-            return true;
-        }, cancellationToken);
+        database.WriteAsync((c, t) => c.Command($"DELETE FROM messages WHERE id = @id AND thread_id = @thread AND {SqliteCommands.InProject}", t, ("@id", id), ("@thread", threadId), SqliteCommands.Project).Run() > 0, cancellationToken);
 
     public async Task<Page<ThreadMessage>> ListMessagesAsync(string threadId, ListQuery query, string? runId, CancellationToken cancellationToken)
     {

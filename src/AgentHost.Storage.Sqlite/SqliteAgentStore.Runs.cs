@@ -97,7 +97,6 @@ public sealed partial class SqliteAgentStore
     public Task DiscardUnfinishedWorkAsync(string runId, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) =>
         {
-            c.Command("DELETE FROM message_attachments WHERE message_id IN (SELECT id FROM messages WHERE run_id = @run AND status = 'in_progress')", t, ("@run", runId)).Run();
             c.Command("DELETE FROM messages WHERE run_id = @run AND status = 'in_progress'", t, ("@run", runId)).Run();
             c.Command("DELETE FROM steps WHERE run_id = @run AND status = 'in_progress'", t, ("@run", runId)).Run();
         }, cancellationToken);

@@ -7,7 +7,10 @@ namespace AgentHost.Storage.Sqlite;
 /// <summary>
 /// A thread's attachments index (<c>message_attachments</c>, one row per message, file and tool type; see
 /// <see cref="MessageAttachmentRow"/>), written in the transaction that writes or deletes its messages, so a run's
-/// <c>file_search</c> and <c>code_interpreter</c> read the files attached to a thread without reading the thread.
+/// <c>file_search</c> and <c>code_interpreter</c> read the files attached to a thread without reading the thread. A
+/// message's rows go when it is rewritten or deleted, by trigger, so every path that changes messages (a thread's or a
+/// response's deletion, a run's discarded work) keeps the index true; the writer adds the rows of a message with
+/// attachments after writing it. A message without attachments (every run's reply) costs no extra statement.
 /// </summary>
 internal static class SqliteMessageAttachments
 {
@@ -17,6 +20,14 @@ internal static class SqliteMessageAttachments
             message_seq INTEGER NOT NULL, position INTEGER NOT NULL, file_id TEXT NOT NULL, tool_type TEXT NOT NULL,
             PRIMARY KEY (message_id, file_id, tool_type)) WITHOUT ROWID;
         CREATE INDEX message_attachments_by_thread ON message_attachments (thread_id, tool_type, message_seq, position);
+        CREATE TRIGGER messages_unindex_attachments_on_update AFTER UPDATE OF data ON messages
+        BEGIN
+            DELETE FROM message_attachments WHERE message_id = OLD.id;
+        END;
+        CREATE TRIGGER messages_unindex_attachments_on_delete AFTER DELETE ON messages
+        BEGIN
+            DELETE FROM message_attachments WHERE message_id = OLD.id;
+        END;
         INSERT INTO message_attachments (message_id, project, thread_id, message_seq, position, file_id, tool_type)
         SELECT m.id, m.project, m.thread_id, m.seq, MIN(CAST(a.key AS INTEGER)), json_extract(a.value, '$.file_id'), json_extract(t.value, '$.type')
         FROM messages AS m, json_each(m.data, '$.attachments') AS a, json_each(a.value, '$.tools') AS t
@@ -25,10 +36,9 @@ internal static class SqliteMessageAttachments
         GROUP BY m.id, json_extract(a.value, '$.file_id'), json_extract(t.value, '$.type');
         """;
 
-    /// <summary>Replaces the index rows of <paramref name="message"/>, just written in <paramref name="t"/>.</summary>
+    /// <summary>Adds the index rows of <paramref name="message"/>, just written in <paramref name="t"/> (its old rows went by trigger).</summary>
     public static void Write(SqliteConnection c, SqliteTransaction t, ThreadMessage message)
     {
-        c.Command("DELETE FROM message_attachments WHERE message_id = @id", t, ("@id", message.Id)).Run();
         foreach (var row in MessageAttachmentRow.Of(message))
         {
             c.Command("""

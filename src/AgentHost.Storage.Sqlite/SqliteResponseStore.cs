@@ -95,7 +95,7 @@ public sealed class SqliteResponseStore(SqliteDatabase database) : IResponseStor
             }
 
             SqliteUsageLedger.ForgetThread(c, t, id);
-            foreach (var table in new[] { "steps", "runs", "messages", "message_attachments" })
+            foreach (var table in new[] { "steps", "runs", "messages" })
             {
                 c.Command($"DELETE FROM {table} WHERE thread_id = @id", t, ("@id", id)).Run();
             }
@@ -112,7 +112,7 @@ public sealed class SqliteResponseStore(SqliteDatabase database) : IResponseStor
                 UPDATE trace_spans SET data = json_remove(data, '$.request', '$.response', '$.input', '$.output', '$.events', '$.error')
                 WHERE run_id = @id
                 """, t, ("@id", id)).Run();
-            foreach (var table in new[] { "steps", "runs", "messages", "message_attachments" })
+            foreach (var table in new[] { "steps", "runs", "messages" })
             {
                 c.Command($"DELETE FROM {table} WHERE thread_id = @id", t, ("@id", id)).Run();
             }
