@@ -1,8 +1,13 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
 using AgentHost.Core.Engine;
 using AgentHost.Core.Models;
 using AgentHost.Core.Storage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using OpenAI;
+using OpenAI.Chat;
+using ChatMessage = Microsoft.Extensions.AI.ChatMessage;
 
 namespace AgentHost.Bench;
 
@@ -17,6 +22,8 @@ internal sealed class LayersScenario(BenchHost host, string assistantId, BenchOp
     public async Task<IReadOnlyList<LoadRunner.Result>> RunAsync() =>
     [
         await LoadRunner.RunAsync("upstream direct: HttpClient → instant upstream, SSE to [DONE]", options, UpstreamDirectAsync),
+        await LoadRunner.RunAsync("OpenAI SDK ChatClient alone → upstream", options, SdkAsync),
+        await LoadRunner.RunAsync("OpenAI SDK under Microsoft.Extensions.AI's IChatClient → upstream", options, SdkChatClientAsync),
         await LoadRunner.RunAsync("provider only: IModelRouter client (OpenAI SDK) → upstream", options, ProviderAsync),
         await LoadRunner.RunAsync("POST /v1/threads with 1 message (1 SQLite write)", options, CreateThreadAsync),
         await LoadRunner.RunAsync("GET /v1/assistants/{id} (1 SQLite read)", options, GetAssistantAsync),
@@ -30,6 +37,39 @@ internal sealed class LayersScenario(BenchHost host, string assistantId, BenchOp
         using var response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         using var chunks = await SseReader.OpenAsync(response, cancellationToken);
         return response.IsSuccessStatusCode && await chunks.ReadUntilLineAsync("data: [DONE]", cancellationToken);
+    }
+
+    private OpenAI.Chat.ChatClient? sdk;
+    private IChatClient? sdkChatClient;
+
+    private OpenAI.Chat.ChatClient Sdk => sdk ??= new OpenAIClient(new ApiKeyCredential("bench"), new OpenAIClientOptions
+    {
+        Endpoint = new Uri(host.Upstream.BaseUrl + "/v1"),
+        RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+        Transport = new HttpClientPipelineTransport(host.Client),
+    }).GetChatClient("gpt-4o");
+
+    private async Task<bool> SdkAsync(CancellationToken cancellationToken)
+    {
+        var sawUsage = false;
+        await foreach (var update in Sdk.CompleteChatStreamingAsync([new UserChatMessage("Say hello.")], new ChatCompletionOptions(), cancellationToken))
+        {
+            sawUsage |= update.Usage is not null;
+        }
+
+        return sawUsage;
+    }
+
+    private async Task<bool> SdkChatClientAsync(CancellationToken cancellationToken)
+    {
+        sdkChatClient ??= Sdk.AsIChatClient();
+        var sawUsage = false;
+        await foreach (var update in sdkChatClient.GetStreamingResponseAsync(Prompt, new ChatOptions(), cancellationToken))
+        {
+            sawUsage |= update.Contents.OfType<UsageContent>().Any();
+        }
+
+        return sawUsage;
     }
 
     private async Task<bool> ProviderAsync(CancellationToken cancellationToken)

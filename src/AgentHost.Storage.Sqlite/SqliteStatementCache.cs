@@ -36,7 +36,7 @@ internal sealed class SqliteStatementCache
                 return null;
             }
 
-            command = new KeptCommand { Connection = connection, CommandText = sql };
+            command = new KeptCommand(SqliteRawStatement.TryCompile(connection, sql)) { Connection = connection, CommandText = sql };
             commands.Add(sql, command);
         }
         else if (command.Rented)
@@ -90,16 +90,26 @@ internal sealed class SqliteStatementCache
         }
     }
 
-    /// <summary>A command whose disposal by its user only returns it to the cache; <see cref="Release"/> disposes it.</summary>
-    private sealed class KeptCommand : SqliteCommand
+    /// <summary>
+    /// A command whose disposal by its user only returns it to the cache; <see cref="Release"/> disposes it. Executed
+    /// without a reader, it runs through its <see cref="SqliteRawStatement"/> when it has one.
+    /// </summary>
+    private sealed class KeptCommand(SqliteRawStatement? statement) : SqliteCommand
     {
         private bool released;
 
         public bool Rented { get; set; }
 
+        public override int ExecuteNonQuery() =>
+            statement is not null && statement.TryExecuteNonQuery(Parameters, out var changes) ? changes : base.ExecuteNonQuery();
+
+        public override object? ExecuteScalar() =>
+            statement is not null && statement.TryExecuteScalar(Parameters, out var value) ? value : base.ExecuteScalar();
+
         public void Release()
         {
             released = true;
+            statement?.Dispose();
             Dispose();
         }
 

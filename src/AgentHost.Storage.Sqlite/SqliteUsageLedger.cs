@@ -72,6 +72,46 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         ["hour"] = "strftime('%Y-%m-%dT%H:00Z', started_at / 1000, 'unixepoch')",
     };
 
+    /// <summary>Statements adding one call to 1, 2, … running totals, kept as built.</summary>
+    private static readonly string?[] AddToTotalsSql = new string?[16];
+
+    private static readonly string[][] TotalsRowNames = [.. Enumerable.Range(0, 16).Select(i => new[] { $"@scope{i}", $"@id{i}", $"@period{i}", $"@project{i}" })];
+
+    /// <summary>
+    /// One statement that adds the call's figures (<c>@calls</c> … <c>@model</c>) to <paramref name="rows"/> running totals,
+    /// the i-th named by <c>@scope</c>i, <c>@id</c>i, <c>@period</c>i and <c>@project</c>i: one write per call, not one per total.
+    /// </summary>
+    private static string AddToTotals(int rows)
+    {
+        if (rows < AddToTotalsSql.Length && AddToTotalsSql[rows] is { } kept)
+        {
+            return kept;
+        }
+
+        var values = string.Join(", ", Enumerable.Range(0, rows).Select(i =>
+            $"(@scope{i}, @id{i}, @period{i}, @project{i}, @calls, @unpriced, @errors, @input, @cached, @write, @output, @input_p, @output_p, @cache_p, @at, @at, @model)"));
+        var sql = $"""
+            INSERT INTO usage_totals (scope, scope_id, period, project, {TotalsColumns}, last_model)
+            VALUES {values}
+            ON CONFLICT (scope, scope_id, period, project) DO UPDATE SET calls = calls + excluded.calls,
+                unpriced_calls = unpriced_calls + excluded.unpriced_calls, errors = errors + excluded.errors,
+                input_tokens = input_tokens + excluded.input_tokens, cached_tokens = cached_tokens + excluded.cached_tokens,
+                cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens, output_tokens = output_tokens + excluded.output_tokens,
+                input_pusd = input_pusd + excluded.input_pusd, output_pusd = output_pusd + excluded.output_pusd,
+                cache_pusd = cache_pusd + excluded.cache_pusd, first_at = MIN(first_at, excluded.first_at),
+                last_at = MAX(last_at, excluded.last_at), last_model = excluded.last_model
+            """;
+        if (rows < AddToTotalsSql.Length)
+        {
+            AddToTotalsSql[rows] = sql;
+        }
+
+        return sql;
+    }
+
+    private static string[] TotalsRowParameters(int row) =>
+        row < TotalsRowNames.Length ? TotalsRowNames[row] : [$"@scope{row}", $"@id{row}", $"@period{row}", $"@project{row}"];
+
     public Task RecordAsync(ModelCallRecord call, CancellationToken cancellationToken)
     {
         var usage = call.Usage;
@@ -87,25 +127,36 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
                 "@provider, @model, @served, @status, @error, @stop, @input, @cached, @write, @output, @reasoning, @reported, @input_p, @cached_p, " +
                 "@write_p, @output_p, @priced_as, @tools, @calls, @project)", t, UsageLedgerRows.CallParameters(call)).Run();
 
-            foreach (var (scope, id, period) in UsageLedgerRows.TotalsOf(call))
+            var totals = UsageLedgerRows.TotalsOf(call);
+            if (totals.Count == 0)
             {
-                c.Command(
-                    $"""
-                    INSERT INTO usage_totals (scope, scope_id, period, project, {TotalsColumns}, last_model)
-                    VALUES (@scope, @id, @period, @project, @calls, @unpriced, @errors, @input, @cached, @write, @output, @input_p, @output_p, @cache_p, @at, @at, @model)
-                    ON CONFLICT (scope, scope_id, period, project) DO UPDATE SET calls = calls + excluded.calls,
-                        unpriced_calls = unpriced_calls + excluded.unpriced_calls, errors = errors + excluded.errors,
-                        input_tokens = input_tokens + excluded.input_tokens, cached_tokens = cached_tokens + excluded.cached_tokens,
-                        cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens, output_tokens = output_tokens + excluded.output_tokens,
-                        input_pusd = input_pusd + excluded.input_pusd, output_pusd = output_pusd + excluded.output_pusd,
-                        cache_pusd = cache_pusd + excluded.cache_pusd, first_at = MIN(first_at, excluded.first_at),
-                        last_at = MAX(last_at, excluded.last_at), last_model = excluded.last_model
-                    """, t,
-                    ("@scope", scope), ("@id", id), ("@period", period), ("@project", TotalsProject(scope, call)), ("@calls", spent ? 1 : 0), ("@unpriced", spent && cost is null ? 1 : 0),
-                    ("@errors", failed ? 1 : 0), ("@input", usage?.InputTokens ?? 0), ("@cached", usage?.CachedInputTokens ?? 0),
-                    ("@write", usage?.CacheWriteTokens ?? 0), ("@output", usage?.OutputTokens ?? 0), ("@input_p", Picos(cost?.InputUsd)),
-                    ("@output_p", Picos(cost?.OutputUsd)), ("@cache_p", cached + write), ("@at", call.StartedAt), ("@model", call.Model)).Run();
+                return;
             }
+
+            var parameters = new (string Name, object? Value)[12 + 4 * totals.Count];
+            parameters[0] = ("@calls", spent ? 1 : 0);
+            parameters[1] = ("@unpriced", spent && cost is null ? 1 : 0);
+            parameters[2] = ("@errors", failed ? 1 : 0);
+            parameters[3] = ("@input", usage?.InputTokens ?? 0);
+            parameters[4] = ("@cached", usage?.CachedInputTokens ?? 0);
+            parameters[5] = ("@write", usage?.CacheWriteTokens ?? 0);
+            parameters[6] = ("@output", usage?.OutputTokens ?? 0);
+            parameters[7] = ("@input_p", Picos(cost?.InputUsd));
+            parameters[8] = ("@output_p", Picos(cost?.OutputUsd));
+            parameters[9] = ("@cache_p", cached + write);
+            parameters[10] = ("@at", call.StartedAt);
+            parameters[11] = ("@model", call.Model);
+            for (var i = 0; i < totals.Count; i++)
+            {
+                var (scope, id, period) = totals[i];
+                var names = TotalsRowParameters(i);
+                parameters[12 + 4 * i] = (names[0], scope);
+                parameters[13 + 4 * i] = (names[1], id);
+                parameters[14 + 4 * i] = (names[2], period);
+                parameters[15 + 4 * i] = (names[3], TotalsProject(scope, call));
+            }
+
+            c.Command(AddToTotals(totals.Count), t, parameters).Run();
         }, cancellationToken);
     }
 

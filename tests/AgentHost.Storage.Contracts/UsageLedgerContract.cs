@@ -25,6 +25,23 @@ public abstract class UsageLedgerContract<TFactory> : StoreContract<TFactory>
     }
 
     [StoreFact]
+    public async Task ACallOfANestedRun_AddsToEveryAncestorRun_HoweverDeep()
+    {
+        string[] deep = [.. Enumerable.Range(0, 20).Select(i => $"run_parent_{i}")];
+        await Stores.Ledger.RecordAsync(Call(0, "run_child", "sess_1") with { ParentRunIds = ["run_parent_0", "run_parent_1"] }, None);
+        await Stores.Ledger.RecordAsync(Call(1, "run_grandchild", null) with { ParentRunIds = deep }, None);
+
+        foreach (var (id, calls) in deep.Select((id, i) => (id, i < 2 ? 2L : 1L)).Append(("run_child", 1L)).Append(("run_grandchild", 1L)))
+        {
+            var spend = await Stores.Ledger.GetSpendAsync(SpendScopes.Run, id, SpendScopes.Lifetime, None);
+            Assert.True((calls, calls * 10) == (spend.ModelCalls, spend.InputTokens), $"{id}: {spend.ModelCalls} calls, {spend.InputTokens} input tokens; expected {calls}");
+        }
+
+        var key = await Stores.Ledger.GetSpendAsync(SpendScopes.ApiKey, "key_1", "2026-03", None);
+        Assert.Equal((2L, (March, March + 1)), (key.ModelCalls, (key.FirstAt, key.LastAt)));
+    }
+
+    [StoreFact]
     public async Task Sums_GroupAndFilterCalls()
     {
         await Stores.Ledger.RecordAsync(Call(0, "run_1", null) with { Model = "gpt-4o" }, None);
