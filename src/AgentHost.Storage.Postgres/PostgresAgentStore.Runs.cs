@@ -62,6 +62,14 @@ public sealed partial class PostgresAgentStore
     public Task SaveStepAsync(RunStep step, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t, ct) => SaveStepAsync(c, t, step, ct), cancellationToken);
 
+    public Task<bool> TryUpdateRunAfterMessageAsync(ThreadRun run, string expectedStatus, ThreadMessage message, RunStep step, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t, ct) =>
+        {
+            await SaveStepAsync(c, t, step, ct);
+            await UpsertMessageAsync(c, t, message, ct);
+            return await UpdateRunAsync(c, t, run, expectedStatus, ct);
+        }, cancellationToken);
+
     private const string UpdateRunSql =
         "UPDATE runs SET status = @status, expires_at = @expires, data = @data, watched_by = CASE WHEN @requeued THEN @watched ELSE watched_by END WHERE id = @id AND status = @expected";
 
@@ -103,20 +111,46 @@ public sealed partial class PostgresAgentStore
     /// changing the run moves on instead of queueing behind it. The lease also reads the run's watch: when a stream on
     /// another node watches the run, this node's events of it go there.
     /// </summary>
-    public async Task<LeasedRun?> TryLeaseRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    public Task<LeasedRun?> TryLeaseRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        LeaseAsync(runId, owner, now, leaseUntil, null, cancellationToken);
+
+    public Task<LeasedRun?> TryLeaseAndStartRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, long startedAt, CancellationToken cancellationToken) =>
+        LeaseAsync(runId, owner, now, leaseUntil, startedAt, cancellationToken);
+
+    /// <summary>Leases the run and, given <paramref name="startedAt"/>, moves a queued one to in_progress in the same transaction.</summary>
+    private async Task<LeasedRun?> LeaseAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, long? startedAt, CancellationToken cancellationToken)
     {
         var (leased, watchedBy) = await database.WriteAsync(async (c, t, ct) =>
         {
-            await using var command = c.Command($"""
+            LeasedRun? lease;
+            string? watched;
+            await using (var command = c.Command($"""
                 UPDATE runs SET lease_owner = @owner, lease_until = @until
                 WHERE id = (SELECT id FROM runs WHERE id = @id AND status IN {ResumableStatuses}
                     AND (lease_until IS NULL OR lease_until < @now OR lease_owner = @owner) FOR UPDATE SKIP LOCKED)
                 RETURNING data, watched_by, project, api_key
-                """, t, ("@id", runId), ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds()), ("@now", now.ToUnixTimeMilliseconds()));
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            return await reader.ReadAsync(ct)
-                ? (new LeasedRun(System.Text.Json.JsonSerializer.Deserialize(reader.GetString(0), Json.ThreadRun)!, reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)), reader.IsDBNull(1) ? null : reader.GetString(1))
-                : ((LeasedRun?)null, (string?)null);
+                """, t, ("@id", runId), ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds()), ("@now", now.ToUnixTimeMilliseconds())))
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                if (!await reader.ReadAsync(ct))
+                {
+                    return ((LeasedRun?)null, (string?)null);
+                }
+
+                lease = new LeasedRun(System.Text.Json.JsonSerializer.Deserialize(reader.GetString(0), Json.ThreadRun)!, reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+                watched = reader.IsDBNull(1) ? null : reader.GetString(1);
+            }
+
+            if (startedAt is { } at && lease.Run.Status == RunStatus.Queued)
+            {
+                var started = lease.Run with { Status = RunStatus.InProgress, StartedAt = at };
+                if (await UpdateRunAsync(c, t, started, RunStatus.Queued, ct))
+                {
+                    lease = lease with { Run = started, Started = true };
+                }
+            }
+
+            return (lease, watched);
         }, cancellationToken);
         if (leased is not null)
         {

@@ -68,6 +68,17 @@ public sealed partial class SqliteAgentStore
     public Task SaveStepAsync(RunStep step, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) => SaveStep(c, t, step), cancellationToken);
 
+    public Task<bool> TryUpdateRunAfterMessageAsync(ThreadRun run, string expectedStatus, ThreadMessage message, RunStep step, CancellationToken cancellationToken)
+    {
+        var tokens = CountTokens(message);
+        return database.WriteAsync((c, t) =>
+        {
+            SaveStep(c, t, step);
+            UpsertMessage(c, t, message, tokens);
+            return UpdateRun(c, t, run, expectedStatus);
+        }, cancellationToken);
+    }
+
     private static bool UpdateRun(SqliteConnection c, SqliteTransaction t, ThreadRun run, string expectedStatus) => c.Command(
         RunStatus.IsIdle(run.Status)
             ? "UPDATE runs SET status = @status, expires_at = @expires, data = @data, lease_owner = NULL, lease_until = NULL WHERE id = @id AND status = @expected"
@@ -102,18 +113,33 @@ public sealed partial class SqliteAgentStore
         }, cancellationToken);
 
     public Task<LeasedRun?> TryLeaseRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => LeaseRun(c, t, runId, owner, now, leaseUntil), cancellationToken);
+
+    public Task<LeasedRun?> TryLeaseAndStartRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, long startedAt, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) =>
         {
-            using var command = c.Command($"""
-                UPDATE runs SET lease_owner = @owner, lease_until = @until
-                WHERE id = @id AND status IN {ResumableStatuses} AND (lease_until IS NULL OR lease_until < @now OR lease_owner = @owner)
-                RETURNING data, project, api_key
-                """, t, ("@id", runId), ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds()), ("@now", now.ToUnixTimeMilliseconds()));
-            using var reader = command.ExecuteReader();
-            return reader.Read()
-                ? new LeasedRun(JsonSerializer.Deserialize(reader.GetString(0), Json.ThreadRun)!, reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2))
-                : null;
+            var lease = LeaseRun(c, t, runId, owner, now, leaseUntil);
+            if (lease is not { Run.Status: RunStatus.Queued })
+            {
+                return lease;
+            }
+
+            var started = lease.Run with { Status = RunStatus.InProgress, StartedAt = startedAt };
+            return UpdateRun(c, t, started, RunStatus.Queued) ? lease with { Run = started, Started = true } : lease;
         }, cancellationToken);
+
+    private static LeasedRun? LeaseRun(SqliteConnection c, SqliteTransaction t, string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil)
+    {
+        using var command = c.Command($"""
+            UPDATE runs SET lease_owner = @owner, lease_until = @until
+            WHERE id = @id AND status IN {ResumableStatuses} AND (lease_until IS NULL OR lease_until < @now OR lease_owner = @owner)
+            RETURNING data, project, api_key
+            """, t, ("@id", runId), ("@owner", owner), ("@until", leaseUntil.ToUnixTimeMilliseconds()), ("@now", now.ToUnixTimeMilliseconds()));
+        using var reader = command.ExecuteReader();
+        return reader.Read()
+            ? new LeasedRun(JsonSerializer.Deserialize(reader.GetString(0), Json.ThreadRun)!, reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2))
+            : null;
+    }
 
     public async Task<IReadOnlyList<string>> FindRunsToResumeAsync(DateTimeOffset now, DateTimeOffset queuedBefore, int max, CancellationToken cancellationToken)
     {

@@ -89,6 +89,34 @@ public abstract class RunStoreContract<TFactory> : StoreContract<TFactory>
     }
 
     [StoreFact]
+    public async Task TryUpdateRunAfterMessage_SavesTheMessageAndStepAlways_AndTheRunOnlyWhenTheStatusStillMatches()
+    {
+        var thread = Objects.Thread();
+        await Store.CreateThreadAsync(thread, [], None);
+        var run = Objects.Run(thread.Id, RunStatus.InProgress);
+        await Store.TryCreateRunAsync(run, null, [], None);
+        var message = Objects.Message(thread.Id, run.Id, MessageStatus.InProgress);
+        var step = Objects.Step(run);
+        await Store.SaveMessageWithStepAsync(message, step, None);
+
+        // Another writer moved the run first: the message and its step are still saved as completed, the run is not.
+        var completed = message with { Status = MessageStatus.Completed, Content = [MessageContent.FromText("the answer")] };
+        var done = step with { Status = StepStatus.Completed };
+        Assert.False(await Store.TryUpdateRunAfterMessageAsync(run with { Status = RunStatus.Completed }, RunStatus.Queued, completed, done, None));
+        Assert.Equal(RunStatus.InProgress, (await Store.GetRunAsync(thread.Id, run.Id, None))?.Status);
+        Assert.Equal((MessageStatus.Completed, "the answer"), await MessageOfAsync(thread.Id, message.Id));
+        Assert.Equal(StepStatus.Completed, (await Store.GetStepAsync(thread.Id, run.Id, step.Id, None))?.Status);
+
+        Assert.True(await Store.TryUpdateRunAfterMessageAsync(run with { Status = RunStatus.Completed }, RunStatus.InProgress,
+            completed with { Content = [MessageContent.FromText("final")] }, done, None));
+        Assert.Equal(RunStatus.Completed, (await Store.GetRunAsync(thread.Id, run.Id, None))?.Status);
+        Assert.Equal((MessageStatus.Completed, "final"), await MessageOfAsync(thread.Id, message.Id));
+    }
+
+    private async Task<(string?, string?)> MessageOfAsync(string threadId, string id) =>
+        await Store.GetMessageAsync(threadId, id, None) is { } stored ? (stored.Status, stored.Content[0].Text?.Value) : (null, null);
+
+    [StoreFact]
     public async Task StepReasoning_IsKeptWithTheStep_TextPayloadAndRedactedParts()
     {
         var thread = Objects.Thread();
@@ -109,6 +137,25 @@ public abstract class RunStoreContract<TFactory> : StoreContract<TFactory>
         Assert.Equal("rs_contract", kept?.Reasoning?.Id);
         Assert.Equal(reasoning.Parts, kept!.Reasoning!.Parts);
         Assert.Null((await Store.GetStepAsync(thread.Id, run.Id, plain.Id, None))?.Reasoning);
+    }
+
+    [StoreFact]
+    public async Task LeaseAndStart_MovesAQueuedRunToInProgress_AndLeasesAnyOtherAsItIs()
+    {
+        var queued = await QueuedRunAsync();
+        var running = await QueuedRunAsync(RunStatus.InProgress);
+        var now = Time.GetUtcNow();
+
+        var started = await Store.TryLeaseAndStartRunAsync(queued.Id, "node-a", now, now.AddSeconds(30), 1234, None);
+        Assert.Equal((RunStatus.InProgress, 1234L, true), (started?.Run.Status, started?.Run.StartedAt, started?.Started));
+        var stored = await Store.GetRunAsync(queued.ThreadId, queued.Id, None);
+        Assert.Equal((RunStatus.InProgress, 1234L), (stored?.Status, stored?.StartedAt));
+        Assert.Null(await Store.TryLeaseAndStartRunAsync(queued.Id, "node-b", now, now.AddSeconds(30), 5678, None));
+
+        var resumed = await Store.TryLeaseAndStartRunAsync(running.Id, "node-a", now, now.AddSeconds(30), 5678, None);
+        Assert.Equal((RunStatus.InProgress, false), (resumed?.Run.Status, resumed?.Started));
+        Assert.Null((await Store.GetRunAsync(running.ThreadId, running.Id, None))?.StartedAt);
+        Assert.Null(await Store.TryLeaseAndStartRunAsync((await QueuedRunAsync(RunStatus.Completed)).Id, "node-a", now, now.AddSeconds(30), 5678, None));
     }
 
     [StoreFact]

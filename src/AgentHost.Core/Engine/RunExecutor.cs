@@ -107,12 +107,13 @@ public sealed class RunExecutor
 
             if (turn.ToolCalls.Count == 0)
             {
-                // Only this turn wrote steps since they were read: its message step.
+                // Only this turn wrote steps since they were read: its message step, saved with the run's end.
                 IReadOnlyList<RunStep> all = turn.MessageStep is { } written ? [.. steps, written] : steps;
                 var limited = turn.FinishReason == ChatFinishReason.Length && maxOutput is not null;
+                var output = turn is { Message: { } last, MessageStep: { } lastStep } ? new RunOutput(last, lastStep) : null;
                 return limited
-                    ? await EndAsync(run, RunStatus.Incomplete, null, new RunIncompleteDetails("max_completion_tokens"), all)
-                    : await EndAsync(run, RunStatus.Completed, null, null, all);
+                    ? await EndAsync(run, RunStatus.Incomplete, null, new RunIncompleteDetails("max_completion_tokens"), all, output)
+                    : await EndAsync(run, RunStatus.Completed, null, null, all, output);
             }
 
             if (run.Profile?.MaxToolCalls is int maxToolCalls && CountEngineCalls(steps, toolSet, turn) > maxToolCalls)
@@ -246,9 +247,13 @@ public sealed class RunExecutor
                 Status = StepStatus.Completed,
                 CompletedAt = time.UnixNow(),
             };
-            await store.SaveMessageWithStepAsync(message, messageStep, cancellationToken);
-            events.Publish(new MessageCompleted(message) { RunId = run.Id });
-            events.Publish(new StepCompleted(messageStep) { RunId = run.Id });
+            if (calls.Count > 0)
+            {
+                // Else the run ends with this turn, and the message and its step are saved (and published) with its end.
+                await store.SaveMessageWithStepAsync(message, messageStep, cancellationToken);
+                events.Publish(new MessageCompleted(message) { RunId = run.Id });
+                events.Publish(new StepCompleted(messageStep) { RunId = run.Id });
+            }
         }
 
         return new ModelTurn(message, messageStep, calls, usageOfTurn, finish) { Reasoning = message is null ? thought : null };
@@ -477,8 +482,9 @@ public sealed class RunExecutor
         events.Publish(new StepCompleted(completed) { RunId = step.RunId });
     }
 
-    private async Task<ThreadRun> EndAsync(ThreadRun run, string status, RunError? error, RunIncompleteDetails? incomplete, IReadOnlyList<RunStep>? steps = null) =>
-        await transitions.TryEndAsync(run, status, error, incomplete, CancellationToken.None, steps) ?? throw new RunInterruptedException();
+    private async Task<ThreadRun> EndAsync(ThreadRun run, string status, RunError? error, RunIncompleteDetails? incomplete, IReadOnlyList<RunStep>? steps = null,
+        RunOutput? output = null) =>
+        await transitions.TryEndAsync(run, status, error, incomplete, CancellationToken.None, steps, output) ?? throw new RunInterruptedException();
 
     private static RunStep NewStep(ThreadRun run, long now, StepDetails details) => new()
     {

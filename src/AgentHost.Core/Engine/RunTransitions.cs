@@ -29,12 +29,17 @@ public sealed class RunTransitions(IAgentStore store, IRunEventSink events, Time
         return true;
     }
 
+    /// <summary>Publishes that <paramref name="run"/> moved from queued to in_progress with its lease (<see cref="IAgentStore.TryLeaseAndStartRunAsync"/>).</summary>
+    public void Started(ThreadRun run) => events.Publish(new RunStatusChanged(run) { RunId = run.Id });
+
     /// <summary>
     /// Ends the run in <paramref name="status"/> (a terminal one), closing what it left open. <paramref name="steps"/>,
-    /// when the caller holds them, are all the run's steps as stored; else they are read.
+    /// when the caller holds them, are all the run's steps as stored (or, for <paramref name="output"/>'s step, as about
+    /// to be); else they are read. <paramref name="output"/>, the message the run's last turn completed, is saved in the
+    /// same write as the run's end, even when another writer changed the run first, and published before it.
     /// </summary>
     public async Task<ThreadRun?> TryEndAsync(ThreadRun current, string status, RunError? error, RunIncompleteDetails? incomplete, CancellationToken cancellationToken,
-        IReadOnlyList<RunStep>? steps = null)
+        IReadOnlyList<RunStep>? steps = null, RunOutput? output = null)
     {
         var now = time.UnixNow();
         steps ??= await AllStepsAsync(current, cancellationToken);
@@ -52,7 +57,17 @@ public sealed class RunTransitions(IAgentStore store, IRunEventSink events, Time
         };
         next = await WithCostAsync(next, cancellationToken);
 
-        if (!await store.TryUpdateRunAsync(next, current.Status, cancellationToken))
+        if (output is not null)
+        {
+            var ended = await store.TryUpdateRunAfterMessageAsync(next, current.Status, output.Message, output.Step, cancellationToken);
+            events.Publish(new MessageCompleted(output.Message) { RunId = next.Id });
+            events.Publish(new StepCompleted(output.Step) { RunId = next.Id });
+            if (!ended)
+            {
+                return null;
+            }
+        }
+        else if (!await store.TryUpdateRunAsync(next, current.Status, cancellationToken))
         {
             return null;
         }

@@ -86,7 +86,7 @@ public sealed partial class RunWorker(
     private async Task ProcessLeasedAsync(string runId, CancellationToken stoppingToken)
     {
         var now = time.GetUtcNow();
-        if (await store.TryLeaseRunAsync(runId, owner, now, now + options.LeaseDuration, stoppingToken) is not { } lease)
+        if (await store.TryLeaseAndStartRunAsync(runId, owner, now, now + options.LeaseDuration, now.ToUnixTimeSeconds(), stoppingToken) is not { } lease)
         {
             return;
         }
@@ -101,7 +101,7 @@ public sealed partial class RunWorker(
         var released = false;
         try
         {
-            released = await DriveAsync(run, cancellation.Token);
+            released = await DriveAsync(run, lease.Started, cancellation.Token);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -137,21 +137,30 @@ public sealed partial class RunWorker(
         }
     }
 
-    /// <summary>Takes the run as far as it goes; true when a status written here ended or paused it, which gave up its lease.</summary>
-    private async Task<bool> DriveAsync(ThreadRun run, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the run as far as it goes; true when a status written here ended or paused it, which gave up its lease.
+    /// <paramref name="started"/>: the lease moved it from queued to in_progress.
+    /// </summary>
+    private async Task<bool> DriveAsync(ThreadRun run, bool started, CancellationToken cancellationToken)
     {
+        if (started)
+        {
+            transitions.Started(run);
+            return RunStatus.IsIdle((await executor.ExecuteAsync(run, cancellationToken)).Status);
+        }
+
         switch (run.Status)
         {
             case RunStatus.Cancelling:
                 return await transitions.TryEndAsync(run, RunStatus.Cancelled, null, null, CancellationToken.None) is not null;
             case RunStatus.Queued:
-                var started = run with { Status = RunStatus.InProgress, StartedAt = time.UnixNow() };
-                if (!await transitions.TryMoveAsync(run, started, cancellationToken))
+                var moved = run with { Status = RunStatus.InProgress, StartedAt = time.UnixNow() };
+                if (!await transitions.TryMoveAsync(run, moved, cancellationToken))
                 {
                     return false;
                 }
 
-                run = started;
+                run = moved;
                 break;
             case RunStatus.InProgress when run.Profile is { ResumesAfterCrash: false }:
                 // A foreground call's caller went with the process that was serving it: end it rather than finish it for no one.

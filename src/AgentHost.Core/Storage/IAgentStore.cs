@@ -89,6 +89,17 @@ public interface IAgentStore
 
     Task SaveStepAsync(RunStep step, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Saves a run's message and the step that wrote it (whatever the run's status), then the run as
+    /// <see cref="TryUpdateRunAsync"/> does, in one transaction where the store has them: a run's last message is
+    /// written with its end.
+    /// </summary>
+    async Task<bool> TryUpdateRunAfterMessageAsync(ThreadRun run, string expectedStatus, ThreadMessage message, RunStep step, CancellationToken cancellationToken)
+    {
+        await SaveMessageWithStepAsync(message, step, cancellationToken);
+        return await TryUpdateRunAsync(run, expectedStatus, cancellationToken);
+    }
+
     /// <summary>Saves a run's message and the step that writes it in one transaction: no reader sees one without the other.</summary>
     async Task SaveMessageWithStepAsync(ThreadMessage message, RunStep step, CancellationToken cancellationToken)
     {
@@ -106,6 +117,23 @@ public interface IAgentStore
     /// or cancelling and nobody else holds a live lease. Returns the run with its project, or null.
     /// </summary>
     Task<LeasedRun?> TryLeaseRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="TryLeaseRunAsync"/>, and a queued run moves to in_progress, started at <paramref name="startedAt"/>, in
+    /// the same transaction where the store has them (<see cref="LeasedRun.Started"/>); a run in another status is
+    /// leased as it is.
+    /// </summary>
+    async Task<LeasedRun?> TryLeaseAndStartRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, long startedAt, CancellationToken cancellationToken)
+    {
+        var lease = await TryLeaseRunAsync(runId, owner, now, leaseUntil, cancellationToken);
+        if (lease is not { Run.Status: RunStatus.Queued })
+        {
+            return lease;
+        }
+
+        var started = lease.Run with { Status = RunStatus.InProgress, StartedAt = startedAt };
+        return await TryUpdateRunAsync(started, RunStatus.Queued, cancellationToken) ? lease with { Run = started, Started = true } : lease;
+    }
 
     /// <summary>
     /// Ids of runs a worker should pick up, oldest first: in progress or cancelling with no live lease, and queued with

@@ -7,4 +7,8 @@ namespace AgentHost.Core.Storage;
 /// key that created it (<see cref="ProjectScope.KeyId"/> then; null for a run created without a key, or before keys were
 /// kept), so its model calls count against that key's rate limits.
 /// </summary>
-public sealed record LeasedRun(ThreadRun Run, string Project, string? KeyId = null);
+public sealed record LeasedRun(ThreadRun Run, string Project, string? KeyId = null)
+{
+    /// <summary>True when the lease also moved the run from queued to in_progress (<see cref="IAgentStore.TryLeaseAndStartRunAsync"/>).</summary>
+    public bool Started { get; init; }
+}
