@@ -16,6 +16,12 @@ internal sealed record BenchOptions
     /// <summary>threads: timed runs per thread length and truncation.</summary>
     public int Runs { get; init; } = 100;
 
+    /// <summary>
+    /// threads: with <c>file_search</c>, each run makes one file_search call (the assistant has the tool, the first message
+    /// of each thread attaches a file for it), under <c>last_messages</c> = 20 only.
+    /// </summary>
+    public string? ThreadTool { get; init; }
+
     /// <summary>Pause between GET polls in the non-streamed throughput mode.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(5);
 
@@ -57,6 +63,7 @@ internal sealed record BenchOptions
                 "--concurrency" => options with { Concurrency = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
                 "--iterations" => options with { Iterations = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
                 "--runs" => options with { Runs = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
+                "--thread-tool" when value is "file_search" => options with { ThreadTool = value },
                 "--poll-ms" => options with { PollInterval = TimeSpan.FromMilliseconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
                 "--retrieval-dir" => options with { RetrievalDir = value },
                 "--collections" => options with { Collections = value },

@@ -38,6 +38,15 @@ internal sealed class InstantUpstream : IAsyncDisposable
     private static readonly byte[] AnthropicJsonAnswer = Encoding.UTF8.GetBytes(
         """{"id":"msg_bench","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"text","text":"Hello from the bench."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":12,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":4}}""");
 
+    private static readonly byte[] StreamedFileSearchCall = Encoding.UTF8.GetBytes(string.Concat(
+        Chunk("""{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_bench","type":"function","function":{"name":"file_search","arguments":"{\"queries\":[\"quick brown fox\"]}"}}]}""", "null"),
+        Chunk("{}", "\"tool_calls\""),
+        """data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":4,"total_tokens":16}}""" + "\n\n",
+        "data: [DONE]\n\n"));
+
+    private static readonly byte[] JsonFileSearchCall = Encoding.UTF8.GetBytes(
+        """{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_bench","type":"function","function":{"name":"file_search","arguments":"{\"queries\":[\"quick brown fox\"]}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":12,"completion_tokens":4,"total_tokens":16}}""");
+
     private static readonly byte[] RoleChunk = Encoding.UTF8.GetBytes(Chunk("""{"role":"assistant","content":""}""", "null"));
 
     private static readonly byte[] WordChunk = Encoding.UTF8.GetBytes(Chunk("""{"content":" word"}""", "null"));
@@ -94,7 +103,21 @@ internal sealed class InstantUpstream : IAsyncDisposable
         using var request = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
         var streamed = request.RootElement.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True;
         context.Response.ContentType = streamed ? "text/event-stream" : "application/json";
-        await context.Response.Body.WriteAsync(streamed ? StreamedAnswer : JsonAnswer, context.RequestAborted);
+        var search = SearchesFirst(request.RootElement);
+        await context.Response.Body.WriteAsync(streamed ? (search ? StreamedFileSearchCall : StreamedAnswer) : (search ? JsonFileSearchCall : JsonAnswer), context.RequestAborted);
+    }
+
+    /// <summary>Whether the model calls <c>file_search</c>: when it is offered and the last message is not a tool's answer (to which it answers in text).</summary>
+    private static bool SearchesFirst(JsonElement request)
+    {
+        if (!request.TryGetProperty("tools", out var tools) || tools.ValueKind != JsonValueKind.Array
+            || !tools.EnumerateArray().Any(t => t.TryGetProperty("function", out var f) && f.TryGetProperty("name", out var n) && n.ValueEquals("file_search")))
+        {
+            return false;
+        }
+
+        return !request.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0
+            || !(messages[messages.GetArrayLength() - 1].TryGetProperty("role", out var role) && role.ValueEquals("tool"));
     }
 
     /// <summary>The same answer in Anthropic's Messages wire format.</summary>

@@ -45,11 +45,11 @@ if (options.Scenario is "threads")
     await using var threadsHost = await BenchHost.StartAsync($"--AgentHost:Runs:ContextWindows:gpt-4o={ThreadsScenario.ContextWindow}");
     var cases = await new ThreadsScenario(threadsHost, await threadsHost.CreateAssistantAsync(), options).RunAsync();
     Console.WriteLine($"Time of one streamed run by thread length ({options.Runs} runs each, ms):");
-    Console.WriteLine($"{"truncation",-18} {"messages",9} {"p50",8} {"p90",8} {"mean",8} {"p50 / 1-message",16}");
+    Console.WriteLine($"{"truncation",-30} {"messages",9} {"p50",8} {"p90",8} {"mean",8} {"p50 / 1-message",16}");
     foreach (var c in cases)
     {
         var baseline = cases.First(b => b.Truncation == c.Truncation && b.Messages == 1).Time.Percentile(50);
-        Console.WriteLine($"{c.Truncation,-18} {c.Messages,9} {c.Time.Percentile(50),8:F2} {c.Time.Percentile(90),8:F2} {c.Time.Mean,8:F2} {c.Time.Percentile(50) / baseline,16:F2}");
+        Console.WriteLine($"{c.Truncation,-30} {c.Messages,9} {c.Time.Percentile(50),8:F2} {c.Time.Percentile(90),8:F2} {c.Time.Mean,8:F2} {c.Time.Percentile(50) / baseline,16:F2}");
     }
 
     return;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AgentHost.Core.Domain;
+using AgentHost.Core.FileSearch;
 using AgentHost.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,7 +12,10 @@ namespace AgentHost.Bench;
 /// (<c>POST /v1/threads/{id}/runs</c>, SSE read to <c>done</c>) under <c>last_messages</c> = 20 and under <c>auto</c>
 /// truncation. The bench model's context window is set to 8,192 tokens (an 8k local model), so under <c>auto</c> the
 /// window truncates the long threads to about 90 messages. After each run its reply is deleted, untimed, so every run
-/// sees the same thread.
+/// sees the same thread. With <c>--thread-tool file_search</c> each run makes one <c>file_search</c> call instead (the
+/// assistant has the tool, the first message of each thread attaches a small file for it, and the upstream calls the
+/// tool once, then answers), under <c>last_messages</c> = 20 only: the time the run's file search takes to find the
+/// thread's attachments is in the run's time.
 /// </summary>
 internal sealed class ThreadsScenario(BenchHost host, string assistantId, BenchOptions options)
 {
@@ -25,37 +29,64 @@ internal sealed class ThreadsScenario(BenchHost host, string assistantId, BenchO
     public async Task<IReadOnlyList<Case>> RunAsync()
     {
         var store = host.Services.GetRequiredService<IAgentStore>();
+        var searching = options.ThreadTool is ToolTypes.FileSearch;
+        var attached = searching ? await UploadAsync() : null;
+        var assistant = searching ? await FileSearchAssistantAsync() : assistantId;
         var threads = new Dictionary<int, string>();
         foreach (var length in Lengths)
         {
-            threads[length] = await CreateThreadAsync(store, length);
+            threads[length] = await CreateThreadAsync(store, length, attached);
         }
 
         var cases = new List<Case>();
-        foreach (var truncation in new[] { """{"type":"last_messages","last_messages":20}""", """{"type":"auto"}""" })
+        string[] truncations = searching
+            ? ["""{"type":"last_messages","last_messages":20}"""]
+            : ["""{"type":"last_messages","last_messages":20}""", """{"type":"auto"}"""];
+        foreach (var truncation in truncations)
         {
             foreach (var length in Lengths)
             {
                 var threadId = threads[length];
                 for (var i = 0; i < 5; i++)
                 {
-                    await RunOnceAsync(store, threadId, truncation);
+                    await RunOnceAsync(store, assistant, threadId, truncation);
+                }
+
+                if (searching)
+                {
+                    await AssertFoundAsync(store, threadId, attached!);
                 }
 
                 var times = new double[options.Runs];
                 for (var i = 0; i < times.Length; i++)
                 {
-                    times[i] = await RunOnceAsync(store, threadId, truncation);
+                    times[i] = await RunOnceAsync(store, assistant, threadId, truncation);
                 }
 
-                cases.Add(new Case(length, truncation.Contains("auto", StringComparison.Ordinal) ? "auto" : "last_messages=20", new Distribution(times)));
+                var label = truncation.Contains("auto", StringComparison.Ordinal) ? "auto" : "last_messages=20";
+                cases.Add(new Case(length, searching ? label + " + file_search" : label, new Distribution(times)));
             }
         }
 
         return cases;
     }
 
-    private static async Task<string> CreateThreadAsync(IAgentStore store, int length)
+    /// <summary>A small text file for the threads' first messages to attach for file_search.</summary>
+    private async Task<string> UploadAsync()
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("assistants"), "purpose" },
+            { new ByteArrayContent("The quick brown fox jumps over the lazy dog, and the bench searches for it."u8.ToArray()), "file", "fox.txt" },
+        };
+        using var response = await host.Client.PostAsync(host.BaseUrl + "/v1/files", form);
+        return (await BenchHost.ReadJsonAsync(response)).GetProperty("id").GetString()!;
+    }
+
+    private async Task<string> FileSearchAssistantAsync() =>
+        (await host.PostJsonAsync("/v1/assistants", """{"model":"gpt-4o","name":"bench","tools":[{"type":"file_search"}]}""")).GetProperty("id").GetString()!;
+
+    private static async Task<string> CreateThreadAsync(IAgentStore store, int length, string? attached)
     {
         var thread = new AssistantThread { Id = IdGenerator.Thread(), CreatedAt = 1 };
         var text = string.Join(' ', Enumerable.Repeat("The quick brown fox jumps over the lazy dog.", 4));
@@ -66,15 +97,31 @@ internal sealed class ThreadsScenario(BenchHost host, string assistantId, BenchO
             ThreadId = thread.Id,
             Role = i % 2 == 0 || i == length - 1 ? MessageRoles.User : MessageRoles.Assistant,
             Content = [MessageContent.FromText($"{i}: {text}")],
+            Attachments = i == 0 && attached is not null ? [new MessageAttachment { FileId = attached, Tools = [new ToolDefinition { Type = ToolTypes.FileSearch }] }] : [],
         }).ToList();
         await store.CreateThreadAsync(thread, messages, CancellationToken.None);
         return thread.Id;
     }
 
-    /// <summary>One streamed run on the thread, timed from the request to <c>done</c>; its reply is then deleted.</summary>
-    private async Task<double> RunOnceAsync(IAgentStore store, string threadId, string truncation)
+    /// <summary>Checks that the thread's last run searched and found the file its first message attached: what the timed runs do.</summary>
+    private static async Task AssertFoundAsync(IAgentStore store, string threadId, string fileId)
     {
-        var body = $$"""{"assistant_id":"{{assistantId}}","stream":true,"truncation_strategy":{{truncation}}}""";
+        var run = (await store.ListRunsAsync(threadId, new ListQuery { Limit = 1 }, CancellationToken.None)).Data[0];
+        var steps = (await store.ListStepsAsync(threadId, run.Id, ListQuery.Default, CancellationToken.None)).Data;
+        var found = steps.SelectMany(s => s.StepDetails.ToolCalls ?? [])
+            .Where(c => c.Type == ToolTypes.FileSearch && c.Details is { } details)
+            .SelectMany(c => FileSearchCall.Results(System.Text.Json.Nodes.JsonNode.Parse(c.Details!.Value.GetRawText())))
+            .Any(r => r.FileId == fileId);
+        if (!found)
+        {
+            throw new InvalidOperationException($"A file_search run on thread {threadId} did not find the file its first message attached.");
+        }
+    }
+
+    /// <summary>One streamed run on the thread, timed from the request to <c>done</c>; its reply is then deleted.</summary>
+    private async Task<double> RunOnceAsync(IAgentStore store, string assistant, string threadId, string truncation)
+    {
+        var body = $$"""{"assistant_id":"{{assistant}}","stream":true,"truncation_strategy":{{truncation}}}""";
         var start = Stopwatch.GetTimestamp();
         using (var request = new HttpRequestMessage(HttpMethod.Post, $"{host.BaseUrl}/v1/threads/{threadId}/runs") { Content = BenchHost.Json(body) })
         using (var response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))

@@ -51,6 +51,9 @@ public sealed partial class PostgresAgentStore
         await database.ReadAsync((c, ct) => c.Command("SELECT data FROM messages WHERE thread_id = @thread ORDER BY seq", null, ("@thread", threadId))
             .ReadAllAsync(Json.ThreadMessage, ct), cancellationToken);
 
+    public Task<IReadOnlyList<string>> GetThreadAttachmentsAsync(string threadId, string toolType, CancellationToken cancellationToken) =>
+        database.ReadAsync((c, ct) => PostgresMessageAttachments.ReadAsync(c, threadId, toolType, ct), cancellationToken);
+
     public Task<IReadOnlyList<HistoryMessage>> ReadThreadHistoryAsync(string threadId, string runId, long? before, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<HistoryMessage>>(async (c, ct) =>
         {
@@ -73,14 +76,18 @@ public sealed partial class PostgresAgentStore
         await database.ReadAsync((c, ct) => c.Command("SELECT data FROM messages WHERE run_id = @run AND thread_id = @thread ORDER BY seq", null, ("@thread", threadId), ("@run", runId))
             .ReadAllAsync(Json.ThreadMessage, ct), cancellationToken);
 
-    /// <summary>Writes the message with its prompt token count and what counted it (none when the counter's counts may not be kept).</summary>
+    /// <summary>
+    /// Writes the message with its prompt token count and what counted it (none when the counter's counts may not be kept),
+    /// and its attachments index rows (<see cref="PostgresMessageAttachments"/>) in the same round trip.
+    /// </summary>
     private Task UpsertMessageAsync(NpgsqlConnection c, NpgsqlTransaction t, ThreadMessage message, CancellationToken ct)
     {
         var key = promptTokens.Key;
-        return c.Command("""
+        var attachments = PostgresMessageAttachments.Write(message);
+        return c.Command($"""
             INSERT INTO messages (id, project, thread_id, run_id, status, tokens, tokens_key, data) VALUES (@id, @write_project, @thread, @run, @status, @tokens, @tokens_key, @data)
-            ON CONFLICT (id) DO UPDATE SET status = excluded.status, tokens = excluded.tokens, tokens_key = excluded.tokens_key, data = excluded.data
-            """, t, ("@id", message.Id), PostgresCommands.WriteProject, ("@thread", message.ThreadId), ("@run", message.RunId), ("@status", message.Status),
-            ("@tokens", key is null ? null : promptTokens.Count(message)), ("@tokens_key", key), ("@data", PostgresCommands.Json(message, Json.ThreadMessage))).RunAsync(ct);
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, tokens = excluded.tokens, tokens_key = excluded.tokens_key, data = excluded.data{attachments.Sql}
+            """, t, [("@id", message.Id), PostgresCommands.WriteProject, ("@thread", message.ThreadId), ("@run", message.RunId), ("@status", message.Status),
+            ("@tokens", key is null ? null : promptTokens.Count(message)), ("@tokens_key", key), ("@data", PostgresCommands.Json(message, Json.ThreadMessage)), .. attachments.Parameters]).RunAsync(ct);
     }
 }

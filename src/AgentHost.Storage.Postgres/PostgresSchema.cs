@@ -216,6 +216,8 @@ internal static class PostgresSchema
         ALTER TABLE usage_totals ADD PRIMARY KEY (scope, scope_id, period, project);
         CREATE INDEX usage_totals_by_project ON usage_totals (scope, project, last_at, scope_id);
         """,
+        // Thread attachments: an index of the files attached to each thread's messages per tool type, backfilled.
+        PostgresMessageAttachments.Migration,
     ];
 
     /// <summary>The migration steps, in order (step N is schema version N).</summary>

@@ -65,6 +65,12 @@ public sealed partial class SqliteAgentStore
         return connection.Command("SELECT data FROM messages WHERE thread_id = @thread ORDER BY seq", null, ("@thread", threadId)).ReadAll(Json.ThreadMessage);
     }
 
+    public async Task<IReadOnlyList<string>> GetThreadAttachmentsAsync(string threadId, string toolType, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        return SqliteMessageAttachments.Read(connection, threadId, toolType);
+    }
+
     public async Task<IReadOnlyList<HistoryMessage>> ReadThreadHistoryAsync(string threadId, string runId, long? before, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
@@ -93,10 +99,14 @@ public sealed partial class SqliteAgentStore
     /// <summary>The message's prompt token count and what counted it, stored with it; none when the counter's counts may not be kept.</summary>
     private (int? Count, string? Key) CountTokens(ThreadMessage message) => promptTokens.Key is null ? (null, null) : (promptTokens.Count(message), promptTokens.Key);
 
-    private static void UpsertMessage(SqliteConnection c, SqliteTransaction t, ThreadMessage message, (int? Count, string? Key) tokens) =>
+    /// <summary>Writes the message and its attachments index rows (<see cref="SqliteMessageAttachments"/>).</summary>
+    private static void UpsertMessage(SqliteConnection c, SqliteTransaction t, ThreadMessage message, (int? Count, string? Key) tokens)
+    {
         c.Command("""
             INSERT INTO messages (id, project, thread_id, run_id, status, tokens, tokens_key, data) VALUES (@id, @write_project, @thread, @run, @status, @tokens, @tokens_key, @data)
             ON CONFLICT (id) DO UPDATE SET status = excluded.status, tokens = excluded.tokens, tokens_key = excluded.tokens_key, data = excluded.data
             """, t, ("@id", message.Id), SqliteCommands.WriteProject, ("@thread", message.ThreadId), ("@run", message.RunId), ("@status", message.Status),
             ("@tokens", tokens.Count), ("@tokens_key", tokens.Key), ("@data", JsonSerializer.Serialize(message, Json.ThreadMessage))).Run();
+        SqliteMessageAttachments.Write(c, t, message);
+    }
 }

@@ -65,6 +65,8 @@ internal static class SqliteSchema
         SqliteRunKeySchema.Migration,
         // Session totals per project: two projects using one session id keep separate totals and budgets.
         SqliteSessionTotalsSchema.Migration,
+        // Thread attachments: an index of the files attached to each thread's messages per tool type, backfilled.
+        SqliteMessageAttachments.Migration,
     ];
 
     /// <summary>The migration steps, in order (step N is schema version N).</summary>

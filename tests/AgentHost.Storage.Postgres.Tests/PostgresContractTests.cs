@@ -31,3 +31,5 @@ public sealed class PostgresManagedAgentStoreContractTests : ManagedAgentStoreCo
 public sealed class PostgresProjectStoreContractTests : ProjectStoreContract<PostgresStores>;
 
 public sealed class PostgresProjectIsolationContractTests : ProjectIsolationContract<PostgresStores>;
+
+public sealed class PostgresAttachmentIndexContractTests : AttachmentIndexContract<PostgresStores>;

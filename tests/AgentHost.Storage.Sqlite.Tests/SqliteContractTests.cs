@@ -31,3 +31,5 @@ public sealed class SqliteManagedAgentStoreContractTests : ManagedAgentStoreCont
 public sealed class SqliteProjectStoreContractTests : ProjectStoreContract<SqliteStores>;
 
 public sealed class SqliteProjectIsolationContractTests : ProjectIsolationContract<SqliteStores>;
+
+public sealed class SqliteAttachmentIndexContractTests : AttachmentIndexContract<SqliteStores>;

@@ -12,18 +12,7 @@ public sealed class SqliteSessionTotalsSchemaTests : IDisposable
     public async Task ExistingSessionTotals_BelongToTheProjectOfTheirCalls_AndASessionOfTwoProjectsIsSplit()
     {
         var path = Path.Combine(directory, "agenthost.db");
-        Assert.Equal(SqliteSessionTotalsSchema.Migration, SqliteSchema.Steps[^1]);
-        using (var connection = new SqliteConnection($"Data Source={path}"))
-        {
-            connection.Open();
-            SqliteDatabase.Execute(connection, "CREATE TABLE schema_version (version INTEGER NOT NULL)");
-            for (var version = 1; version < SqliteSchema.Steps.Count; version++)
-            {
-                SqliteDatabase.Execute(connection, SqliteSchema.Steps[version - 1] + $";\nINSERT INTO schema_version (version) VALUES ({version});");
-            }
-
-            SqliteDatabase.Execute(connection, SessionTotalsMigrationData.OldRows);
-        }
+        OldSqliteSchema.Create(path, SqliteSessionTotalsSchema.Migration, SessionTotalsMigrationData.OldRows);
 
         using var database = new SqliteDatabase(path);
 

@@ -22,12 +22,7 @@ public sealed class ThreadAttachmentStore(IAgentStore agents, IVectorStoreReposi
         }
 
         var storeIds = thread.ToolResources.FileSearch?.VectorStoreIds ?? [];
-        var attached = (await agents.GetThreadMessagesAsync(threadId, cancellationToken))
-            .SelectMany(m => m.Attachments)
-            .Where(a => a.Tools.Any(t => t.Type == ToolTypes.FileSearch))
-            .Select(a => a.FileId)
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
+        var attached = await agents.GetThreadAttachmentsAsync(threadId, ToolTypes.FileSearch, cancellationToken);
         if (attached.Count == 0)
         {
             return storeIds;

@@ -53,6 +53,15 @@ public interface IAgentStore
         return page;
     }
 
+    /// <summary>
+    /// The distinct ids of the files attached to <paramref name="threadId"/>'s messages for <paramref name="toolType"/>
+    /// (<c>file_search</c>, <c>code_interpreter</c>), in the order they were first attached: oldest message first, then
+    /// the message's attachments in order. Stores keep an index of attachments written with the messages, so a run's
+    /// tools read what is attached, not the whole thread.
+    /// </summary>
+    async Task<IReadOnlyList<string>> GetThreadAttachmentsAsync(string threadId, string toolType, CancellationToken cancellationToken) =>
+        MessageAttachmentRow.FileIdsOf(await GetThreadMessagesAsync(threadId, cancellationToken), toolType);
+
     /// <summary>The messages <paramref name="runId"/> wrote on <paramref name="threadId"/>, oldest first.</summary>
     async Task<IReadOnlyList<ThreadMessage>> GetRunMessagesAsync(string threadId, string runId, CancellationToken cancellationToken) =>
         [.. (await GetThreadMessagesAsync(threadId, cancellationToken)).Where(m => m.RunId == runId)];

@@ -1,10 +1,13 @@
 using System.Text;
 using System.Text.Json;
 using AgentHost.Server.Tests.Conformance;
+using AgentHost.Core.Storage;
 using AgentHost.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using OpenAI.Assistants;
 using OpenAI.Files;
 using OpenAI.VectorStores;
+using Domain = AgentHost.Core.Domain;
 
 namespace AgentHost.Server.Tests.FileSearch;
 
@@ -89,6 +92,38 @@ public sealed class FileSearchRunTests
         Assert.Equal(1, threadStore.FileCounts.Completed);
         Assert.Equal(7, threadStore.ExpirationPolicy.Days);
         Assert.Equal(thread.Id, threadStore.Metadata["agenthost_thread_id"]);
+    }
+
+    [Fact]
+    public async Task FileAttachedToTheFirstOfManyMessages_IsStillSearched_ThoughTheRunReadsOnlyTheLastFew()
+    {
+        await using var server = await AgentHostServer.StartAsync();
+        OpenAIFile md = await server.Files().UploadFileAsync(BinaryData.FromString("Ocean tides are caused by the gravitational pull of the Moon."), "tides.md", FileUploadPurpose.Assistants);
+        var client = server.Assistants();
+        Assistant assistant = await client.CreateAssistantAsync("gpt-4o", new AssistantCreationOptions { Tools = { new FileSearchToolDefinition() } });
+        var thread = new Domain.AssistantThread { Id = Domain.IdGenerator.Thread(), CreatedAt = 1 };
+        var messages = Enumerable.Range(0, 2_000).Select(i => new Domain.ThreadMessage
+        {
+            Id = Domain.IdGenerator.Message(), CreatedAt = 1 + i, ThreadId = thread.Id, Role = Domain.MessageRoles.User, Content = [Domain.MessageContent.FromText($"message {i}")],
+            Attachments = i == 0 ? [new Domain.MessageAttachment { FileId = md.Id, Tools = [new Domain.ToolDefinition { Type = Domain.ToolTypes.FileSearch }] }] : [],
+        }).ToList();
+        await server.Services.GetRequiredService<IAgentStore>().CreateThreadAsync(thread, messages, CancellationToken.None);
+        server.Upstream.Enqueue(
+            ScriptedTurn.Call(("call_tides", "file_search", """{"queries":["what causes ocean tides"]}""")),
+            ScriptedTurn.Say("The Moon's pull【0:0†tides.md】."));
+
+        ThreadRun run = await client.WaitAsync(await client.CreateRunAsync(thread.Id, assistant.Id, new RunCreationOptions
+        {
+            TruncationStrategy = RunTruncationStrategy.CreateLastMessagesStrategy(3),
+        }));
+        var answer = (await client.GetMessagesAsync(thread.Id, new MessageCollectionOptions { Order = MessageCollectionOrder.Descending }).ToListAsync())[0];
+
+        Assert.Equal(RunStatus.Completed, run.Status);
+        Assert.Equal(md.Id, Assert.Single(answer.Content[0].TextAnnotations).InputFileId);
+        var requests = server.Upstream.Requests.ToArray();
+        Assert.DoesNotContain("message 0\"", requests[0]["messages"]!.ToJsonString(), StringComparison.Ordinal);
+        var toolMessage = requests[1]["messages"]!.AsArray().Last(m => (string?)m!["role"] == "tool")!;
+        Assert.Contains("gravitational pull of the Moon", (string?)toolMessage["content"], StringComparison.Ordinal);
     }
 
     [SharedFact]

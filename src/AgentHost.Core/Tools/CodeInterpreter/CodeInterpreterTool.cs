@@ -268,10 +268,7 @@ public sealed class CodeInterpreterTool(
             ids.AddRange(threadFiles.FileIds);
         }
 
-        foreach (var message in await store.GetThreadMessagesAsync(run.ThreadId, cancellationToken))
-        {
-            ids.AddRange(message.Attachments.Where(a => a.Tools.Any(t => t.Type == ToolTypes.CodeInterpreter)).Select(a => a.FileId));
-        }
+        ids.AddRange(await store.GetThreadAttachmentsAsync(run.ThreadId, ToolTypes.CodeInterpreter, cancellationToken));
 
         return [.. ids.Distinct(StringComparer.Ordinal)];
     }
