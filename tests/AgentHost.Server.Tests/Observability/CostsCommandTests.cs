@@ -35,7 +35,8 @@ public sealed class CostsCommandTests
     [Fact]
     public async Task Report_ReadsRecordedUsageFromTheDataDirectory()
     {
-        await using var server = await AgentHostServer.StartAsync();
+        // The report reads the data directory's SQLite file: this server keeps its data there whatever the suite's store.
+        await using var server = await AgentHostServer.StartAsync(settings: new() { ["ConnectionStrings:Postgres"] = "" });
         server.Upstream.Enqueue(ScriptedTurn.Say("hi") with { PromptTokens = 1000, CompletionTokens = 100 });
         var client = server.Assistants();
         Assistant assistant = await client.CreateAssistantAsync("gpt-4o");
