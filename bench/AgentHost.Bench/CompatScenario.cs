@@ -65,7 +65,8 @@ internal sealed class CompatScenario(BenchHost host, BenchOptions options)
         foreach (var c in responses ? ResponsesCases() : large ? LargeCases() : Cases())
         {
             var warmup = Math.Max(200, options.Iterations / 10);
-            for (var i = 0; i < warmup; i++)
+            var settling = new JitSettling();
+            for (var i = 0; i < warmup || !settling.Settled(); i++)
             {
                 await TimeAsync(host.Upstream.BaseUrl + c.UpstreamPath, c.UpstreamBody);
                 await TimeAsync(host.BaseUrl + c.Path, c.Body);

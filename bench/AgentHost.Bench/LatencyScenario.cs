@@ -18,7 +18,8 @@ internal sealed class LatencyScenario(BenchHost host, string assistantId, BenchO
     public async Task<Result> RunAsync()
     {
         var warmup = Math.Max(200, options.Iterations / 10);
-        for (var i = 0; i < warmup; i++)
+        var settling = new JitSettling();
+        for (var i = 0; i < warmup || !settling.Settled(); i++)
         {
             await DirectAsync();
             await ThroughAgentHostAsync();

@@ -4,13 +4,15 @@ namespace AgentHost.Bench;
 
 /// <summary>
 /// Runs one operation from N concurrent clients for a warm-up then a measured window; counts operations that
-/// finish inside the window and the process CPU time spent in it (client, AgentHost and upstream together).
+/// finish inside the window and the process CPU time spent in it (client, AgentHost and upstream together). The warm-up
+/// lasts <c>--warmup</c> and then until the JIT has settled (<see cref="JitSettling"/>).
 /// </summary>
 internal static class LoadRunner
 {
     /// <param name="MeasureFrom">Start of the measured window (<see cref="Stopwatch.GetTimestamp"/>).</param>
     /// <param name="MeasureTo">End of the measured window.</param>
-    public sealed record Result(string Name, int Completed, int Failed, double Seconds, double CpuSeconds, long AllocatedBytes, long MeasureFrom = 0, long MeasureTo = 0)
+    /// <param name="WarmupSeconds">How long the warm-up lasted, JIT settling included.</param>
+    public sealed record Result(string Name, int Completed, int Failed, double Seconds, double CpuSeconds, long AllocatedBytes, long MeasureFrom = 0, long MeasureTo = 0, double WarmupSeconds = 0)
     {
         /// <summary>Whether a moment (<see cref="Stopwatch.GetTimestamp"/>) falls in the measured window.</summary>
         public bool InWindow(long timestamp) => timestamp >= MeasureFrom && timestamp < MeasureTo;
@@ -27,16 +29,16 @@ internal static class LoadRunner
     {
         var completed = 0;
         var failed = 0;
-        var measureFrom = Stopwatch.GetTimestamp() + (long)(options.Warmup.TotalSeconds * Stopwatch.Frequency);
-        var measureTo = measureFrom + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
+        var started = Stopwatch.GetTimestamp();
+        long measureFrom = long.MaxValue, measureTo = long.MaxValue;
 
         async Task ClientAsync()
         {
-            while (Stopwatch.GetTimestamp() < measureTo)
+            while (Stopwatch.GetTimestamp() < Volatile.Read(ref measureTo))
             {
                 var ok = await operation(CancellationToken.None);
                 var now = Stopwatch.GetTimestamp();
-                if (now >= measureFrom && now < measureTo)
+                if (now >= Volatile.Read(ref measureFrom) && now < Volatile.Read(ref measureTo))
                 {
                     Interlocked.Increment(ref ok ? ref completed : ref failed);
                 }
@@ -46,8 +48,12 @@ internal static class LoadRunner
         async Task<(double Cpu, long Allocated)> CostInWindowAsync()
         {
             await Task.Delay(options.Warmup);
+            await JitSettling.WaitAsync();
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var allocatedBefore = GC.GetTotalAllocatedBytes();
+            var from = Stopwatch.GetTimestamp();
+            Volatile.Write(ref measureTo, from + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency));
+            Volatile.Write(ref measureFrom, from);
             await Task.Delay(options.Duration);
             return ((Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds, GC.GetTotalAllocatedBytes() - allocatedBefore);
         }
@@ -55,6 +61,6 @@ internal static class LoadRunner
         var cost = CostInWindowAsync();
         await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(ClientAsync)));
         var (cpu, allocated) = await cost;
-        return new Result(name, completed, failed, options.Duration.TotalSeconds, cpu, allocated, measureFrom, measureTo);
+        return new Result(name, completed, failed, options.Duration.TotalSeconds, cpu, allocated, measureFrom, measureTo, Stopwatch.GetElapsedTime(started, measureFrom).TotalSeconds);
     }
 }

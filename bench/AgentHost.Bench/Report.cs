@@ -7,7 +7,7 @@ internal static class Report
 {
     public static void Load(string title, BenchOptions options, IEnumerable<LoadRunner.Result> results)
     {
-        Console.WriteLine($"{title} ({options.Concurrency} clients, {options.Warmup.TotalSeconds:0.#} s warm-up, {options.Duration.TotalSeconds:0.#} s measured)");
+        Console.WriteLine($"{title} ({options.Concurrency} clients, warm-up at least {options.Warmup.TotalSeconds:0.#} s and until the JIT settles, {options.Duration.TotalSeconds:0.#} s measured)");
         Console.WriteLine();
         Console.WriteLine("| Operation | Completed | Failed | Per second | CPU ms per op | KB allocated per op |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
