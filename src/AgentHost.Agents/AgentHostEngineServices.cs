@@ -58,7 +58,7 @@ public static class AgentHostEngineServices
     public static IServiceCollection AddAgentHostSqliteStore(this IServiceCollection services, string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        services.TryAddSingleton(_ => new SqliteDatabase(path));
+        services.TryAddSingleton(sp => new SqliteDatabase(path, sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IAgentStore, SqliteAgentStore>();
         return services;
     }

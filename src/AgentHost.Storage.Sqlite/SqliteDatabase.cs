@@ -8,7 +8,8 @@ namespace AgentHost.Storage.Sqlite;
 /// One SQLite file in WAL mode. SQLite allows one writer at a time, so writes queue in-process instead of spinning on
 /// SQLITE_BUSY, and the writer commits whatever has queued meanwhile in one transaction (group commit): each write in its
 /// own savepoint, so one that throws is rolled back alone, and no caller hears of its write before the commit that holds
-/// it. Reads use pooled connections and never wait for writes.
+/// it. Reads use pooled connections and never wait for writes. The WAL is copied back into the database file beside the
+/// writer (<see cref="SqliteCheckpointer"/>), not inside its commits.
 /// </summary>
 public sealed class SqliteDatabase : IDisposable
 {
@@ -20,11 +21,12 @@ public sealed class SqliteDatabase : IDisposable
     private readonly ConcurrentQueue<PendingWrite> pending = new();
     private readonly List<PendingWrite> batch = new(MaxWritesPerCommit);
     private readonly SqliteConnection writer;
+    private readonly SqliteCheckpointer checkpointer;
 
     /// <summary>Assistants by id, read by every run's model calls (budgets) and kept until written.</summary>
     internal SqliteRowCache Assistants { get; } = new(capacity: 10_000);
 
-    public SqliteDatabase(string path)
+    public SqliteDatabase(string path, TimeProvider? time = null)
     {
         PrivateStorage.DataDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
 
@@ -36,6 +38,8 @@ public sealed class SqliteDatabase : IDisposable
         Execute(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
         SqliteSchema.Migrate(writer);
         SqliteStatementCache.Attach(writer);
+        Execute(writer, $"PRAGMA wal_autocheckpoint={SqliteCheckpointer.WriterCheckpointPages};");
+        checkpointer = new SqliteCheckpointer(connectionString, time ?? TimeProvider.System);
     }
 
     public async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
@@ -179,6 +183,7 @@ public sealed class SqliteDatabase : IDisposable
             return batch.Count;
         }
 
+        checkpointer.Committed();
         for (var i = first; i < next; i++)
         {
             batch[i].Committed();
@@ -199,6 +204,7 @@ public sealed class SqliteDatabase : IDisposable
     public void Dispose()
     {
         var acquired = writeLock.Wait(TimeSpan.FromSeconds(10));
+        checkpointer.Dispose();
         SqliteStatementCache.Close(writer);
         writer.Dispose();
         while (pending.TryDequeue(out var write))

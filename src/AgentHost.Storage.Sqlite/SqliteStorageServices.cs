@@ -21,7 +21,7 @@ public static class SqliteStorageServices
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, Func<IServiceProvider, string> dataDirectory)
     {
         ArgumentNullException.ThrowIfNull(dataDirectory);
-        services.AddSingleton(sp => new SqliteDatabase(Path.Combine(dataDirectory(sp), "agenthost.db")));
+        services.AddSingleton(sp => new SqliteDatabase(Path.Combine(dataDirectory(sp), "agenthost.db"), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAgentStore, SqliteAgentStore>();
         services.AddSingleton<Core.Tenancy.IProjectStore, SqliteProjectStore>();
         services.AddSingleton<IFileStore>(sp => new SqliteFileStore(

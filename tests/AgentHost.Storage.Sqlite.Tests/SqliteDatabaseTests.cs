@@ -106,6 +106,28 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task CommittedPages_AreCopiedIntoTheDatabaseFile_BesideTheWriter()
+    {
+        // 2 MB is 500 pages: far below the writer's own checkpoint, so only the checkpointer moves them out of the WAL.
+        var file = new FileInfo(Path.Combine(directory, "agenthost.db"));
+        var before = file.Length;
+        for (var i = 0; i < 100; i++)
+        {
+            await database.WriteAsync((c, t) => Insert(c, t, new string('x', 20_000)), CancellationToken.None);
+        }
+
+        await WaitUntilAsync(() => { file.Refresh(); return file.Length >= before + 2_000_000; });
+        Assert.Equal(100, Notes().Count);
+    }
+
+    [Fact]
+    public void DisposingTwice_IsHarmless()
+    {
+        database.Dispose();
+        database.Dispose();
+    }
+
+    [Fact]
     public async Task WritesAfterDispose_Throw()
     {
         database.Dispose();

@@ -1,0 +1,113 @@
+using Microsoft.Data.Sqlite;
+
+namespace AgentHost.Storage.Sqlite;
+
+/// <summary>
+/// Copies the WAL back into the database file on its own connection, beside the writer. Left to SQLite, that copy (a
+/// checkpoint: the pages, then two fsyncs) runs inside the commit that takes the WAL past 1,000 pages, and every write
+/// queued behind it waits. Here the writer only marks that it committed; a PASSIVE checkpoint follows, paced to about
+/// <see cref="PagesPerCheckpoint"/> new WAL pages (between <see cref="MinPause"/> and <see cref="MaxPause"/> apart).
+/// A checkpoint beside a busy writer rarely finds the whole WAL copied, and only then can a write start the WAL over, so
+/// the writer keeps SQLite's own checkpoint at <see cref="WriterCheckpointPages"/>: by then this one has copied nearly
+/// everything, the writer's finishes the rest, and the WAL restarts.
+/// </summary>
+internal sealed class SqliteCheckpointer : IDisposable
+{
+    public const int PagesPerCheckpoint = 1_000;
+
+    /// <summary>WAL pages at which the writer checkpoints itself (SQLite's <c>wal_autocheckpoint</c>): about 40 MB.</summary>
+    public const int WriterCheckpointPages = 10_000;
+
+    public static readonly TimeSpan MinPause = TimeSpan.FromMilliseconds(20);
+
+    public static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(1);
+
+    private const int SqliteCheckpointPassive = 0;
+
+    private readonly SqliteConnection connection;
+    private readonly TimeProvider time;
+    private readonly SemaphoreSlim written = new(0, 1);
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Task loop;
+    private int dirty;
+    private int disposed;
+
+    public SqliteCheckpointer(string connectionString, TimeProvider time)
+    {
+        this.time = time;
+        connection = new SqliteConnection(connectionString);
+        connection.Open();
+
+        // A connection learns the file is in WAL mode on its first read; until then a checkpoint does nothing.
+        SqliteDatabase.Execute(connection, "SELECT count(*) FROM sqlite_schema");
+        loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>The writer committed: a checkpoint follows within <see cref="MaxPause"/>. Costs the writer one exchange.</summary>
+    public void Committed()
+    {
+        if (Interlocked.Exchange(ref dirty, 1) == 0)
+        {
+            written.Release();
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var (previousLog, previousAt) = (0, time.GetTimestamp());
+        try
+        {
+            while (true)
+            {
+                await written.WaitAsync(stopping.Token);
+                Volatile.Write(ref dirty, 0);
+                var rc = SQLitePCL.raw.sqlite3_wal_checkpoint_v2(connection.Handle, "main", SqliteCheckpointPassive, out var log, out _);
+                var now = time.GetTimestamp();
+                if (rc != SQLitePCL.raw.SQLITE_OK)
+                {
+                    // Busy (the writer is checkpointing) or failing: the next commit asks again, and the writer's own
+                    // checkpoint still bounds the WAL.
+                    await Task.Delay(MaxPause, time, stopping.Token);
+                    continue;
+                }
+
+                // A WAL that started over since the last checkpoint holds only pages written since.
+                var appended = log >= previousLog ? log - previousLog : log;
+                var pagesPerSecond = appended / Math.Max(time.GetElapsedTime(previousAt, now).TotalSeconds, 0.001);
+                (previousLog, previousAt) = (log, now);
+                await Task.Delay(PauseAt(pagesPerSecond), time, stopping.Token);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Disposed.
+        }
+    }
+
+    private static TimeSpan PauseAt(double pagesPerSecond) => pagesPerSecond <= 0
+        ? MaxPause
+        : TimeSpan.FromSeconds(Math.Clamp(PagesPerCheckpoint / pagesPerSecond, MinPause.TotalSeconds, MaxPause.TotalSeconds));
+
+    /// <summary>Stops after the checkpoint in progress, if any, and closes the connection.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
+        stopping.Cancel();
+        try
+        {
+            loop.Wait(TimeSpan.FromSeconds(10));
+        }
+        catch (AggregateException)
+        {
+            // The loop's fault, if any, has nothing left to clean up.
+        }
+
+        // The semaphore stays undisposed: a commit that raced this still signals it harmlessly.
+        connection.Dispose();
+        stopping.Dispose();
+    }
+}
