@@ -7,13 +7,17 @@ namespace AgentHost.Storage.Sqlite;
 /// checkpoint: the pages, then two fsyncs) runs inside the commit that takes the WAL past 1,000 pages, and every write
 /// queued behind it waits. Here the writer only marks that it committed; a PASSIVE checkpoint follows, paced to about
 /// <see cref="PagesPerCheckpoint"/> new WAL pages (between <see cref="MinPause"/> and <see cref="MaxPause"/> apart).
-/// A checkpoint beside a busy writer rarely finds the whole WAL copied, and only then can a write start the WAL over, so
-/// the writer keeps SQLite's own checkpoint at <see cref="WriterCheckpointPages"/>: by then this one has copied nearly
-/// everything, the writer's finishes the rest, and the WAL restarts.
+/// A checkpoint beside a busy writer rarely finds the whole WAL copied, and only then can a write start the WAL over. So
+/// once the WAL holds <see cref="RestartPages"/>, the writer is asked to copy what is left between two of its commits
+/// (<see cref="FinishOnWriter"/>): a few pages, after which its next write starts the WAL over. SQLite's own checkpoint
+/// stays on the writer at <see cref="WriterCheckpointPages"/> in case that never happens (readers holding the WAL).
 /// </summary>
 internal sealed class SqliteCheckpointer : IDisposable
 {
     public const int PagesPerCheckpoint = 1_000;
+
+    /// <summary>WAL pages (about 16 MB) after which the writer finishes a checkpoint so the WAL starts over.</summary>
+    public const int RestartPages = 4_000;
 
     /// <summary>WAL pages at which the writer checkpoints itself (SQLite's <c>wal_autocheckpoint</c>): about 40 MB.</summary>
     public const int WriterCheckpointPages = 10_000;
@@ -30,6 +34,7 @@ internal sealed class SqliteCheckpointer : IDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly Task loop;
     private int dirty;
+    private int finishRequested;
     private int disposed;
 
     public SqliteCheckpointer(string connectionString, TimeProvider time)
@@ -52,6 +57,18 @@ internal sealed class SqliteCheckpointer : IDisposable
         }
     }
 
+    /// <summary>
+    /// With the write lock held and no transaction open: when asked to, copies the WAL's last pages on the writer's own
+    /// connection, so that its next write starts the WAL over. Failures are left to the next request.
+    /// </summary>
+    public void FinishOnWriter(SqliteConnection writer)
+    {
+        if (Volatile.Read(ref finishRequested) == 1 && Interlocked.Exchange(ref finishRequested, 0) == 1)
+        {
+            SQLitePCL.raw.sqlite3_wal_checkpoint_v2(writer.Handle, "main", SqliteCheckpointPassive, out _, out _);
+        }
+    }
+
     private async Task RunAsync()
     {
         var (previousLog, previousAt) = (0, time.GetTimestamp());
@@ -69,6 +86,11 @@ internal sealed class SqliteCheckpointer : IDisposable
                     // checkpoint still bounds the WAL.
                     await Task.Delay(MaxPause, time, stopping.Token);
                     continue;
+                }
+
+                if (log >= RestartPages)
+                {
+                    Volatile.Write(ref finishRequested, 1);
                 }
 
                 // A WAL that started over since the last checkpoint holds only pages written since.

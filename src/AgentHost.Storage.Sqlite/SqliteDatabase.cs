@@ -127,6 +127,8 @@ public sealed class SqliteDatabase : IDisposable
         {
             next = CommitFrom(next);
         }
+
+        checkpointer.FinishOnWriter(writer);
     }
 
     /// <summary>
