@@ -32,7 +32,7 @@ internal sealed class SqliteCheckpointer : IDisposable
     private readonly TimeProvider time;
     private readonly SemaphoreSlim written = new(0, 1);
     private readonly CancellationTokenSource stopping = new();
-    private readonly Task loop;
+    private readonly Thread loop;
     private int dirty;
     private int finishRequested;
     private int disposed;
@@ -45,7 +45,11 @@ internal sealed class SqliteCheckpointer : IDisposable
 
         // A connection learns the file is in WAL mode on its first read; until then a checkpoint does nothing.
         SqliteDatabase.Execute(connection, "SELECT count(*) FROM sqlite_schema");
-        loop = Task.Run(RunAsync);
+
+        // A thread of its own: a checkpoint blocks in SQLite for milliseconds, which on a pool thread is one of the
+        // pool's few (two on two cores) taken from request work.
+        loop = new Thread(Run) { IsBackground = true, Name = "SQLite checkpointer" };
+        loop.Start();
     }
 
     /// <summary>The writer committed: a checkpoint follows within <see cref="MaxPause"/>. Costs the writer one exchange.</summary>
@@ -69,14 +73,14 @@ internal sealed class SqliteCheckpointer : IDisposable
         }
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var (previousLog, previousAt) = (0, time.GetTimestamp());
         try
         {
             while (true)
             {
-                await written.WaitAsync(stopping.Token);
+                written.Wait(stopping.Token);
                 Volatile.Write(ref dirty, 0);
                 var rc = SQLitePCL.raw.sqlite3_wal_checkpoint_v2(connection.Handle, "main", SqliteCheckpointPassive, out var log, out _);
                 var now = time.GetTimestamp();
@@ -84,7 +88,7 @@ internal sealed class SqliteCheckpointer : IDisposable
                 {
                     // Busy (the writer is checkpointing) or failing: the next commit asks again, and the writer's own
                     // checkpoint still bounds the WAL.
-                    await Task.Delay(MaxPause, time, stopping.Token);
+                    Pause(MaxPause);
                     continue;
                 }
 
@@ -97,14 +101,22 @@ internal sealed class SqliteCheckpointer : IDisposable
                 var appended = log >= previousLog ? log - previousLog : log;
                 var pagesPerSecond = appended / Math.Max(time.GetElapsedTime(previousAt, now).TotalSeconds, 0.001);
                 (previousLog, previousAt) = (log, now);
-                await Task.Delay(PauseAt(pagesPerSecond), time, stopping.Token);
+                Pause(PauseAt(pagesPerSecond));
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // Disposed.
         }
+        catch (Exception)
+        {
+            // The connection failed: the writer's own checkpoint (WriterCheckpointPages) keeps the WAL bounded.
+        }
     }
+
+    /// <summary>Waits <paramref name="pause"/>, or until disposed (then the loop's next wait throws).</summary>
+    private void Pause(TimeSpan pause) =>
+        Task.Delay(pause, time, stopping.Token).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Wait();
 
     private static TimeSpan PauseAt(double pagesPerSecond) => pagesPerSecond <= 0
         ? MaxPause
@@ -119,14 +131,7 @@ internal sealed class SqliteCheckpointer : IDisposable
         }
 
         stopping.Cancel();
-        try
-        {
-            loop.Wait(TimeSpan.FromSeconds(10));
-        }
-        catch (AggregateException)
-        {
-            // The loop's fault, if any, has nothing left to clean up.
-        }
+        loop.Join(TimeSpan.FromSeconds(10));
 
         // The semaphore stays undisposed: a commit that raced this still signals it harmlessly.
         connection.Dispose();
