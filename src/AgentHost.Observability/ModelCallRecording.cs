@@ -1,3 +1,4 @@
+using AgentHost.Core.Domain;
 using AgentHost.Core.Observability;
 using AgentHost.Core.Tokens;
 using AgentHost.Observability.Budgets;
@@ -89,7 +90,7 @@ internal sealed partial class ModelCallRecording(
         StartedAt = startedAt,
     };
 
-    public static string NewId() => "span_" + Guid.NewGuid().ToString("N")[..24];
+    public static string NewId() => IdGenerator.New("span");
 
     [LoggerMessage(EventId = 6010, Level = LogLevel.Error, Message = "Model call {CallId} to {Model} could not be written to the usage ledger")]
     private static partial void LogNotRecorded(ILogger logger, string callId, string model, Exception exception);

@@ -12,7 +12,7 @@ public static class ProjectKeyValues
 {
     public const string Prefix = "sk-proj-";
 
-    public static string NewValue() => Prefix + IdGenerator.New("x")[2..] + IdGenerator.New("x")[2..];
+    public static string NewValue() => Prefix + IdGenerator.RandomAlphanumerics(48);
 
     public static string HashOf(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 
