@@ -146,7 +146,8 @@ public sealed partial class PostgresAgentStore
                 var started = lease.Run with { Status = RunStatus.InProgress, StartedAt = at };
                 if (await UpdateRunAsync(c, t, started, RunStatus.Queued, ct))
                 {
-                    lease = lease with { Run = started, Started = true };
+                    var steps = await c.Command("SELECT data FROM steps WHERE run_id = @run ORDER BY seq", t, ("@run", runId)).ReadAllAsync(Json.RunStep, ct);
+                    lease = lease with { Run = started, Started = true, Steps = steps };
                 }
             }
 

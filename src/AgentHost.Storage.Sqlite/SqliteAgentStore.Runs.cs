@@ -115,6 +115,9 @@ public sealed partial class SqliteAgentStore
     public Task<LeasedRun?> TryLeaseRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) => LeaseRun(c, t, runId, owner, now, leaseUntil), cancellationToken);
 
+    /// <summary>All a run's steps, oldest first, whatever the project in scope (the run's own, as the lease found it).</summary>
+    private const string StepsOfRun = "SELECT data FROM steps WHERE run_id = @run ORDER BY seq";
+
     public Task<LeasedRun?> TryLeaseAndStartRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, long startedAt, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) =>
         {
@@ -125,7 +128,9 @@ public sealed partial class SqliteAgentStore
             }
 
             var started = lease.Run with { Status = RunStatus.InProgress, StartedAt = startedAt };
-            return UpdateRun(c, t, started, RunStatus.Queued) ? lease with { Run = started, Started = true } : lease;
+            return UpdateRun(c, t, started, RunStatus.Queued)
+                ? lease with { Run = started, Started = true, Steps = c.Command(StepsOfRun, t, ("@run", runId)).ReadAll(Json.RunStep) }
+                : lease;
         }, cancellationToken);
 
     private static LeasedRun? LeaseRun(SqliteConnection c, SqliteTransaction t, string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil)

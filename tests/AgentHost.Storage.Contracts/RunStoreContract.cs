@@ -159,6 +159,22 @@ public abstract class RunStoreContract<TFactory> : StoreContract<TFactory>
     }
 
     [StoreFact]
+    public async Task LeaseAndStart_HandsBackTheRunsSteps_OldestFirst()
+    {
+        var fresh = await QueuedRunAsync();
+        var resumed = await QueuedRunAsync();
+        var first = Objects.Step(resumed) with { CreatedAt = 1 };
+        var second = Objects.Step(resumed) with { CreatedAt = 2 };
+        await Store.SaveStepAsync(first, None);
+        await Store.SaveStepAsync(second, None);
+        var now = Time.GetUtcNow();
+
+        Assert.Empty((await Store.TryLeaseAndStartRunAsync(fresh.Id, "node-a", now, now.AddSeconds(30), 1234, None))!.Steps!);
+        var lease = await Store.TryLeaseAndStartRunAsync(resumed.Id, "node-a", now, now.AddSeconds(30), 1234, None);
+        Assert.Equal([first.Id, second.Id], lease!.Steps!.Select(s => s.Id));
+    }
+
+    [StoreFact]
     public async Task Lease_IsExclusiveUntilItExpires()
     {
         var run = await QueuedRunAsync();

@@ -51,7 +51,13 @@ public sealed class RunExecutor
     }
 
     /// <summary>Runs <paramref name="run"/> (status in_progress) until it ends or pauses; returns its latest state.</summary>
-    public async Task<ThreadRun> ExecuteAsync(ThreadRun run, CancellationToken cancellationToken)
+    public Task<ThreadRun> ExecuteAsync(ThreadRun run, CancellationToken cancellationToken) => ExecuteAsync(run, null, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="run"/> as <see cref="ExecuteAsync(ThreadRun, CancellationToken)"/> does. <paramref name="steps"/>,
+    /// when the caller holds them, are all the run's steps as stored; else the first turn reads them.
+    /// </summary>
+    public async Task<ThreadRun> ExecuteAsync(ThreadRun run, IReadOnlyList<RunStep>? steps, CancellationToken cancellationToken)
     {
         for (var call = 0; ; call++)
         {
@@ -61,7 +67,7 @@ public sealed class RunExecutor
                     $"The run called the model {call} times without finishing; the limit is AgentHost:Runs:MaxModelCallsPerRun."), null);
             }
 
-            var steps = await transitions.AllStepsAsync(run, cancellationToken);
+            steps = call == 0 && steps is not null ? steps : await transitions.AllStepsAsync(run, cancellationToken);
             if (steps.Count > 0 && steps[^1] is { Type: StepTypes.ToolCalls, Status: StepStatus.InProgress } decided)
             {
                 // A step left open by submit_tool_outputs: the calls the caller approved run now, then the model goes on.

@@ -101,7 +101,7 @@ public sealed partial class RunWorker(
         var released = false;
         try
         {
-            released = await DriveAsync(run, lease.Started, cancellation.Token);
+            released = await DriveAsync(run, lease.Started, lease.Steps, cancellation.Token);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -139,14 +139,14 @@ public sealed partial class RunWorker(
 
     /// <summary>
     /// Takes the run as far as it goes; true when a status written here ended or paused it, which gave up its lease.
-    /// <paramref name="started"/>: the lease moved it from queued to in_progress.
+    /// <paramref name="started"/>: the lease moved it from queued to in_progress, and read its <paramref name="steps"/> if not null.
     /// </summary>
-    private async Task<bool> DriveAsync(ThreadRun run, bool started, CancellationToken cancellationToken)
+    private async Task<bool> DriveAsync(ThreadRun run, bool started, IReadOnlyList<RunStep>? steps, CancellationToken cancellationToken)
     {
         if (started)
         {
             transitions.Started(run);
-            return RunStatus.IsIdle((await executor.ExecuteAsync(run, cancellationToken)).Status);
+            return RunStatus.IsIdle((await executor.ExecuteAsync(run, steps, cancellationToken)).Status);
         }
 
         switch (run.Status)

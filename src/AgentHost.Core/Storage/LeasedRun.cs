@@ -11,4 +11,10 @@ public sealed record LeasedRun(ThreadRun Run, string Project, string? KeyId = nu
 {
     /// <summary>True when the lease also moved the run from queued to in_progress (<see cref="IAgentStore.TryLeaseAndStartRunAsync"/>).</summary>
     public bool Started { get; init; }
+
+    /// <summary>
+    /// When <see cref="Started"/>, all the run's steps, read in the lease's transaction where the store can (else null):
+    /// under the lease nobody else adds any, so the run's first turn need not read them again.
+    /// </summary>
+    public IReadOnlyList<RunStep>? Steps { get; init; }
 }
