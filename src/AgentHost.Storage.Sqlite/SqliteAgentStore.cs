@@ -95,7 +95,7 @@ public sealed partial class SqliteAgentStore(SqliteDatabase database, ITokenCoun
             }
 
             // Spend stays in the ledger (the money was spent; keys' and assistants' totals keep it), no longer tied to the thread.
-            SqliteUsageLedger.ForgetThread(c, t, id);
+            SqliteUsageLedger.ForgetThread(database, c, t, id);
             foreach (var table in new[] { "steps", "runs", "messages", "trace_spans" })
             {
                 c.Command($"DELETE FROM {table} WHERE thread_id = @id", t, ("@id", id)).Run();

@@ -26,6 +26,9 @@ public sealed class SqliteDatabase : IDisposable
     /// <summary>Assistants by id, read by every run's model calls (budgets) and kept until written.</summary>
     internal SqliteRowCache Assistants { get; } = new(capacity: 10_000);
 
+    /// <summary>Runs' spend as the usage ledger last wrote it, read at each of a run's status changes.</summary>
+    internal SqliteRunTotals RunTotals { get; } = new(capacity: 10_000);
+
     public SqliteDatabase(string path, TimeProvider? time = null)
     {
         PrivateStorage.DataDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);

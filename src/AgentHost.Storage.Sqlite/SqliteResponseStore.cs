@@ -94,7 +94,7 @@ public sealed class SqliteResponseStore(SqliteDatabase database) : IResponseStor
                 return false; // no such response in the caller's project
             }
 
-            SqliteUsageLedger.ForgetThread(c, t, id);
+            SqliteUsageLedger.ForgetThread(database, c, t, id);
             foreach (var table in new[] { "steps", "runs", "messages" })
             {
                 c.Command($"DELETE FROM {table} WHERE thread_id = @id", t, ("@id", id)).Run();

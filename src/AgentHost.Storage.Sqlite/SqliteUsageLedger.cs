@@ -100,6 +100,7 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
                 input_pusd = input_pusd + excluded.input_pusd, output_pusd = output_pusd + excluded.output_pusd,
                 cache_pusd = cache_pusd + excluded.cache_pusd, first_at = MIN(first_at, excluded.first_at),
                 last_at = MAX(last_at, excluded.last_at), last_model = excluded.last_model
+            RETURNING scope, scope_id, period, {TotalsColumns}
             """;
         if (rows < AddToTotalsSql.Length)
         {
@@ -112,7 +113,7 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
     private static string[] TotalsRowParameters(int row) =>
         row < TotalsRowNames.Length ? TotalsRowNames[row] : [$"@scope{row}", $"@id{row}", $"@period{row}", $"@project{row}"];
 
-    public Task RecordAsync(ModelCallRecord call, CancellationToken cancellationToken)
+    public async Task RecordAsync(ModelCallRecord call, CancellationToken cancellationToken)
     {
         var usage = call.Usage;
         var cost = call.Cost;
@@ -121,7 +122,7 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         // A call that produced tokens counts (a cut-off stream's estimate too); one that failed counts as an error.
         var spent = usage is not null;
         var failed = call.Status == ModelCallStatuses.Error;
-        return database.WriteAsync((c, t) =>
+        var (order, runs) = await database.WriteAsync((c, t) =>
         {
             c.Command($"INSERT INTO model_calls ({CallColumns}) VALUES (@id, @started, @duration, @ttft, @entry, @key, @session, @run, @thread, @assistant, " +
                 "@provider, @model, @served, @status, @error, @stop, @input, @cached, @write, @output, @reasoning, @reported, @input_p, @cached_p, " +
@@ -130,7 +131,7 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
             var totals = UsageLedgerRows.TotalsOf(call);
             if (totals.Count == 0)
             {
-                return;
+                return (0L, (List<(string RunId, ScopeSpend Spend)>?)null);
             }
 
             var parameters = new (string Name, object? Value)[12 + 4 * totals.Count];
@@ -156,8 +157,24 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
                 parameters[15 + 4 * i] = (names[3], TotalsProject(scope, call));
             }
 
-            c.Command(AddToTotals(totals.Count), t, parameters).Run();
+            using var command = c.Command(AddToTotals(totals.Count), t, parameters);
+            using var reader = command.ExecuteReader();
+            var order = database.RunTotals.NextWrite();
+            List<(string RunId, ScopeSpend Spend)>? runs = null;
+            while (reader.Read())
+            {
+                if (reader.GetString(0) == SpendScopes.Run && reader.GetString(2) == SpendScopes.Lifetime)
+                {
+                    (runs ??= []).Add((reader.GetString(1), ReadSpend(reader, 3)));
+                }
+            }
+
+            return (order, runs);
         }, cancellationToken);
+        foreach (var (runId, spend) in runs ?? [])
+        {
+            database.RunTotals.Committed(runId, order, spend);
+        }
     }
 
     public async Task<ScopeSpend> GetSpendAsync(string scope, string id, string period, CancellationToken cancellationToken)
@@ -165,6 +182,11 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         if (scope == SpendScopes.Session)
         {
             throw new ArgumentException("A session's totals are its project's: read them with GetSessionSpendAsync.", nameof(scope));
+        }
+
+        if (scope == SpendScopes.Run && period == SpendScopes.Lifetime && database.RunTotals.TryGet(id, out var held))
+        {
+            return held;
         }
 
         await using var connection = await database.OpenReaderAsync(cancellationToken);
@@ -306,8 +328,9 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
     }
 
     /// <summary>A deleted thread's calls keep their spend but lose their link to it; its runs' totals go.</summary>
-    internal static void ForgetThread(SqliteConnection connection, SqliteTransaction transaction, string threadId)
+    internal static void ForgetThread(SqliteDatabase database, SqliteConnection connection, SqliteTransaction transaction, string threadId)
     {
+        database.RunTotals.Forget();
         connection.Command("DELETE FROM usage_totals WHERE scope = 'run' AND period = '' AND scope_id IN (SELECT id FROM runs WHERE thread_id = @id)",
             transaction, ("@id", threadId)).Run();
         connection.Command("UPDATE model_calls SET run_id = NULL, thread_id = NULL WHERE thread_id = @id", transaction, ("@id", threadId)).Run();
