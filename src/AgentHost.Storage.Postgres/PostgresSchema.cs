@@ -218,6 +218,14 @@ internal static class PostgresSchema
         """,
         // Thread attachments: an index of the files attached to each thread's messages per tool type, backfilled.
         PostgresMessageAttachments.Migration,
+        // Usage totals: the indexes that list sessions by recency hold session rows only, so a call's run, assistant,
+        // key and project totals move no index entry.
+        """
+        DROP INDEX usage_totals_by_recency;
+        DROP INDEX usage_totals_by_project;
+        CREATE INDEX usage_totals_by_recency ON usage_totals (scope, last_at, scope_id) WHERE scope = 'session';
+        CREATE INDEX usage_totals_by_project ON usage_totals (scope, project, last_at, scope_id) WHERE scope = 'session';
+        """,
     ];
 
     /// <summary>The migration steps, in order (step N is schema version N).</summary>
