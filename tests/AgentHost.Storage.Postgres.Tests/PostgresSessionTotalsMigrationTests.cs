@@ -10,7 +10,7 @@ public sealed class PostgresSessionTotalsMigrationTests
     public async Task ExistingSessionTotals_BelongToTheProjectOfTheirCalls_AndASessionOfTwoProjectsIsSplit()
     {
         await using var test = await TestDatabase.CreateAsync();
-        var migration = PostgresSchema.Steps.Single(s => s.Contains("usage_totals_by_project", StringComparison.Ordinal));
+        var migration = PostgresSchema.Steps.Single(s => s.Contains("CREATE TEMP TABLE shared_sessions", StringComparison.Ordinal));
         await OldPostgresSchema.CreateAsync(test, migration, SessionTotalsMigrationData.OldRows);
 
         await using var database = test.Open();
