@@ -7,7 +7,8 @@ namespace AgentHost.Storage.Sqlite;
 
 public sealed partial class SqliteAgentStore
 {
-    private const string ActiveRunSql =
+    /// <summary>A thread's active run. The status list is <c>runs_active_by_thread</c>'s, word for word, so SQLite uses that index.</summary>
+    internal const string ActiveRunSql =
         "SELECT data FROM runs WHERE thread_id = @thread AND status IN ('queued', 'in_progress', 'requires_action', 'cancelling') LIMIT 1";
 
     public Task<ThreadRun?> TryAddMessageAsync(ThreadMessage message, CancellationToken cancellationToken)

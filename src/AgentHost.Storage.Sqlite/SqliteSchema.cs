@@ -75,6 +75,9 @@ internal static class SqliteSchema
         CREATE INDEX usage_totals_by_recency ON usage_totals (scope, last_at, scope_id) WHERE scope = 'session';
         CREATE INDEX usage_totals_by_project ON usage_totals (scope, project, last_at, scope_id) WHERE scope = 'session';
         """,
+        // A thread's active run found among its active runs only (as PostgreSQL does), not by reading every run it had:
+        // each new run and message on a thread asks.
+        "CREATE INDEX runs_active_by_thread ON runs (thread_id) WHERE status IN ('queued', 'in_progress', 'requires_action', 'cancelling')",
     ];
 
     /// <summary>The migration steps, in order (step N is schema version N).</summary>
