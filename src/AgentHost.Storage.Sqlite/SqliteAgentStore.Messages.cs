@@ -76,14 +76,14 @@ public sealed partial class SqliteAgentStore
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
         using var command = connection.Command("""
-            SELECT seq, tokens, tokens_key, data FROM messages
+            SELECT seq, tokens, tokens_key, data, id FROM messages
             WHERE thread_id = @thread AND run_id IS NOT @run AND seq < @before ORDER BY seq DESC LIMIT @limit
             """, null, ("@thread", threadId), ("@run", runId), ("@before", before ?? long.MaxValue), ("@limit", limit));
         using var reader = command.ExecuteReader();
         var page = new List<HistoryMessage>(limit);
         while (reader.Read())
         {
-            page.Add(new HistoryMessage(JsonSerializer.Deserialize(reader.GetString(3), Json.ThreadMessage)!, reader.GetInt64(0),
+            page.Add(new HistoryMessage(database.Messages.Parse(reader.GetString(4), reader.GetString(3)), reader.GetInt64(0),
                 reader.IsDBNull(1) ? null : reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
         }
 

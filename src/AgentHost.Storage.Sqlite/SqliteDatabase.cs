@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using AgentHost.Core.Domain;
 using AgentHost.Core.Files;
+using AgentHost.Core.Json;
 using Microsoft.Data.Sqlite;
 
 namespace AgentHost.Storage.Sqlite;
@@ -28,6 +30,9 @@ public sealed class SqliteDatabase : IDisposable
 
     /// <summary>Runs' spend as the usage ledger last wrote it, read at each of a run's status changes.</summary>
     internal SqliteRunTotals RunTotals { get; } = new(capacity: 10_000);
+
+    /// <summary>Messages as last parsed, reused while their JSON is unchanged: each run of a long thread reads its newest again.</summary>
+    internal SqliteParsedRows<ThreadMessage> Messages { get; } = new(capacity: 8_192, CoreJsonContext.Default.ThreadMessage);
 
     public SqliteDatabase(string path, TimeProvider? time = null)
     {
