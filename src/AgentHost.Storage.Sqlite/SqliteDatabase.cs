@@ -31,8 +31,11 @@ public sealed class SqliteDatabase : IDisposable
     /// <summary>Runs' spend as the usage ledger last wrote it, read at each of a run's status changes.</summary>
     internal SqliteRunTotals RunTotals { get; } = new(capacity: 10_000);
 
-    /// <summary>Messages as last parsed, reused while their JSON is unchanged: each run of a long thread reads its newest again.</summary>
-    internal SqliteParsedRows<ThreadMessage> Messages { get; } = new(capacity: 8_192, CoreJsonContext.Default.ThreadMessage);
+    /// <summary>
+    /// Messages as last parsed, reused while their JSON is unchanged: each run of a long thread reads its newest again.
+    /// Four million characters of JSON (8 MB, about as much again parsed) hold some 200 threads' windows of short messages.
+    /// </summary>
+    internal SqliteParsedRows<ThreadMessage> Messages { get; } = new(maxChars: 4_000_000, CoreJsonContext.Default.ThreadMessage);
 
     public SqliteDatabase(string path, TimeProvider? time = null)
     {

@@ -15,7 +15,7 @@ public sealed class SqliteParsedRowsTests
     [Fact]
     public void TheSameJson_IsParsedOnce()
     {
-        var rows = new SqliteParsedRows<ThreadMessage>(capacity: 10, CoreJsonContext.Default.ThreadMessage);
+        var rows = new SqliteParsedRows<ThreadMessage>(maxChars: 100_000, CoreJsonContext.Default.ThreadMessage);
         var json = JsonSerializer.Serialize(Message, CoreJsonContext.Default.ThreadMessage);
 
         Assert.Same(rows.Parse("msg_a", json), rows.Parse("msg_a", new string(json)));
@@ -24,7 +24,7 @@ public sealed class SqliteParsedRowsTests
     [Fact]
     public void ARewrittenRow_IsParsedAfresh()
     {
-        var rows = new SqliteParsedRows<ThreadMessage>(capacity: 10, CoreJsonContext.Default.ThreadMessage);
+        var rows = new SqliteParsedRows<ThreadMessage>(maxChars: 100_000, CoreJsonContext.Default.ThreadMessage);
         rows.Parse("msg_a", JsonSerializer.Serialize(Message, CoreJsonContext.Default.ThreadMessage));
 
         var edited = rows.Parse("msg_a", JsonSerializer.Serialize(Message with { Content = [MessageContent.FromText("edited")] }, CoreJsonContext.Default.ThreadMessage));
@@ -35,13 +35,24 @@ public sealed class SqliteParsedRowsTests
     [Fact]
     public void PastTheBound_RowsAreParsedAgain()
     {
-        var rows = new SqliteParsedRows<ThreadMessage>(capacity: 2, CoreJsonContext.Default.ThreadMessage);
         var json = JsonSerializer.Serialize(Message, CoreJsonContext.Default.ThreadMessage);
+        var rows = new SqliteParsedRows<ThreadMessage>(maxChars: 64 * (json.Length + 1), CoreJsonContext.Default.ThreadMessage);
         var first = rows.Parse("msg_a", json);
 
-        rows.Parse("msg_b", json);
-        rows.Parse("msg_c", json);
+        for (var i = 0; i < 64; i++)
+        {
+            rows.Parse($"msg_{i}", json);
+        }
 
         Assert.NotSame(first, rows.Parse("msg_a", json));
+    }
+
+    [Fact]
+    public void ALongRow_IsNotKept()
+    {
+        var json = JsonSerializer.Serialize(Message with { Content = [MessageContent.FromText(new string('x', 2_000))] }, CoreJsonContext.Default.ThreadMessage);
+        var rows = new SqliteParsedRows<ThreadMessage>(maxChars: 64 * 1_000, CoreJsonContext.Default.ThreadMessage);
+
+        Assert.NotSame(rows.Parse("msg_a", json), rows.Parse("msg_a", json));
     }
 }
