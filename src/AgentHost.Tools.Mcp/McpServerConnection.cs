@@ -26,6 +26,7 @@ internal sealed partial class McpServerConnection : IAsyncDisposable
     private McpClient? stopping;
     private IReadOnlyList<McpClientTool>? tools;
     private IReadOnlyList<McpClientTool>? lastKnownTools;
+    private long toolChanges;
     private DateTimeOffset lastUse;
     private int inFlight;
     private bool disposed;
@@ -55,7 +56,13 @@ internal sealed partial class McpServerConnection : IAsyncDisposable
     /// <summary>The tools of the last successful listing, kept when the server stops or dies; null when it was never listed.</summary>
     public IReadOnlyList<McpClientTool>? LastKnownTools => Volatile.Read(ref lastKnownTools);
 
-    /// <summary>The server's tools, from the cache unless the server said they changed.</summary>
+    /// <summary>How many times the server has said its tools changed.</summary>
+    internal long ToolChanges => Interlocked.Read(ref toolChanges);
+
+    /// <summary>
+    /// The server's tools, from the cache unless the server said they changed. A listing during which the server said
+    /// so again is returned but not cached: it may predate the change.
+    /// </summary>
     public async Task<IReadOnlyList<McpClientTool>> ToolsAsync(CancellationToken cancellationToken)
     {
         var current = await ClientAsync(cancellationToken);
@@ -64,9 +71,16 @@ internal sealed partial class McpServerConnection : IAsyncDisposable
             return cached;
         }
 
+        var changes = ToolChanges;
         var listed = await current.ListToolsAsync(cancellationToken: cancellationToken);
         var list = (IReadOnlyList<McpClientTool>)[.. listed];
         Volatile.Write(ref tools, list);
+        if (ToolChanges != changes)
+        {
+            // Said while listing (ToolsChanged counts, then clears): this list may predate it, so it is not kept.
+            Interlocked.CompareExchange(ref tools, null, list);
+        }
+
         Volatile.Write(ref lastKnownTools, list);
         return list;
     }
@@ -100,6 +114,7 @@ internal sealed partial class McpServerConnection : IAsyncDisposable
     /// <summary>Forgets the cached tool list (the server sent <c>notifications/tools/list_changed</c>).</summary>
     public void ToolsChanged()
     {
+        Interlocked.Increment(ref toolChanges);
         Volatile.Write(ref tools, null);
         LogToolsChanged(logger, Label);
     }

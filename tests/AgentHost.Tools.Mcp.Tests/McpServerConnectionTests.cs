@@ -3,6 +3,7 @@ using System.Text.Json;
 using AgentHost.Testing.Requirements;
 using Microsoft.Extensions.Time.Testing;
 using ModelContextProtocol;
+using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
 namespace AgentHost.Tools.Mcp.Tests;
@@ -18,8 +19,20 @@ public sealed class McpServerConnectionTests
         var connection = servers.Configured("everything")!;
         Assert.False(connection.IsRunning);
 
-        var tools = await connection.ToolsAsync(CancellationToken.None);
-        var again = await connection.ToolsAsync(CancellationToken.None);
+        // The server registers more tools once initialized and says so (tools/list_changed), which may be handled after
+        // the first listing: two listings with no change said in between must come from the cache.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        IReadOnlyList<McpClientTool> tools, again;
+        long changes;
+        do
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The server kept saying its tools changed.");
+            changes = connection.ToolChanges;
+            tools = await connection.ToolsAsync(CancellationToken.None);
+            again = await connection.ToolsAsync(CancellationToken.None);
+        }
+        while (connection.ToolChanges != changes);
+
         var result = await connection.CallAsync("echo", new Dictionary<string, object?> { ["message"] = "hi" }, NoProgress, TimeSpan.FromSeconds(30), CancellationToken.None);
 
         Assert.True(connection.IsRunning);
